@@ -1,0 +1,40 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Every Swift target is built in Swift 6 mode with the same strictness.
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "switchboard",
+    products: [
+        .executable(name: "switchboard", targets: ["switchboard"]),
+    ],
+    targets: [
+        // C shims: system headers Glibc does not export, and libsqlite3.
+        .systemLibrary(name: "CLinux"),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+
+        // Layers, imports pointing down only:
+        // switchboard → SwitchboardCLI → App → Config → Wire → Core.
+        .target(name: "Core", swiftSettings: strict),
+        .target(name: "Wire", dependencies: ["Core", "CLinux"], swiftSettings: strict),
+        .target(name: "Config", dependencies: ["Core", "Wire"], swiftSettings: strict),
+        .target(name: "App", dependencies: ["Core", "Wire", "Config"], swiftSettings: strict),
+        .target(name: "SwitchboardCLI", dependencies: ["Core", "Config", "App"], swiftSettings: strict),
+        .executableTarget(name: "switchboard", dependencies: ["SwitchboardCLI"], swiftSettings: strict),
+
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: strict),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: strict),
+        .testTarget(
+            name: "AppTests",
+            dependencies: ["App", "SwitchboardCLI", "switchboard"],
+            swiftSettings: strict
+        ),
+    ]
+)

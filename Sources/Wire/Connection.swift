@@ -1,0 +1,119 @@
+import Core
+import Glibc
+import Synchronization
+
+/// One non-blocking stream socket (TCP or Unix) used from async code.
+///
+/// One task reads and one task writes at a time. The owner closes; any task may `shutdown()`,
+/// which wakes a pending read with end-of-file (closing the descriptor alone would not).
+public final class Connection: Sendable {
+    public let peer: SocketAddress
+    private let descriptor: Mutex<Int32?>
+    /// The descriptor number, for waiting on; syscalls use `withDescriptor` so none runs after close.
+    let fd: Int32
+    private let reactor: Reactor
+
+    init(fd: Int32, peer: SocketAddress, reactor: Reactor) {
+        self.fd = fd
+        self.peer = peer
+        self.reactor = reactor
+        descriptor = Mutex(fd)
+    }
+
+    deinit {
+        close()
+    }
+
+    /// Connects to `address`, failing with `ConnectionError.timedOut` after `deadline`.
+    public static func connect(
+        to address: SocketAddress,
+        deadline: MonotonicTime? = nil,
+        reactor: Reactor = .shared
+    ) async throws -> Connection {
+        let fd = try Socket.makeStream(family: address.family)
+        let connection = Connection(fd: fd, peer: address, reactor: reactor)
+        let started = try address.withSockAddr { pointer, length in
+            try syscall("connect(\(address))") { Glibc.connect(fd, pointer, length) }
+        }
+        if case .wouldBlock = started {
+            try await reactor.wait(for: .write, on: fd, until: deadline)
+            let code = try Socket.pendingError(fd)
+            if code != 0 { throw SocketError(operation: "connect(\(address))", errno: code) }
+        }
+        if case .ipv4 = address { Socket.setNoDelay(fd) }
+        if case .ipv6 = address { Socket.setNoDelay(fd) }
+        return connection
+    }
+
+    /// Reads what is available, at most `maximum` bytes, waiting until `deadline` if nothing is.
+    /// An empty result is end-of-file.
+    public func read(maximum: Int = 16_384, deadline: MonotonicTime? = nil) async throws -> [UInt8] {
+        while true {
+            let result = try withUnsafeTemporaryAllocation(byteCount: maximum, alignment: 1) { buffer in
+                let outcome = try withDescriptor { fd in
+                    try syscall("read(\(peer))") { Glibc.read(fd, buffer.baseAddress, maximum) }
+                }
+                switch outcome {
+                case .done(let count): return Array(UnsafeRawBufferPointer(rebasing: buffer[..<count])) as [UInt8]?
+                case .wouldBlock: return nil
+                }
+            }
+            if let result { return result }
+            try await reactor.wait(for: .read, on: fd, until: deadline)
+        }
+    }
+
+    /// Writes every byte, waiting for the peer to drain its window when the socket buffer is full.
+    public func write(_ bytes: [UInt8], deadline: MonotonicTime? = nil) async throws {
+        var offset = 0
+        while offset < bytes.count {
+            let result = try bytes.withUnsafeBytes { raw in
+                try withDescriptor { fd in
+                    try syscall("write(\(peer))") {
+                        send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+                    }
+                }
+            }
+            switch result {
+            case .done(let count): offset += count
+            case .wouldBlock: try await reactor.wait(for: .write, on: fd, until: deadline)
+            }
+        }
+    }
+
+    public func write(_ text: String, deadline: MonotonicTime? = nil) async throws {
+        try await write(Array(text.utf8), deadline: deadline)
+    }
+
+    /// Runs a non-blocking syscall on the descriptor, or throws `ConnectionError.closed` after `close()`.
+    func withDescriptor<Result>(_ body: (Int32) throws -> Result) throws -> Result {
+        try descriptor.withLock { fd in
+            guard let fd else { throw ConnectionError.closed }
+            return try body(fd)
+        }
+    }
+
+    /// Ends both directions: a pending read wakes with end-of-file, the peer sees FIN.
+    public func shutdown() {
+        descriptor.withLock { fd in
+            if let fd { _ = Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
+        }
+    }
+
+    /// Ends our sending direction only; the peer reads end-of-file, we can still read.
+    public func shutdownWrite() {
+        descriptor.withLock { fd in
+            if let fd { _ = Glibc.shutdown(fd, Int32(SHUT_WR)) }
+        }
+    }
+
+    /// Releases the descriptor; tasks still waiting on it fail with `ConnectionError.closed`.
+    public func close() {
+        descriptor.withLock { fd in
+            guard let open = fd else { return }
+            reactor.deregister(open)
+            _ = Glibc.close(open)
+            fd = nil
+        }
+    }
+}

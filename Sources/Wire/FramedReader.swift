@@ -1,0 +1,46 @@
+import Core
+
+/// Reads whole lines or header blocks from a connection, with a deadline on each.
+///
+/// Owned by the one task that reads the connection.
+public struct FramedReader: Sendable {
+    public let connection: Connection
+    public private(set) var framer: Framer
+
+    public init(connection: Connection, framer: Framer = Framer()) {
+        self.connection = connection
+        self.framer = framer
+    }
+
+    /// The next line (LF and a CR before it removed), or nil at a clean end-of-file.
+    ///
+    /// Throws `ConnectionError.timedOut` when `deadline` passes, `FramingError` on an oversized
+    /// line, `ConnectionError.peerClosedMidMessage` when the peer closes inside a line.
+    public mutating func readLine(deadline: MonotonicTime? = nil) async throws -> String? {
+        while true {
+            if let line = try framer.nextLine() { return String(decoding: line, as: UTF8.self) }
+            guard try await fill(deadline: deadline) else { return nil }
+        }
+    }
+
+    /// The next blank-line-terminated block (its lines, terminators included), or nil at a clean end-of-file.
+    public mutating func readBlock(deadline: MonotonicTime? = nil) async throws -> ArraySlice<UInt8>? {
+        while true {
+            if let block = try framer.nextBlock() { return block }
+            guard try await fill(deadline: deadline) else { return nil }
+        }
+    }
+
+    /// Reads once into the framer; false at end-of-file with nothing pending.
+    private mutating func fill(deadline: MonotonicTime?) async throws -> Bool {
+        let bytes = try await connection.read(deadline: deadline)
+        if bytes.isEmpty {
+            // Blank lines between blocks are not a message; anything else unterminated is.
+            let pending = framer.pendingByteCount
+            if pending == 0 { return false }
+            throw ConnectionError.peerClosedMidMessage(pendingBytes: pending)
+        }
+        framer.append(bytes)
+        return true
+    }
+}

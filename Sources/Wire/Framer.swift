@@ -1,0 +1,100 @@
+import Glibc
+
+/// Splits a byte stream into LF-terminated lines (AGI) or blank-line-terminated header blocks
+/// (AMI), whatever the TCP chunk boundaries: a message split over several reads, or several
+/// messages in one read.
+///
+/// A line longer than `maxLineLength` or a block larger than `maxMessageSize` is an error: the
+/// caller reports it and closes the connection, so a peer cannot make the buffer grow unbounded.
+public struct Framer: Sendable {
+    public static let defaultMaxLineLength = 64 * 1024
+    public static let defaultMaxMessageSize = 1024 * 1024
+
+    public let maxLineLength: Int
+    public let maxMessageSize: Int
+
+    private var buffer: [UInt8] = []
+    /// Start of the first byte not yet handed out.
+    private var start = 0
+    /// Where the block scan resumes: everything between `start` and here is complete lines.
+    private var blockScan = 0
+
+    public init(maxLineLength: Int = defaultMaxLineLength, maxMessageSize: Int = defaultMaxMessageSize) {
+        self.maxLineLength = maxLineLength
+        self.maxMessageSize = maxMessageSize
+    }
+
+    /// Bytes received but not yet returned as a line or block.
+    public var pendingByteCount: Int { buffer.count - start }
+
+    public mutating func append(_ bytes: [UInt8]) {
+        if start > 0, start >= buffer.count / 2 {
+            buffer.removeSubrange(0..<start)
+            blockScan -= start
+            start = 0
+        }
+        buffer.append(contentsOf: bytes)
+    }
+
+    /// The next line without its LF (and without a CR before it), or nil until one is complete.
+    public mutating func nextLine() throws(FramingError) -> ArraySlice<UInt8>? {
+        guard let line = try nextLineRange(from: start) else { return nil }
+        let content = buffer[start..<line.contentEnd]
+        start = line.next
+        blockScan = max(blockScan, start)
+        return content
+    }
+
+    /// The next header block: the bytes of its lines (each still ending in CRLF or LF), without the
+    /// blank line that ends it, or nil until one is complete. Blank lines before a block are skipped.
+    public mutating func nextBlock() throws(FramingError) -> ArraySlice<UInt8>? {
+        var scan = max(blockScan, start)
+        while let line = try nextLineRange(from: scan) {
+            if line.contentEnd == scan {
+                if scan == start {
+                    start = line.next
+                    scan = start
+                    continue
+                }
+                let block = buffer[start..<scan]
+                start = line.next
+                blockScan = start
+                return block
+            }
+            scan = line.next
+            if scan - start > maxMessageSize { throw .messageTooLarge(limit: maxMessageSize) }
+        }
+        blockScan = scan
+        if buffer.count - start > maxMessageSize { throw .messageTooLarge(limit: maxMessageSize) }
+        return nil
+    }
+
+    /// The line starting at `from`: where its content ends (before CR LF or LF) and where the next begins.
+    private func nextLineRange(from: Int) throws(FramingError) -> (contentEnd: Int, next: Int)? {
+        let found: Int? = buffer.withUnsafeBufferPointer { pointer in
+            guard from < pointer.count, let base = pointer.baseAddress else { return nil }
+            guard let hit = memchr(base + from, 0x0A, pointer.count - from) else { return nil }
+            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        }
+        guard let newline = found else {
+            if buffer.count - from > maxLineLength { throw .lineTooLong(limit: maxLineLength) }
+            return nil
+        }
+        if newline - from > maxLineLength { throw .lineTooLong(limit: maxLineLength) }
+        let contentEnd = newline > from && buffer[newline - 1] == 0x0D ? newline - 1 : newline
+        return (contentEnd, newline + 1)
+    }
+}
+
+/// Why the framer could not hand out a line or block.
+public enum FramingError: Error, Equatable, CustomStringConvertible {
+    case lineTooLong(limit: Int)
+    case messageTooLarge(limit: Int)
+
+    public var description: String {
+        switch self {
+        case .lineTooLong(let limit): "line longer than \(limit) bytes"
+        case .messageTooLarge(let limit): "message larger than \(limit) bytes"
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import CLinux
+import Core
+import Glibc
+
+/// A listening TCP or Unix-domain socket that hands out `Connection`s.
+public final class Listener: Sendable {
+    /// The bound address, with the port the kernel chose when asked for port 0.
+    public let localAddress: SocketAddress
+    private let socket: Connection
+    private let reactor: Reactor
+
+    /// Binds and listens. TCP listeners reuse the address (a restart must not wait for TIME_WAIT);
+    /// an IPv6 wildcard also accepts IPv4. A Unix path must not exist (the caller removes a stale one).
+    public init(bind address: SocketAddress, backlog: Int32 = 1024, reactor: Reactor = .shared) throws {
+        let fd = try Socket.makeStream(family: address.family)
+        socket = Connection(fd: fd, peer: address, reactor: reactor)
+        if address.family != AF_UNIX {
+            try Socket.setOption(fd, level: SOL_SOCKET, name: SO_REUSEADDR, value: 1, "setsockopt(SO_REUSEADDR)")
+        }
+        if address.family == AF_INET6 {
+            try Socket.setOption(fd, level: Int32(IPPROTO_IPV6), name: IPV6_V6ONLY, value: 0, "setsockopt(IPV6_V6ONLY)")
+        }
+        _ = try address.withSockAddr { pointer, length in
+            try blockingSyscall("bind(\(address))") { Glibc.bind(fd, pointer, length) }
+        }
+        try blockingSyscall("listen(\(address))") { Glibc.listen(fd, backlog) }
+        self.reactor = reactor
+        localAddress = address.family == AF_UNIX ? address : try Socket.localAddress(fd)
+    }
+
+    /// Waits for the next connection. Throws `ConnectionError.closed` once `close()` was called.
+    public func accept() async throws -> Connection {
+        while true {
+            var storage = sockaddr_storage()
+            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let flags = Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue)
+            let result = try withUnsafeMutableBytes(of: &storage) { raw in
+                try socket.withDescriptor { fd in
+                    try syscall("accept(\(localAddress))") { accept4(fd, raw.baseAddress, &length, flags) }
+                }
+            }
+            switch result {
+            case .done(let client):
+                let peer = localAddress.family == AF_UNIX ? localAddress : SocketAddress(storage: storage)
+                if localAddress.family != AF_UNIX { Socket.setNoDelay(client) }
+                return Connection(fd: client, peer: peer, reactor: reactor)
+            case .wouldBlock:
+                try await reactor.wait(for: .read, on: socket.fd, until: nil)
+            }
+        }
+    }
+
+    /// Stops listening; a pending `accept()` fails with `ConnectionError.closed`.
+    public func close() {
+        socket.close()
+    }
+}
