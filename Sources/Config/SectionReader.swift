@@ -1,0 +1,88 @@
+import Foundation
+import Wire
+
+/// Reads typed values from one section, noting wrong types as errors and keys nobody asked for
+/// as warnings, all with `file:line`.
+struct SectionReader {
+    let section: INISection
+    private(set) var diagnostics: [ConfigDiagnostic] = []
+    private var known: Set<String> = []
+
+    init(_ section: INISection) { self.section = section }
+
+    /// Warnings for every key of the section that no reader asked for.
+    mutating func finish() -> [ConfigDiagnostic] {
+        for entry in section.entries where !known.contains(entry.key.lowercased()) {
+            diagnostics.append(.warning("unknown key '\(entry.key)' in [\(section.name)]", at: entry.location))
+        }
+        return diagnostics
+    }
+
+    mutating func string(_ key: String) -> String? {
+        known.insert(key.lowercased())
+        return section.entry(key)?.value
+    }
+
+    mutating func path(_ key: String, relativeTo file: String?) -> String? {
+        guard let value = string(key) else { return nil }
+        guard !value.isEmpty else {
+            fail(key, "must not be empty")
+            return nil
+        }
+        return INIParser.resolve(value, relativeTo: file)
+    }
+
+    mutating func port(_ key: String) -> UInt16? {
+        guard let text = string(key) else { return nil }
+        guard let port = UInt16(text), port > 0 else {
+            fail(key, "'\(text)' is not a port number (1-65535)")
+            return nil
+        }
+        return port
+    }
+
+    mutating func address(_ key: String) -> String? {
+        guard let text = string(key) else { return nil }
+        guard (try? SocketAddress(host: text, port: 0)) != nil else {
+            fail(key, "'\(text)' is not an IPv4 or IPv6 address")
+            return nil
+        }
+        return text
+    }
+
+    /// A repeatable key whose values are also comma-separated lists.
+    mutating func list(_ key: String) -> [(String, SourceLocation)]? {
+        known.insert(key.lowercased())
+        let entries = section.entries(key)
+        guard !entries.isEmpty else { return nil }
+        return entries.flatMap { entry in
+            entry.value.split(separator: ",").map { ($0.trimmingCharacters(in: .whitespaces), entry.location) }
+        }.filter { !$0.0.isEmpty }
+    }
+
+    mutating func addressRanges(_ key: String) -> [AddressRange]? {
+        guard let items = list(key) else { return nil }
+        var ranges: [AddressRange] = []
+        for (text, location) in items {
+            do {
+                ranges.append(try AddressRange(parsing: text))
+            } catch {
+                diagnostics.append(.error("\(key): \(error)", at: location))
+            }
+        }
+        return ranges
+    }
+
+    mutating func choice<Value>(_ key: String, _ parse: (String) -> Value?, expected: String) -> Value? {
+        guard let text = string(key) else { return nil }
+        guard let value = parse(text) else {
+            fail(key, "'\(text)' is not one of \(expected)")
+            return nil
+        }
+        return value
+    }
+
+    private mutating func fail(_ key: String, _ message: String) {
+        diagnostics.append(.error("\(key): \(message)", at: section.entry(key)?.location ?? section.location))
+    }
+}

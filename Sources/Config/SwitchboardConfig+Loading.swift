@@ -1,0 +1,77 @@
+import Core
+import Foundation
+
+extension SwitchboardConfig {
+    /// Sections this version understands; later features add theirs here.
+    static let knownSections: Set<String> = ["general", "agi", "ami", "control"]
+
+    /// Where `serve`, `status` and `config check` look when no `--config` is given.
+    public static let standardPath = "/etc/asterisk/switchboard.conf"
+
+    /// Loads and validates `path`. Throws `ConfigError` listing every error; returns warnings
+    /// (unknown keys and sections) with the configuration.
+    public static func load(path: String) throws -> (SwitchboardConfig, warnings: [ConfigDiagnostic]) {
+        try load(document: INIParser.parse(file: path), file: path)
+    }
+
+    static func load(document: INIDocument, file: String) throws -> (SwitchboardConfig, warnings: [ConfigDiagnostic]) {
+        var config = SwitchboardConfig()
+        config.sourceFile = file
+        var diagnostics: [ConfigDiagnostic] = []
+
+        var seen: [String: SourceLocation] = [:]
+        for section in document.concreteSections {
+            let name = section.name.lowercased()
+            if let first = seen[name] {
+                diagnostics.append(.error(
+                    "section [\(section.name)] repeated (first at \(first)); use [\(section.name)](+) to add to it",
+                    at: section.location
+                ))
+            }
+            seen[name] = seen[name] ?? section.location
+            if !knownSections.contains(name) {
+                diagnostics.append(.warning("unknown section [\(section.name)]", at: section.location))
+            }
+        }
+
+        func read(_ name: String, _ body: (inout SectionReader) -> Void) {
+            guard let section = document.sections(named: name).first else { return }
+            var reader = SectionReader(section)
+            body(&reader)
+            diagnostics += reader.finish()
+        }
+
+        read("general") { reader in
+            if let value = reader.path("database", relativeTo: file) { config.general.databasePath = value }
+            if let value = reader.path("recordings", relativeTo: file) { config.general.recordingsPath = value }
+            if let value = reader.choice("loglevel", LogLevel.init(name:), expected: Self.levelNames) {
+                config.general.logLevel = value
+            }
+            if let value = reader.path("logfile", relativeTo: file) { config.general.logFile = value }
+        }
+        read("agi") { reader in
+            if let value = reader.address("bindaddr") { config.agi.bindAddress = value }
+            if let value = reader.port("port") { config.agi.port = value }
+            if let value = reader.addressRanges("allow") { config.agi.allow = value }
+        }
+        read("ami") { reader in
+            if let value = reader.string("host") { config.ami.host = value }
+            if let value = reader.port("port") { config.ami.port = value }
+            if let value = reader.string("username") { config.ami.username = value }
+            if let value = reader.string("secret") { config.ami.secret = Secret(value) }
+        }
+        read("control") { reader in
+            if let value = reader.path("socket", relativeTo: file) { config.control.socketPath = value }
+        }
+        if config.ami.isConfigured, config.ami.secret.isEmpty {
+            let location = document.sections(named: "ami").first?.location
+            diagnostics.append(.error("[ami] has a username but no secret", at: location))
+        }
+
+        let errors = diagnostics.filter { $0.severity == .error }
+        guard errors.isEmpty else { throw ConfigError(diagnostics) }
+        return (config, diagnostics)
+    }
+
+    static var levelNames: String { LogLevel.allCases.map(\.description).joined(separator: ", ") }
+}

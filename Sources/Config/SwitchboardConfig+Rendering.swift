@@ -1,0 +1,33 @@
+import Core
+import Wire
+
+extension SwitchboardConfig {
+    /// The resolved configuration in the file's own syntax, secrets masked: what `config check` prints.
+    public func rendered() -> String {
+        var lines = ["; \(sourceFile.map { "resolved from \($0)" } ?? "built-in defaults (no configuration file)")"]
+        func section(_ name: String, _ entries: [(String, String)]) {
+            lines.append("")
+            lines.append("[\(name)]")
+            for (key, value) in entries { lines.append("\(key) = \(value)") }
+        }
+        section("general", [
+            ("database", general.databasePath),
+            ("recordings", general.recordingsPath),
+            ("loglevel", general.logLevel.description),
+            ("logfile", general.logFile ?? "(standard error)"),
+        ])
+        section("agi", [
+            ("bindaddr", agi.bindAddress),
+            ("port", "\(agi.port)"),
+            ("allow", agi.allow.map(\.description).joined(separator: ", ")),
+        ])
+        section("ami", [
+            ("host", ami.host),
+            ("port", "\(ami.port)"),
+            ("username", ami.isConfigured ? ami.username : "(none: AMI not used)"),
+            ("secret", ami.secret.isEmpty ? "(none)" : ami.secret.description),
+        ])
+        section("control", [("socket", control.socketPath)])
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

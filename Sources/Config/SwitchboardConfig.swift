@@ -1,0 +1,42 @@
+import Core
+import Wire
+
+/// The resolved `switchboard.conf`: every value either given in the file or a default.
+public struct SwitchboardConfig: Sendable {
+    public struct General: Sendable {
+        public var databasePath = "switchboard.db"
+        public var recordingsPath = "recordings"
+        public var logLevel = LogLevel.info
+        /// nil: log to standard error.
+        public var logFile: String?
+    }
+
+    public struct AGI: Sendable {
+        public var bindAddress = "127.0.0.1"
+        public var port: UInt16 = 4573
+        /// Peers that may connect; by default loopback only.
+        public var allow: [AddressRange] = [try! AddressRange(parsing: "127.0.0.0/8"), try! AddressRange(parsing: "::1")]
+    }
+
+    public struct AMI: Sendable {
+        public var host = "127.0.0.1"
+        public var port: UInt16 = 5038
+        public var username = ""
+        public var secret = Secret("")
+        /// AMI is used only when a username is configured.
+        public var isConfigured: Bool { !username.isEmpty }
+    }
+
+    public struct Control: Sendable {
+        public var socketPath = "switchboard.ctl"
+    }
+
+    public var general = General()
+    public var agi = AGI()
+    public var ami = AMI()
+    public var control = Control()
+    /// The file this came from; nil for the built-in defaults.
+    public var sourceFile: String?
+
+    public init() {}
+}
