@@ -45,6 +45,16 @@ public final class Connection: Sendable {
         return connection
     }
 
+    /// Whether something accepts connections at `address` now: a blocking connect, closed at once.
+    /// Meant for Unix sockets, where it never waits (a server checking for a running twin).
+    public static func isAnswering(_ address: SocketAddress) -> Bool {
+        guard let fd = try? blockingSyscall("socket", { Glibc.socket(address.family, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0) }) else {
+            return false
+        }
+        defer { Glibc.close(fd) }
+        return (try? address.withSockAddr { pointer, length in Glibc.connect(fd, pointer, length) == 0 }) ?? false
+    }
+
     /// Reads what is available, at most `maximum` bytes, waiting until `deadline` if nothing is.
     /// An empty result is end-of-file.
     public func read(maximum: Int = 16_384, deadline: MonotonicTime? = nil) async throws -> [UInt8] {

@@ -10,9 +10,13 @@ public struct SocketError: Error, Equatable, CustomStringConvertible {
         self.errno = errno
     }
 
-    public var description: String {
-        "\(operation) failed: \(String(cString: strerror(errno))) (errno \(errno))"
+    /// The system's text for `errno`, such as "Connection refused".
+    public var reason: String {
+        guard let text = strerror(errno) else { return "errno \(errno)" }
+        return String(decoding: UnsafeRawBufferPointer(start: text, count: strlen(text)), as: UTF8.self)
     }
+
+    public var description: String { "\(operation) failed: \(reason) (errno \(errno))" }
 }
 
 /// Why a connection stopped delivering bytes, when it was not a system call failing.

@@ -1,1 +1,4 @@
-print("x")
+import Foundation
+import SwitchboardCLI
+
+exit(await Switchboard.main(Array(CommandLine.arguments.dropFirst())))

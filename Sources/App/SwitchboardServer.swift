@@ -1,0 +1,77 @@
+import Config
+import Core
+import Foundation
+import Glibc
+import Wire
+
+/// The long-running `switchboard serve` process: binds its sockets, runs until SIGTERM or
+/// SIGINT, then stops accepting, drains, and returns within `drainTimeout` plus a moment.
+public final class SwitchboardServer: Sendable {
+    public static let drainTimeout = Duration.milliseconds(1500)
+
+    public let config: SwitchboardConfig
+    public let router = ControlRouter()
+    private let logger: Logger
+    private let startedAt = Date()
+    private let started = MonotonicTime.now()
+
+    public init(config: SwitchboardConfig, logger: Logger) {
+        self.config = config
+        self.logger = logger
+    }
+
+    /// Serves until `shutdown` yields (the signal stream in production, a test's trigger otherwise).
+    /// Throws before serving anything if a socket cannot be bound.
+    public func run(until shutdown: AsyncStream<Int32>) async throws {
+        let control = try await ControlServer(path: config.control.socketPath, router: router, logger: logger.named("control"))
+        router.register("status") { [self] _ in status() }
+        logger.notice("switchboard \(SwitchboardVersion.current) started", [
+            "pid": "\(getpid())",
+            "config": config.sourceFile ?? "built-in defaults",
+            "control": control.path,
+        ])
+
+        let services = Task {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await control.run() }
+            }
+        }
+
+        for await number in shutdown {
+            logger.notice("received \(SignalStream.name(number)), shutting down")
+            break
+        }
+        control.stopAccepting()
+        // Connections get the drain period to finish; then they are closed, then cancelled.
+        let drain = Task {
+            try await Task.sleep(for: Self.drainTimeout)
+            logger.warning("drain period over, closing remaining connections")
+            control.closeAll()
+            try await Task.sleep(for: .milliseconds(250))
+            services.cancel()
+        }
+        await services.value
+        drain.cancel()
+        logger.notice("switchboard stopped")
+    }
+
+    func status() -> StatusReport {
+        StatusReport(
+            version: SwitchboardVersion.current,
+            pid: getpid(),
+            startedAt: startedAt,
+            uptimeSeconds: Self.seconds(since: started),
+            configFile: config.sourceFile,
+            controlSocket: config.control.socketPath,
+            agi: ComponentStatus(state: "off", detail: "the FastAGI server is not part of this build yet"),
+            ami: ComponentStatus(
+                state: config.ami.isConfigured ? "off" : "not configured",
+                detail: config.ami.isConfigured ? "the AMI client is not part of this build yet" : nil
+            )
+        )
+    }
+
+    static func seconds(since start: MonotonicTime) -> Double {
+        Double(MonotonicTime.now().nanoseconds - start.nanoseconds) / 1_000_000_000
+    }
+}

@@ -1,0 +1,35 @@
+import Config
+
+/// `switchboard config check`.
+enum ConfigCommand {
+    static let spec = CommandSpec(
+        name: "config",
+        summary: "check the configuration",
+        subcommands: [
+            CommandSpec(
+                name: "check",
+                summary: "validate the configuration and print it resolved, secrets masked",
+                discussion: """
+                    Prints every error and warning as file:line: message, then the resolved
+                    configuration. Exits 1 if there is any error.
+                    """,
+                options: [.config],
+                action: check
+            ),
+        ]
+    )
+
+    @Sendable static func check(_ parsed: ParsedCommand, _ terminal: Terminal) async throws {
+        do {
+            let (config, warnings) = try ConfigLocation.load(for: parsed)
+            for warning in warnings { terminal.printError(warning.description) }
+            terminal.print(config.rendered())
+            terminal.printError("configuration OK\(warnings.isEmpty ? "" : " (\(warnings.count) warning\(warnings.count == 1 ? "" : "s"))")")
+        } catch let error as ConfigError {
+            for diagnostic in error.diagnostics { terminal.printError(diagnostic.description) }
+            let count = error.diagnostics.filter { $0.severity == .error }.count
+            terminal.printError("configuration has \(count) error\(count == 1 ? "" : "s")")
+            throw ExitStatus(code: 1)
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import Config
+import Core
+import Foundation
+import Glibc
+
+/// The `switchboard` command: parses the command line and runs the matching command.
+public enum Switchboard {
+    static let usageExitCode: Int32 = 64
+
+    static let root = CommandSpec(
+        name: "switchboard",
+        summary: "call-center application server for Asterisk",
+        discussion: """
+            Switchboard answers Asterisk's FastAGI connections, watches and steers channels over AMI,
+            and keeps calls, agents and customers in its database.
+            """,
+        subcommands: [
+            ServeCommand.spec,
+            StatusCommand.spec,
+            ConfigCommand.spec,
+            VersionCommand.spec,
+        ]
+    )
+
+    /// Runs the command line `arguments` (without the program name) and returns the exit status:
+    /// 0 on success, 64 on a usage error, 1 on a runtime failure (one line on standard error).
+    public static func main(_ arguments: [String]) async -> Int32 {
+        await run(arguments, terminal: .standard)
+    }
+
+    static func run(_ arguments: [String], terminal: Terminal) async -> Int32 {
+        // A write to a peer that went away must be an EPIPE error, not the end of the process.
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            switch try CommandLineParser.parse(arguments, root: root) {
+            case .help(let command, let path):
+                terminal.print(command.help(path: path))
+                return 0
+            case .run(let command, let parsed):
+                try await command.action!(parsed, terminal)
+                return 0
+            }
+        } catch let error as UsageError {
+            terminal.printError("switchboard: \(error.message)")
+            terminal.printError("Run '\(error.commandPath.joined(separator: " ")) --help' for usage.")
+            return usageExitCode
+        } catch let status as ExitStatus {
+            return status.code
+        } catch {
+            terminal.printError("switchboard: error: \(error)")
+            return 1
+        }
+    }
+}
