@@ -33,7 +33,7 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Core", "Wire"], swiftSettings: strict),
         .testTarget(
             name: "AppTests",
-            dependencies: ["App", "SwitchboardCLI", "switchboard"],
+            dependencies: ["App", "SwitchboardCLI", "switchboard", "Core", "Config", "Wire"],
             swiftSettings: strict
         ),
     ]

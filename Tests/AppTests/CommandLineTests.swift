@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+@testable import SwitchboardCLI
+
+@Suite struct CommandLineTests {
+    func run(_ arguments: String) async -> (code: Int32, out: String, err: String) {
+        let capture = CapturedTerminal()
+        let words = arguments.split(separator: " ").map(String.init)
+        let code = await Switchboard.run(words, terminal: capture.terminal)
+        return (code, capture.standardOutput, capture.standardError)
+    }
+
+    @Test func helpAtEveryLevel() async {
+        for command in ["--help", "help", "serve --help", "status -h", "config --help", "config check --help", "version --help"] {
+            let result = await run(command)
+            #expect(result.code == 0, "\(command)")
+            #expect(result.out.contains("Usage: switchboard"), "\(command)")
+        }
+        let top = await run("--help")
+        for name in ["serve", "status", "config", "version"] { #expect(top.out.contains("  \(name)")) }
+        #expect(await run("config check --help").out.contains("--config FILE"))
+    }
+
+    @Test func usageErrorsExit64AndNameTheNearestSpelling() async {
+        let typo = await run("stauts")
+        #expect(typo.code == 64)
+        #expect(typo.err.contains("unknown command 'stauts' for 'switchboard'; did you mean 'status'?"))
+        let option = await run("status --jsno")
+        #expect(option.code == 64)
+        #expect(option.err.contains("did you mean '--json'?"))
+        #expect(option.err.contains("Run 'switchboard status --help' for usage."))
+        let nested = await run("config chekc")
+        #expect(nested.err.contains("did you mean 'check'?"))
+        let missingValue = await run("status --config")
+        #expect(missingValue.code == 64)
+        #expect(missingValue.err.contains("option --config needs a value (FILE)"))
+        let stray = await run("version now")
+        #expect(stray.code == 64)
+        #expect(stray.err.contains("unexpected argument 'now'"))
+        let farOff = await run("xyzzy")
+        #expect(!farOff.err.contains("did you mean"))
+    }
+
+    @Test func optionForms() throws {
+        let spec = CommandSpec(
+            name: "t", summary: "",
+            options: [.config, .json],
+            arguments: [ArgumentSpec(name: "FLOW", help: "")],
+            action: { _, _ in }
+        )
+        for form in [["--config", "a.conf", "main"], ["--config=a.conf", "main"], ["-c", "a.conf", "main"], ["main", "--config", "a.conf"]] {
+            guard case .run(_, let parsed) = try CommandLineParser.parse(form, root: spec) else {
+                Issue.record("expected a run for \(form)")
+                continue
+            }
+            #expect(parsed.value("config") == "a.conf")
+            #expect(parsed.arguments == ["main"])
+        }
+        guard case .run(_, let parsed) = try CommandLineParser.parse(["--json", "--", "--odd-name"], root: spec) else {
+            Issue.record("expected a run")
+            return
+        }
+        #expect(parsed.flag("json"))
+        #expect(parsed.arguments == ["--odd-name"])
+        #expect(throws: UsageError.self) { try CommandLineParser.parse(["--json=yes", "x"], root: spec) }
+        #expect(throws: UsageError.self) { try CommandLineParser.parse([], root: spec) }
+    }
+
+    @Test func editDistanceAndSuggestions() {
+        #expect(editDistance("status", "stauts") == 2)
+        #expect(editDistance("", "abc") == 3)
+        #expect(editDistance("abc", "") == 3)
+        #expect(nearestSpelling(of: "sevre", among: ["serve", "status"]) == "serve")
+        #expect(nearestSpelling(of: "zzzzzz", among: ["serve", "status"]) == nil)
+    }
+
+    @Test func versionPrintsTheVersion() async {
+        #expect(await run("version").out == "switchboard 0.1.0\n")
+    }
+
+    @Test func configCheckReportsEveryErrorAndExits1() async throws {
+        let file = temporaryPath("broken.conf")
+        try "[agi]\nport = 70000\n[ami]\nusername = x\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let result = await run("config check --config \(file)")
+        #expect(result.code == 1)
+        #expect(result.err.contains("\(file):2: port: '70000' is not a port number (1-65535)"))
+        #expect(result.err.contains("\(file):3: [ami] has a username but no secret"))
+        #expect(result.err.contains("configuration has 2 errors"))
+    }
+}
