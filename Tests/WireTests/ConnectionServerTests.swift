@@ -110,6 +110,21 @@ import Testing
         await task.value
     }
 
+    @Test func peerClosingMidLineIsReportedAsSuch() async throws {
+        let events = EventLog()
+        let (server, task) = try startEcho(events: events)
+        let client = try await Connection.connect(to: server.listener.localAddress)
+        try await client.write("200 result=0\n200 res")
+        client.shutdownWrite()
+        var reader = FramedReader(connection: client)
+        #expect(try await reader.readLine(deadline: .after(.seconds(5))) == "echo: 200 result=0")
+        #expect(try await reader.readLine(deadline: .after(.seconds(5))) == nil)
+        client.close()
+        server.stopAccepting()
+        await task.value
+        #expect(events.all == ["peer closed the connection mid-message (7 bytes unterminated)"])
+    }
+
     @Test func ipv6AndUnixDomainListeners() async throws {
         let path = "/tmp/switchboard-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
         defer { unlink(path) }
