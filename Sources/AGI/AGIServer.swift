@@ -1,0 +1,103 @@
+import Core
+import Synchronization
+import Wire
+
+/// The FastAGI server: accepts Asterisk's connections, reads each environment, and runs the
+/// handler registered for its script path.
+///
+/// Every call ends cleanly whatever happens: an unknown script gets a VERBOSE line on the
+/// Asterisk console and a HANGUP; a handler that throws gets its call hung up and logged with
+/// the uniqueid; a peer that sends no environment in time is dropped. The others go on.
+public final class AGIServer: Sendable {
+    public struct Limits: Sendable {
+        /// The whole environment block must arrive within this (a slowloris peer is dropped).
+        public var environmentDeadline = Duration.seconds(5)
+        public var maxEnvironmentLines = 256
+        public var maxLineLength = 64 * 1024
+        public var maxSessions = 10_000
+        public var hangupGrace = Duration.milliseconds(250)
+
+        public init() {}
+    }
+
+    public let router: AGIRouter
+    private let server: ConnectionServer
+    private let limits: Limits
+    private let logger: Logger
+    private let finished = Atomic<Int>(0)
+    private let failed = Atomic<Int>(0)
+
+    public init(listener: Listener, allow: [AddressRange], router: AGIRouter, limits: Limits = Limits(), logger: Logger) {
+        self.router = router
+        self.limits = limits
+        self.logger = logger
+        server = ConnectionServer(
+            name: "agi", listener: listener, maxConnections: limits.maxSessions, logger: logger,
+            isAllowed: { peer in
+                guard let ip = peer.ip else { return true }
+                return allow.contains { $0.contains(ip) }
+            }
+        )
+    }
+
+    public var localAddress: SocketAddress { server.listener.localAddress }
+    public var activeSessions: Int { server.activeConnections }
+    public var acceptedConnections: Int { server.acceptedConnections }
+    public var finishedSessions: Int { finished.load(ordering: .relaxed) }
+    public var failedSessions: Int { failed.load(ordering: .relaxed) }
+
+    public func run() async {
+        await server.run { [self] connection in await serve(connection) }
+    }
+
+    public func stopAccepting() { server.stopAccepting() }
+    public func closeAll() { server.closeAll() }
+
+    private func serve(_ connection: Connection) async {
+        var reader = FramedReader(connection: connection, framer: Framer(maxLineLength: limits.maxLineLength))
+        let environment: AGIEnvironment
+        do {
+            environment = try await readEnvironment(&reader)
+        } catch {
+            logger.warning("dropped AGI connection before its environment", ["peer": "\(connection.peer)", "error": "\(error)"])
+            return
+        }
+        let log = logger.with("uniqueid", environment.uniqueID)
+        let session = AGISession(environment: environment, reader: reader, logger: log, hangupGrace: limits.hangupGrace)
+        let path = environment.script.path
+        guard let handler = router.handler(for: path) else {
+            log.warning("no handler for AGI script; hanging up", ["script": path, "channel": environment.channel])
+            try? await session.verbose("Switchboard: no handler for AGI script '\(path)'; hanging up", level: 1)
+            try? await session.hangup()
+            failed.add(1, ordering: .relaxed)
+            return
+        }
+        log.debug("AGI session started", ["script": path, "channel": environment.channel])
+        do {
+            try await handler(session)
+            log.debug("AGI session finished", ["commands": "\(session.commandCount)"])
+            finished.add(1, ordering: .relaxed)
+        } catch AGIError.hangup {
+            log.info("caller hung up", ["script": path])
+            finished.add(1, ordering: .relaxed)
+        } catch {
+            log.error("AGI handler failed; hanging up the call", ["script": path, "error": "\(error)"])
+            failed.add(1, ordering: .relaxed)
+            if !session.closedByAsterisk { try? await session.hangup() }
+        }
+    }
+
+    /// Reads `agi_*` lines up to the blank line, within the environment deadline.
+    func readEnvironment(_ reader: inout FramedReader) async throws -> AGIEnvironment {
+        let deadline = MonotonicTime.after(limits.environmentDeadline)
+        var environment = AGIEnvironment(pairs: [])
+        var number = 0
+        while let line = try await reader.readLine(deadline: deadline) {
+            number += 1
+            if line.isEmpty { return environment }
+            guard number <= limits.maxEnvironmentLines else { throw AGIError.environmentTooLarge(limit: limits.maxEnvironmentLines) }
+            try environment.append(line: line, number: number)
+        }
+        throw AGIError.connectionClosed
+    }
+}

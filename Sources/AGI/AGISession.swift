@@ -1,0 +1,144 @@
+import Core
+import Wire
+
+/// One FastAGI conversation with Asterisk about one channel, used by the task that handles it.
+///
+/// A `HANGUP` line can arrive at any moment — between commands or right after a reply — and is
+/// never the reply to a command: the session notes it (`hangupReceived`) and keeps reading for
+/// the real reply. After a hangup Asterisk refuses audio commands with 511 (thrown as
+/// `AGIError.hangup`) but still answers GET/SET VARIABLE, so DIALSTATUS and the like stay
+/// readable. An AMI Redirect of the channel looks exactly like a hangup here.
+public final class AGISession {
+    public static let immediateReplyTimeout = Duration.seconds(30)
+    public static let mediaReplyTimeout = Duration.seconds(900)
+
+    public let environment: AGIEnvironment
+    public let logger: Logger
+    /// How long to wait for a HANGUP after a channel command returned -1, to tell a hangup from
+    /// a failure (Asterisk sends the HANGUP line tens of milliseconds after the -1).
+    public var hangupGrace: Duration
+
+    /// Asterisk said HANGUP: the caller left, or the channel was redirected away.
+    public private(set) var hangupReceived = false
+    /// Asterisk closed the socket (it does after a hangup when AGIEXITONHANGUP=yes).
+    public private(set) var closedByAsterisk = false
+    public private(set) var commandCount = 0
+
+    private let connection: Connection
+    private var reader: FramedReader
+
+    init(environment: AGIEnvironment, reader: FramedReader, logger: Logger, hangupGrace: Duration = .milliseconds(250)) {
+        self.environment = environment
+        self.reader = reader
+        self.connection = reader.connection
+        self.logger = logger
+        self.hangupGrace = hangupGrace
+    }
+
+    /// Sends `command` and returns Asterisk's reply as it is, whatever its code.
+    /// Throws only when the conversation itself fails (closed, timed out, not AGI).
+    public func send(_ command: AGICommand) async throws -> AGIReply {
+        let bytes = try command.encoded()
+        if closedByAsterisk { throw hangupReceived ? AGIError.hangup : AGIError.connectionClosed }
+        commandCount += 1
+        logger.trace("→ \(command.line)")
+        do {
+            try await connection.write(bytes, deadline: .after(Self.immediateReplyTimeout))
+        } catch ConnectionError.timedOut {
+            throw AGIError.timeout(command: command.name)
+        } catch {
+            closedByAsterisk = true
+            throw hangupReceived ? AGIError.hangup : AGIError.connectionClosed
+        }
+        let reply = try await readReply(for: command)
+        logger.trace("← \(command.isSensitive ? "(sensitive reply masked)" : Self.describe(reply))")
+        return reply
+    }
+
+    /// Sends `command`; 510, 511 and 520 replies are thrown as `AGIError`.
+    @discardableResult
+    public func run(_ command: AGICommand) async throws -> AGIReply {
+        let reply = try await send(command)
+        switch reply.code {
+        case 200: return reply
+        case 510: throw AGIError.invalidCommand(command: command.name)
+        case 511:
+            hangupReceived = true
+            throw AGIError.hangup
+        case 520: throw AGIError.usage(command: command.name, help: reply.usage)
+        default: throw AGIError.protocolViolation("\(reply.code) \(reply.message)")
+        }
+    }
+
+    /// Runs a channel command (playback, input, answer) whose -1 means "hangup or failure":
+    /// waits briefly for the HANGUP that tells them apart, then throws the right one.
+    func runOnChannel(_ command: AGICommand) async throws -> AGIReply {
+        let reply = try await run(command)
+        guard reply.resultCode == -1 else { return reply }
+        if try await awaitHangup(within: hangupGrace) { throw AGIError.hangup }
+        throw AGIError.commandFailed(command: command.name, result: reply.result)
+    }
+
+    /// Whether the channel has hung up, reading any HANGUP line that arrives within `grace`.
+    public func awaitHangup(within grace: Duration) async throws -> Bool {
+        if hangupReceived || closedByAsterisk { return true }
+        do {
+            while let line = try await reader.readLine(deadline: .after(grace)) {
+                guard line == "HANGUP" else { throw AGIError.protocolViolation("unexpected line '\(line.prefix(120))' between commands") }
+                hangupReceived = true
+                return true
+            }
+            closedByAsterisk = true
+            return true
+        } catch ConnectionError.timedOut {
+            return false
+        } catch is AGIError {
+            throw AGIError.protocolViolation("unexpected data between commands")
+        } catch {
+            closedByAsterisk = true
+            return true
+        }
+    }
+
+    private func readReply(for command: AGICommand) async throws -> AGIReply {
+        let deadline: MonotonicTime? = switch command.replyTime {
+        case .immediate: .after(Self.immediateReplyTimeout)
+        case .media: .after(Self.mediaReplyTimeout)
+        case .unbounded: nil
+        }
+        var parser = AGIReplyParser()
+        while true {
+            let line: String?
+            do {
+                line = try await reader.readLine(deadline: deadline)
+            } catch ConnectionError.timedOut {
+                throw AGIError.timeout(command: command.name)
+            } catch let error as FramingError {
+                throw AGIError.protocolViolation("\(error)")
+            } catch is SocketError {
+                line = nil
+            } catch ConnectionError.peerClosedMidMessage {
+                line = nil
+            }
+            guard let line else {
+                closedByAsterisk = true
+                throw hangupReceived ? AGIError.hangup : AGIError.connectionClosed
+            }
+            if line == "HANGUP", parser.isBetweenReplies {
+                hangupReceived = true
+                logger.debug("Asterisk signalled HANGUP")
+                continue
+            }
+            if let reply = try parser.feed(line) { return reply }
+        }
+    }
+
+    static func describe(_ reply: AGIReply) -> String {
+        switch reply.code {
+        case 200:
+            "200 result=\(reply.result)" + (reply.data.map { " (\($0))" } ?? "") + (reply.endpos.map { " endpos=\($0)" } ?? "")
+        case 520: "520 usage (\(reply.usage.count) lines)"
+        default: "\(reply.code) \(reply.message)"
+        }
+    }
+}
