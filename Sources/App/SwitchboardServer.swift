@@ -1,3 +1,4 @@
+import AGI
 import Config
 import Core
 import Foundation
@@ -10,7 +11,10 @@ public final class SwitchboardServer: Sendable {
     public static let drainTimeout = Duration.milliseconds(1500)
 
     public let config: SwitchboardConfig
+    /// Commands of the control socket; components register theirs.
     public let router = ControlRouter()
+    /// FastAGI script paths and their handlers; engines register theirs (`ivr`, `agent`, …).
+    public let agiRouter = AGIRouter()
     private let logger: Logger
     private let startedAt = Date()
     private let started = MonotonicTime.now()
@@ -23,16 +27,34 @@ public final class SwitchboardServer: Sendable {
     /// Serves until `shutdown` yields (the signal stream in production, a test's trigger otherwise).
     /// Throws before serving anything if a socket cannot be bound.
     public func run(until shutdown: AsyncStream<Int32>) async throws {
-        let control = try await ControlServer(path: config.control.socketPath, router: router, logger: logger.named("control"))
-        router.register("status") { [self] _ in status() }
+        let agiAddress = try SocketAddress(host: config.agi.bindAddress, port: config.agi.port)
+        let agi: AGIServer
+        do {
+            agi = AGIServer(
+                listener: try Listener(bind: agiAddress), allow: config.agi.allow, router: agiRouter,
+                logger: logger.named("agi")
+            )
+        } catch {
+            throw ControlCommandError("cannot listen for FastAGI on \(agiAddress): \(error)")
+        }
+        let control: ControlServer
+        do {
+            control = try await ControlServer(path: config.control.socketPath, router: router, logger: logger.named("control"))
+        } catch {
+            agi.stopAccepting()
+            throw error
+        }
+        router.register("status") { [self] _ in status(agi: agi) }
         logger.notice("switchboard \(SwitchboardVersion.current) started", [
             "pid": "\(getpid())",
             "config": config.sourceFile ?? "built-in defaults",
+            "agi": "\(agi.localAddress)",
             "control": control.path,
         ])
 
         let services = Task {
             await withDiscardingTaskGroup { group in
+                group.addTask { await agi.run() }
                 group.addTask { await control.run() }
             }
         }
@@ -41,11 +63,13 @@ public final class SwitchboardServer: Sendable {
             logger.notice("received \(SignalStream.name(number)), shutting down")
             break
         }
+        agi.stopAccepting()
         control.stopAccepting()
         // Connections get the drain period to finish; then they are closed, then cancelled.
         let drain = Task {
             try await Task.sleep(for: Self.drainTimeout)
-            logger.warning("drain period over, closing remaining connections")
+            logger.warning("drain period over, closing remaining connections", ["agi sessions": "\(agi.activeSessions)"])
+            agi.closeAll()
             control.closeAll()
             try await Task.sleep(for: .milliseconds(250))
             services.cancel()
@@ -55,7 +79,7 @@ public final class SwitchboardServer: Sendable {
         logger.notice("switchboard stopped")
     }
 
-    func status() -> StatusReport {
+    func status(agi: AGIServer) -> StatusReport {
         StatusReport(
             version: SwitchboardVersion.current,
             pid: getpid(),
@@ -63,7 +87,15 @@ public final class SwitchboardServer: Sendable {
             uptimeSeconds: Self.seconds(since: started),
             configFile: config.sourceFile,
             controlSocket: config.control.socketPath,
-            agi: ComponentStatus(state: "off", detail: "the FastAGI server is not part of this build yet"),
+            agi: ComponentStatus(
+                state: "listening",
+                detail: "\(agi.localAddress)",
+                counts: [
+                    "active sessions": agi.activeSessions,
+                    "finished sessions": agi.finishedSessions,
+                    "failed sessions": agi.failedSessions,
+                ]
+            ),
             ami: ComponentStatus(
                 state: config.ami.isConfigured ? "off" : "not configured",
                 detail: config.ami.isConfigured ? "the AMI client is not part of this build yet" : nil

@@ -32,10 +32,11 @@ struct SectionReader {
         return INIParser.resolve(value, relativeTo: file)
     }
 
-    mutating func port(_ key: String) -> UInt16? {
+    /// A TCP port; `allowZero` for listeners, where 0 asks the system for a free port.
+    mutating func port(_ key: String, allowZero: Bool = false) -> UInt16? {
         guard let text = string(key) else { return nil }
-        guard let port = UInt16(text), port > 0 else {
-            fail(key, "'\(text)' is not a port number (1-65535)")
+        guard let port = UInt16(text), port > 0 || allowZero else {
+            fail(key, "'\(text)' is not a port number (\(allowZero ? 0 : 1)-65535)")
             return nil
         }
         return port

@@ -51,7 +51,7 @@ extension SwitchboardConfig {
         }
         read("agi") { reader in
             if let value = reader.address("bindaddr") { config.agi.bindAddress = value }
-            if let value = reader.port("port") { config.agi.port = value }
+            if let value = reader.port("port", allowZero: true) { config.agi.port = value }
             if let value = reader.addressRanges("allow") { config.agi.allow = value }
         }
         read("ami") { reader in

@@ -83,7 +83,7 @@ import Testing
         try "[agi]\nport = 70000\n[ami]\nusername = x\n".write(toFile: file, atomically: true, encoding: .utf8)
         let result = await run("config check --config \(file)")
         #expect(result.code == 1)
-        #expect(result.err.contains("\(file):2: port: '70000' is not a port number (1-65535)"))
+        #expect(result.err.contains("\(file):2: port: '70000' is not a port number (0-65535)"))
         #expect(result.err.contains("\(file):3: [ami] has a username but no secret"))
         #expect(result.err.contains("configuration has 2 errors"))
     }

@@ -13,6 +13,8 @@ import Testing
         try """
             [general]
             database = sb.db
+            [agi]
+            port = 0
             [ami]
             username = switchboard
             secret = s3cret-never-logged
@@ -26,6 +28,9 @@ import Testing
         #expect(report.pid == server.pid)
         #expect(report.configFile == config)
         #expect(report.ami.state != "not configured")
+        #expect(report.agi.state == "listening")
+        #expect(report.agi.detail?.hasPrefix("127.0.0.1:") == true)
+        #expect(report.agi.counts["active sessions"] == 0)
 
         let stopping = ContinuousClock.now
         server.signal(SIGTERM)

@@ -67,7 +67,7 @@ import Wire
         #expect(lines == [
                 "\(file):2: loglevel: 'loud' is not one of trace, debug, info, notice, warning, error, critical",
                 "\(file):5: bindaddr: 'not-an-ip' is not an IPv4 or IPv6 address",
-                "\(file):4: port: '99999' is not a port number (1-65535)",
+                "\(file):4: port: '99999' is not a port number (0-65535)",
                 "\(file):6: allow: '300.1.1.1': not an IP address or CIDR block",
                 "\(file):9: port: 'abc' is not a port number (1-65535)",
                 "\(file):7: [ami] has a username but no secret",
