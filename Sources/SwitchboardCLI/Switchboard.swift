@@ -18,6 +18,7 @@ public enum Switchboard {
             ServeCommand.spec,
             StatusCommand.spec,
             ConfigCommand.spec,
+            BenchCommand.spec,
             VersionCommand.spec,
         ]
     )

@@ -13,7 +13,14 @@ public final class Connection: Sendable {
     let fd: Int32
     private let reactor: Reactor
 
-    init(fd: Int32, peer: SocketAddress, reactor: Reactor) {
+    /// Takes ownership of `fd` and registers it with `reactor`; on failure the descriptor is closed.
+    init(fd: Int32, peer: SocketAddress, reactor: Reactor) throws {
+        do {
+            try reactor.register(fd)
+        } catch {
+            Glibc.close(fd)
+            throw error
+        }
         self.fd = fd
         self.peer = peer
         self.reactor = reactor
@@ -31,7 +38,7 @@ public final class Connection: Sendable {
         reactor: Reactor = .shared
     ) async throws -> Connection {
         let fd = try Socket.makeStream(family: address.family)
-        let connection = Connection(fd: fd, peer: address, reactor: reactor)
+        let connection = try Connection(fd: fd, peer: address, reactor: reactor)
         let started = try address.withSockAddr { pointer, length in
             try syscall("connect(\(address))") { Glibc.connect(fd, pointer, length) }
         }

@@ -13,7 +13,7 @@ public final class Listener: Sendable {
     /// an IPv6 wildcard also accepts IPv4. A Unix path must not exist (the caller removes a stale one).
     public init(bind address: SocketAddress, backlog: Int32 = 1024, reactor: Reactor = .shared) throws {
         let fd = try Socket.makeStream(family: address.family)
-        socket = Connection(fd: fd, peer: address, reactor: reactor)
+        socket = try Connection(fd: fd, peer: address, reactor: reactor)
         if address.family != AF_UNIX {
             try Socket.setOption(fd, level: SOL_SOCKET, name: SO_REUSEADDR, value: 1, "setsockopt(SO_REUSEADDR)")
         }
@@ -43,7 +43,7 @@ public final class Listener: Sendable {
             case .done(let client):
                 let peer = localAddress.family == AF_UNIX ? localAddress : SocketAddress(storage: storage)
                 if localAddress.family != AF_UNIX { Socket.setNoDelay(client) }
-                return Connection(fd: client, peer: peer, reactor: reactor)
+                return try Connection(fd: client, peer: peer, reactor: reactor)
             case .wouldBlock:
                 try await reactor.wait(for: .read, on: socket.fd, until: nil)
             }

@@ -6,10 +6,12 @@ import Synchronization
 
 /// Readiness of file descriptors, from one epoll thread, handed to async tasks.
 ///
-/// A task that meets `EAGAIN` calls `wait(for:on:until:)`; the epoll thread resumes it when the
-/// descriptor is ready, when its deadline passes (`ConnectionError.timedOut`), when the task is
-/// cancelled, or when the descriptor is deregistered (`ConnectionError.closed`). No thread per
-/// connection: an idle connection costs one dictionary entry while it waits.
+/// Each descriptor is registered once, edge-triggered, for both directions. A task that meets
+/// `EAGAIN` calls `wait(for:on:until:)`: if an edge arrived since its last wait it returns at
+/// once, otherwise it suspends until the epoll thread sees the next edge, its deadline passes
+/// (`ConnectionError.timedOut`), the task is cancelled, or the descriptor is deregistered
+/// (`ConnectionError.closed`). No thread per connection and no syscall per wait: an idle
+/// connection costs one dictionary entry.
 public final class Reactor: Sendable {
     /// The process-wide reactor; its thread starts with the first use and lives as long as the process.
     public static let shared = Reactor()
@@ -25,16 +27,11 @@ public final class Reactor: Sendable {
     }
 
     private struct Registration {
-        var reader: CheckedContinuation<Void, any Error>?
-        var writer: CheckedContinuation<Void, any Error>?
-        var inEpoll = false
-
-        var events: UInt32 {
-            var mask = EPOLLONESHOT.rawValue
-            if reader != nil { mask |= EPOLLIN.rawValue | EPOLLRDHUP.rawValue }
-            if writer != nil { mask |= EPOLLOUT.rawValue }
-            return mask
-        }
+        var reader: UnsafeContinuation<Void, any Error>?
+        var writer: UnsafeContinuation<Void, any Error>?
+        /// An edge arrived while no task waited: the next wait returns at once.
+        var readable = false
+        var writable = false
     }
 
     private struct State {
@@ -61,42 +58,61 @@ public final class Reactor: Sendable {
         thread.start()
     }
 
+    /// Starts watching `fd` in both directions. Call once, before the first wait.
+    public func register(_ fd: Int32) throws {
+        state.withLock { $0.registrations[fd] = Registration() }
+        var event = epoll_event()
+        event.events = EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
+        event.data.fd = fd
+        if epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) != 0 {
+            let code = errno
+            state.withLock { _ = $0.registrations.removeValue(forKey: fd) }
+            throw SocketError(operation: "epoll_ctl(ADD, fd \(fd))", errno: code)
+        }
+    }
+
     /// Suspends until `fd` is ready for `interest`. At most one task waits per descriptor and interest.
     public func wait(for interest: Interest, on fd: Int32, until deadline: MonotonicTime?) async throws {
+        // Fast path: an edge came since the last wait; no continuation needed.
+        if state.withLock({ Self.consumeReadiness(interest, fd: fd, in: &$0) }) == true { return }
         let key = WaiterKey(fd: fd, interest: interest)
         try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
                 let outcome = state.withLock { state -> Result<Bool, any Error> in
                     // Checked under the lock: a cancellation handler running now waits for it,
                     // one that ran before has already set the flag.
                     if Task.isCancelled { return .failure(CancellationError()) }
-                    var registration = state.registrations[fd] ?? Registration()
+                    guard var registration = state.registrations[fd] else { return .failure(ConnectionError.closed) }
                     switch interest {
                     case .read:
                         precondition(registration.reader == nil, "two tasks reading fd \(fd)")
+                        if registration.readable {
+                            registration.readable = false
+                            state.registrations[fd] = registration
+                            return .success(true)
+                        }
                         registration.reader = continuation
                     case .write:
                         precondition(registration.writer == nil, "two tasks writing fd \(fd)")
-                        registration.writer = continuation
-                    }
-                    if let error = arm(fd: fd, &registration) {
-                        switch interest {
-                        case .read: registration.reader = nil
-                        case .write: registration.writer = nil
+                        if registration.writable {
+                            registration.writable = false
+                            state.registrations[fd] = registration
+                            return .success(true)
                         }
-                        state.registrations[fd] = registration
-                        return .failure(error)
+                        registration.writer = continuation
                     }
                     state.registrations[fd] = registration
                     guard let deadline else { return .success(false) }
                     state.deadlines.set(key, at: deadline)
-                    return .success(state.sleepingUntil.map { deadline < $0 } ?? true)
+                    if state.sleepingUntil.map({ deadline < $0 }) ?? true {
+                        state.sleepingUntil = deadline
+                        wakeLoop()
+                    }
+                    return .success(false)
                 }
                 switch outcome {
-                case .failure(let error):
-                    continuation.resume(throwing: error)
-                case .success(let mustWake):
-                    if mustWake { wakeLoop() }
+                case .failure(let error): continuation.resume(throwing: error)
+                case .success(let readyAlready): if readyAlready { continuation.resume() }
                 }
             }
         } onCancel: {
@@ -111,49 +127,47 @@ public final class Reactor: Sendable {
             guard let registration = state.registrations.removeValue(forKey: fd) else { return nil }
             state.deadlines.remove(WaiterKey(fd: fd, interest: .read))
             state.deadlines.remove(WaiterKey(fd: fd, interest: .write))
-            if registration.inEpoll { epoll_ctl(epollFD, EPOLL_CTL_DEL, fd, nil) }
             return registration
         }
-        removed?.reader?.resume(throwing: ConnectionError.closed)
-        removed?.writer?.resume(throwing: ConnectionError.closed)
+        guard let removed else { return }
+        epoll_ctl(epollFD, EPOLL_CTL_DEL, fd, nil)
+        removed.reader?.resume(throwing: ConnectionError.closed)
+        removed.writer?.resume(throwing: ConnectionError.closed)
     }
 
-    /// (Re)arms the one-shot epoll registration of `fd` for the interests that have waiters.
-    private func arm(fd: Int32, _ registration: inout Registration) -> (any Error)? {
-        var event = epoll_event()
-        event.events = registration.events
-        event.data.fd = fd
-        let operation = registration.inEpoll ? EPOLL_CTL_MOD : EPOLL_CTL_ADD
-        if epoll_ctl(epollFD, operation, fd, &event) != 0 {
-            return SocketError(operation: "epoll_ctl(fd \(fd))", errno: errno)
+    /// True (and cleared) if an edge for `interest` arrived with nobody waiting; nil if `fd` is unknown.
+    private static func consumeReadiness(_ interest: Interest, fd: Int32, in state: inout State) -> Bool? {
+        guard var registration = state.registrations[fd] else { return nil }
+        let ready: Bool
+        switch interest {
+        case .read:
+            ready = registration.readable
+            registration.readable = false
+        case .write:
+            ready = registration.writable
+            registration.writable = false
         }
-        registration.inEpoll = true
-        return nil
+        if ready { state.registrations[fd] = registration }
+        return ready
     }
 
     private func resume(_ key: WaiterKey, throwing error: any Error) {
-        let continuation = state.withLock { state -> CheckedContinuation<Void, any Error>? in
-            take(key, from: &state)
+        let continuation = state.withLock { state -> UnsafeContinuation<Void, any Error>? in
+            guard var registration = state.registrations[key.fd] else { return nil }
+            let continuation: UnsafeContinuation<Void, any Error>?
+            switch key.interest {
+            case .read:
+                continuation = registration.reader
+                registration.reader = nil
+            case .write:
+                continuation = registration.writer
+                registration.writer = nil
+            }
+            state.registrations[key.fd] = registration
+            state.deadlines.remove(key)
+            return continuation
         }
         continuation?.resume(throwing: error)
-    }
-
-    /// Removes the waiter of `key` and its deadline. Its epoll arming may stay: a spurious wakeup
-    /// later finds no waiter and is ignored.
-    private func take(_ key: WaiterKey, from state: inout State) -> CheckedContinuation<Void, any Error>? {
-        guard var registration = state.registrations[key.fd] else { return nil }
-        let continuation: CheckedContinuation<Void, any Error>?
-        switch key.interest {
-        case .read:
-            continuation = registration.reader
-            registration.reader = nil
-        case .write:
-            continuation = registration.writer
-            registration.writer = nil
-        }
-        state.registrations[key.fd] = registration
-        state.deadlines.remove(key)
-        return continuation
     }
 
     private func wakeLoop() {
@@ -162,16 +176,16 @@ public final class Reactor: Sendable {
     }
 
     private func runLoop() {
-        let capacity = 256
+        let capacity = 512
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: capacity)
         var timeout: Int32 = -1
+        var ready: [(UnsafeContinuation<Void, any Error>, (any Error)?)] = []
         while true {
             let count = epoll_wait(epollFD, events, Int32(capacity), timeout)
             if count < 0 {
                 precondition(errno == EINTR, "epoll_wait failed: errno \(errno)")
                 continue
             }
-            var ready: [(CheckedContinuation<Void, any Error>, (any Error)?)] = []
             state.withLock { state in
                 for index in 0..<Int(count) {
                     let fd = events[index].data.fd
@@ -180,13 +194,24 @@ public final class Reactor: Sendable {
                         _ = Glibc.read(wakeFD, &drained, 8)
                         continue
                     }
-                    collectReady(fd: fd, events: events[index].events, state: &state, into: &ready)
+                    Self.collectReady(fd: fd, events: events[index].events, state: &state, into: &ready)
                 }
                 let now = MonotonicTime.now()
-                for key in state.deadlines.popExpired(now: now) {
-                    if let continuation = take(key, from: &state) {
-                        let operation = key.interest == .read ? "read" : "write"
-                        ready.append((continuation, ConnectionError.timedOut(operation: operation)))
+                if let earliest = state.deadlines.earliest, earliest <= now {
+                    for key in state.deadlines.popExpired(now: now) {
+                        guard var registration = state.registrations[key.fd] else { continue }
+                        let operation: String
+                        let waiter: UnsafeContinuation<Void, any Error>?
+                        switch key.interest {
+                        case .read:
+                            (waiter, operation) = (registration.reader, "read")
+                            registration.reader = nil
+                        case .write:
+                            (waiter, operation) = (registration.writer, "write")
+                            registration.writer = nil
+                        }
+                        state.registrations[key.fd] = registration
+                        if let waiter { ready.append((waiter, ConnectionError.timedOut(operation: operation))) }
                     }
                 }
                 state.sleepingUntil = state.deadlines.earliest
@@ -198,36 +223,36 @@ public final class Reactor: Sendable {
             for (continuation, error) in ready {
                 if let error { continuation.resume(throwing: error) } else { continuation.resume() }
             }
+            ready.removeAll(keepingCapacity: true)
         }
     }
 
-    private func collectReady(
+    /// An edge on `fd`: resumes the task waiting for it, or remembers it for the next wait.
+    private static func collectReady(
         fd: Int32,
         events: UInt32,
         state: inout State,
-        into ready: inout [(CheckedContinuation<Void, any Error>, (any Error)?)]
+        into ready: inout [(UnsafeContinuation<Void, any Error>, (any Error)?)]
     ) {
         guard var registration = state.registrations[fd] else { return }
         let failed = EPOLLERR.rawValue | EPOLLHUP.rawValue
-        if events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | failed) != 0, let reader = registration.reader {
-            ready.append((reader, nil))
-            registration.reader = nil
-            state.deadlines.remove(WaiterKey(fd: fd, interest: .read))
-        }
-        if events & (EPOLLOUT.rawValue | failed) != 0, let writer = registration.writer {
-            ready.append((writer, nil))
-            registration.writer = nil
-            state.deadlines.remove(WaiterKey(fd: fd, interest: .write))
-        }
-        // One-shot disarmed the descriptor; arm it again for a waiter that is still there.
-        if registration.reader != nil || registration.writer != nil, let error = arm(fd: fd, &registration) {
-            for waiter in [registration.reader, registration.writer].compactMap({ $0 }) {
-                ready.append((waiter, error))
+        if events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | failed) != 0 {
+            if let reader = registration.reader {
+                ready.append((reader, nil))
+                registration.reader = nil
+                state.deadlines.remove(WaiterKey(fd: fd, interest: .read))
+            } else {
+                registration.readable = true
             }
-            registration.reader = nil
-            registration.writer = nil
-            state.deadlines.remove(WaiterKey(fd: fd, interest: .read))
-            state.deadlines.remove(WaiterKey(fd: fd, interest: .write))
+        }
+        if events & (EPOLLOUT.rawValue | failed) != 0 {
+            if let writer = registration.writer {
+                ready.append((writer, nil))
+                registration.writer = nil
+                state.deadlines.remove(WaiterKey(fd: fd, interest: .write))
+            } else {
+                registration.writable = true
+            }
         }
         state.registrations[fd] = registration
     }

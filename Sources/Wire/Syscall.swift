@@ -10,7 +10,7 @@ enum SyscallResult<Value> {
 /// through here: `EINTR` is retried, `EAGAIN`/`EINPROGRESS` become `.wouldBlock`, `EBADF` and
 /// `EFAULT` are programmer errors and trap, anything else throws `SocketError` naming `operation`.
 @inline(__always)
-func syscall<Value: BinaryInteger>(_ operation: String, _ body: () -> Value) throws -> SyscallResult<Value> {
+func syscall<Value: BinaryInteger>(_ operation: @autoclosure () -> String, _ body: () -> Value) throws -> SyscallResult<Value> {
     while true {
         let result = body()
         if result >= 0 { return .done(result) }
@@ -21,9 +21,9 @@ func syscall<Value: BinaryInteger>(_ operation: String, _ body: () -> Value) thr
         case EAGAIN, EWOULDBLOCK, EINPROGRESS:
             return .wouldBlock
         case EBADF, EFAULT:
-            preconditionFailure("\(operation): \(String(cString: strerror(code))): a bug, not a peer's fault")
+            preconditionFailure("\(operation()): \(SocketError(operation: "", errno: code).reason): a bug, not a peer's fault")
         default:
-            throw SocketError(operation: operation, errno: code)
+            throw SocketError(operation: operation(), errno: code)
         }
     }
 }
@@ -31,9 +31,9 @@ func syscall<Value: BinaryInteger>(_ operation: String, _ body: () -> Value) thr
 /// `syscall` for calls that cannot block: `.wouldBlock` is itself an error there.
 @inline(__always)
 @discardableResult
-func blockingSyscall<Value: BinaryInteger>(_ operation: String, _ body: () -> Value) throws -> Value {
-    switch try syscall(operation, body) {
+func blockingSyscall<Value: BinaryInteger>(_ operation: @autoclosure () -> String, _ body: () -> Value) throws -> Value {
+    switch try syscall(operation(), body) {
     case .done(let value): return value
-    case .wouldBlock: throw SocketError(operation: operation, errno: EAGAIN)
+    case .wouldBlock: throw SocketError(operation: operation(), errno: EAGAIN)
     }
 }

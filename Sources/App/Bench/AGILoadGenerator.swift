@@ -1,0 +1,92 @@
+import AGI
+import Core
+import Synchronization
+import Wire
+
+/// Plays Asterisk's side of FastAGI against a server: each session connects, sends an
+/// environment block as Asterisk 20 does, and answers every command with `200 result=1 (…)`
+/// until the server closes. Round trip = our reply sent → the server's next command received.
+struct AGILoadGenerator: Sendable {
+    struct Result: Sendable {
+        var sessions: Int
+        var commands: Int
+        var seconds: Double
+        var roundTrips: [UInt64]
+        var failures: Int
+    }
+
+    var target: SocketAddress
+    var script: String
+    var concurrency: Int
+    var totalSessions: Int
+
+    func run() async -> Result {
+        let next = SessionCounter()
+        let started = MonotonicTime.now()
+        let perWorker = await withTaskGroup(of: Result.self) { group in
+            for worker in 0..<concurrency {
+                group.addTask {
+                    var result = Result(sessions: 0, commands: 0, seconds: 0, roundTrips: [], failures: 0)
+                    while true {
+                        let index = next.value.add(1, ordering: .relaxed).oldValue
+                        guard index < totalSessions else { break }
+                        do {
+                            try await runSession(uniqueID: "1795460000.\(worker * 1_000_000 + index)", into: &result)
+                            result.sessions += 1
+                        } catch {
+                            result.failures += 1
+                        }
+                    }
+                    return result
+                }
+            }
+            var all: [Result] = []
+            for await result in group { all.append(result) }
+            return all
+        }
+        let seconds = Double(MonotonicTime.now().nanoseconds - started.nanoseconds) / 1e9
+        return Result(
+            sessions: perWorker.map(\.sessions).reduce(0, +),
+            commands: perWorker.map(\.commands).reduce(0, +),
+            seconds: seconds,
+            roundTrips: perWorker.flatMap(\.roundTrips),
+            failures: perWorker.map(\.failures).reduce(0, +)
+        )
+    }
+
+    private func runSession(uniqueID: String, into result: inout Result) async throws {
+        let connection = try await Connection.connect(to: target, deadline: .after(.seconds(10)))
+        defer { connection.close() }
+        var reader = FramedReader(connection: connection)
+        try await connection.write(Self.environment(script: script, uniqueID: uniqueID))
+        var sent = MonotonicTime.now()
+        while let command = try await reader.readLine(deadline: .after(.seconds(30))) {
+            let now = MonotonicTime.now()
+            result.roundTrips.append(now.nanoseconds - sent.nanoseconds)
+            result.commands += 1
+            _ = command
+            try await connection.write(Self.reply)
+            sent = MonotonicTime.now()
+        }
+    }
+
+    static let reply = Array("200 result=1 (bench-value)\n".utf8)
+
+    /// The fields Asterisk 20 sends, in its order (see agi-basic-ivr.log).
+    static func environment(script: String, uniqueID: String) -> [UInt8] {
+        let pairs: [(String, String)] = [
+            ("network", "yes"), ("network_script", script), ("request", "agi://127.0.0.1:4573/\(script)"),
+            ("channel", "Local/5551234@from-trunk-00000000;2"), ("language", "en"), ("type", "Local"),
+            ("uniqueid", uniqueID), ("version", "20.20.1"), ("callerid", "5550001"), ("calleridname", "Lab Caller"),
+            ("callingpres", "0"), ("callingani2", "0"), ("callington", "0"), ("callingtns", "0"),
+            ("dnid", "unknown"), ("rdnis", "unknown"), ("context", "from-trunk"), ("extension", "5551234"),
+            ("priority", "3"), ("enhanced", "0.0"), ("accountcode", ""), ("threadid", "140682336306880"),
+        ]
+        return Array((pairs.map { "agi_\($0.0): \($0.1)\n" }.joined() + "\n").utf8)
+    }
+}
+
+/// Hands out session numbers to the workers.
+private final class SessionCounter: Sendable {
+    let value = Atomic<Int>(0)
+}

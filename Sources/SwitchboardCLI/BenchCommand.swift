@@ -1,0 +1,79 @@
+import App
+import Foundation
+
+/// `switchboard bench …`: performance measurements; run them on a release build.
+enum BenchCommand {
+    static let spec = CommandSpec(
+        name: "bench",
+        summary: "measure performance (use a release build: swift build -c release)",
+        subcommands: [agi]
+    )
+
+    static let agi = CommandSpec(
+        name: "agi",
+        summary: "FastAGI server under load from a simulated Asterisk on 127.0.0.1",
+        discussion: """
+            Runs the real FastAGI server in this process and plays Asterisk's side against it:
+            --concurrency sessions at a time, each sending the environment and answering
+            --commands GET VARIABLE commands. Reports sessions/s, commands/s, round-trip
+            percentiles and resident memory per idle session. --compare-panoramisk runs the same
+            load against panoramisk's FastAGI server (pip install panoramisk).
+            """,
+        options: [
+            .value("concurrency", "N", "sessions at a time (default 1000)"),
+            .value("sessions", "N", "sessions in all (default 5000)"),
+            .value("commands", "N", "commands per session (default 50)"),
+            .value("idle", "N", "idle sessions for the memory measurement (default 2000)"),
+            .flag("compare-panoramisk", "also run the load against panoramisk (scripts/bench/panoramisk_agi.py)"),
+            .json,
+        ],
+        action: runAGI
+    )
+
+    @Sendable static func runAGI(_ parsed: ParsedCommand, _ terminal: Terminal) async throws {
+        var options = AGIBenchmark.Options()
+        options.concurrency = try parsed.integer("concurrency", default: options.concurrency, range: 1...100_000)
+        options.sessions = try parsed.integer("sessions", default: options.sessions, range: 1...10_000_000)
+        options.commandsPerSession = try parsed.integer("commands", default: options.commandsPerSession, range: 0...100_000)
+        options.idleSessions = try parsed.integer("idle", default: options.idleSessions, range: 1...100_000)
+        if parsed.flag("compare-panoramisk") {
+            let script = "scripts/bench/panoramisk_agi.py"
+            guard FileManager.default.fileExists(atPath: script) else {
+                throw BenchmarkError("\(script) not found: run from the project folder")
+            }
+            options.panoramiskScript = script
+        }
+        let json = parsed.flag("json")
+        let benchmark = AGIBenchmark(options: options) { line in if !json { terminal.printError(line) } }
+        let report = try await benchmark.run()
+        if json {
+            terminal.print(try JSONOutput.encode(report))
+            return
+        }
+        var lines = ["", "server        sessions/s  commands/s   p50 µs   p99 µs   max µs  failures"]
+        for run in [report.switchboard] + (report.panoramisk.map { [$0] } ?? []) {
+            lines.append(String(
+                format: "%-12@ %11.0f %11.0f %8.0f %8.0f %8.0f %9d",
+                run.server as NSString, run.sessionsPerSecond, run.commandsPerSecond,
+                run.roundTrip.p50Microseconds, run.roundTrip.p99Microseconds, run.roundTrip.maxMicroseconds, run.failures
+            ))
+        }
+        lines.append("")
+        lines.append("idle sessions: \(report.idleSessions), resident memory per idle session: \(report.bytesPerIdleSession / 1024) KiB (client and server sides together)")
+        if let ratio = report.throughputRatio {
+            lines.append(String(format: "switchboard / panoramisk commands/s: %.1f×", ratio))
+        }
+        terminal.print(lines.joined(separator: "\n"))
+    }
+}
+
+extension ParsedCommand {
+    /// An integer option, with its default, or a usage error naming the option and the range.
+    func integer(_ name: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = value(name) else { return fallback }
+        guard let number = Int(text), range.contains(number) else {
+            throw UsageError(message: "--\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'", commandPath: path)
+        }
+        return number
+    }
+}
