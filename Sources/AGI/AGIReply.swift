@@ -1,5 +1,3 @@
-import Foundation
-
 /// Asterisk's answer to one AGI command.
 ///
 /// `200 result=N`, with `(data)` and/or `endpos=N` after it; `200 result= (timeout)` when GET DATA
@@ -70,11 +68,11 @@ struct AGIReplyParser {
         rest = rest.dropFirst(result.count)
         if rest.first == " " { rest = rest.dropFirst() }
         var reply = AGIReply(code: 200, result: String(result))
-        if let range = rest.range(of: "endpos=", options: .backwards),
-           range.lowerBound == rest.startIndex || rest[rest.index(before: range.lowerBound)] == " ",
-           let endpos = Int(rest[range.upperBound...]) {
+        // A trailing `endpos=N` (after the data, if any) is not part of the data.
+        let lastWord = rest.split(separator: " ", omittingEmptySubsequences: false).last ?? ""
+        if lastWord.hasPrefix("endpos="), let endpos = Int(lastWord.dropFirst(7)) {
             reply.endpos = endpos
-            rest = rest[..<range.lowerBound]
+            rest = rest.dropLast(lastWord.count)
             if rest.last == " " { rest = rest.dropLast() }
         }
         if rest.hasPrefix("("), rest.hasSuffix(")") {

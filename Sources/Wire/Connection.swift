@@ -9,21 +9,25 @@ import Synchronization
 public final class Connection: Sendable {
     public let peer: SocketAddress
     private let descriptor: Mutex<Int32?>
+    /// False after a read that emptied the socket buffer: the next read waits for an edge first
+    /// instead of paying for a read that can only say EAGAIN.
+    private let mayHaveData = Atomic<Bool>(true)
     /// The descriptor number, for waiting on; syscalls use `withDescriptor` so none runs after close.
     let fd: Int32
-    private let reactor: Reactor
+    /// The event loop that watches this descriptor; the connection's task should prefer it as executor.
+    public let loop: EventLoop
 
-    /// Takes ownership of `fd` and registers it with `reactor`; on failure the descriptor is closed.
-    init(fd: Int32, peer: SocketAddress, reactor: Reactor) throws {
+    /// Takes ownership of `fd` and registers it with `loop`; on failure the descriptor is closed.
+    init(fd: Int32, peer: SocketAddress, loop: EventLoop) throws {
         do {
-            try reactor.register(fd)
+            try loop.register(fd)
         } catch {
             Glibc.close(fd)
             throw error
         }
         self.fd = fd
         self.peer = peer
-        self.reactor = reactor
+        self.loop = loop
         descriptor = Mutex(fd)
     }
 
@@ -35,15 +39,15 @@ public final class Connection: Sendable {
     public static func connect(
         to address: SocketAddress,
         deadline: MonotonicTime? = nil,
-        reactor: Reactor = .shared
+        loop: EventLoop = EventLoopGroup.shared.next()
     ) async throws -> Connection {
         let fd = try Socket.makeStream(family: address.family)
-        let connection = try Connection(fd: fd, peer: address, reactor: reactor)
+        let connection = try Connection(fd: fd, peer: address, loop: loop)
         let started = try address.withSockAddr { pointer, length in
             try syscall("connect(\(address))") { Glibc.connect(fd, pointer, length) }
         }
         if case .wouldBlock = started {
-            try await reactor.wait(for: .write, on: fd, until: deadline)
+            try await loop.wait(for: .write, on: fd, until: deadline)
             let code = try Socket.pendingError(fd)
             if code != 0 { throw SocketError(operation: "connect(\(address))", errno: code) }
         }
@@ -65,6 +69,9 @@ public final class Connection: Sendable {
     /// Reads what is available, at most `maximum` bytes, waiting until `deadline` if nothing is.
     /// An empty result is end-of-file.
     public func read(maximum: Int = 16_384, deadline: MonotonicTime? = nil) async throws -> [UInt8] {
+        if !mayHaveData.load(ordering: .relaxed) {
+            try await loop.wait(for: .read, on: fd, until: deadline)
+        }
         while true {
             let result = try withUnsafeTemporaryAllocation(byteCount: maximum, alignment: 1) { buffer in
                 let outcome = try withDescriptor { fd in
@@ -75,8 +82,12 @@ public final class Connection: Sendable {
                 case .wouldBlock: return nil
                 }
             }
-            if let result { return result }
-            try await reactor.wait(for: .read, on: fd, until: deadline)
+            if let result {
+                // A short read emptied the buffer; new data will raise a new edge.
+                mayHaveData.store(result.count == maximum, ordering: .relaxed)
+                return result
+            }
+            try await loop.wait(for: .read, on: fd, until: deadline)
         }
     }
 
@@ -93,7 +104,7 @@ public final class Connection: Sendable {
             }
             switch result {
             case .done(let count): offset += count
-            case .wouldBlock: try await reactor.wait(for: .write, on: fd, until: deadline)
+            case .wouldBlock: try await loop.wait(for: .write, on: fd, until: deadline)
             }
         }
     }
@@ -128,7 +139,7 @@ public final class Connection: Sendable {
     public func close() {
         descriptor.withLock { fd in
             guard let open = fd else { return }
-            reactor.deregister(open)
+            loop.deregister(open)
             _ = Glibc.close(open)
             fd = nil
         }

@@ -46,7 +46,8 @@ public final class ConnectionServer: Sendable {
             while let connection = await acceptNext() {
                 let key = ObjectIdentifier(connection)
                 live.withLock { $0[key] = connection }
-                group.addTask {
+                // On the connection's own loop: readiness resumes the handler without a thread hop.
+                group.addTask(executorPreference: connection.loop) {
                     await handler(connection)
                     self.live.withLock { _ = $0.removeValue(forKey: key) }
                     connection.close()

@@ -7,13 +7,14 @@ public final class Listener: Sendable {
     /// The bound address, with the port the kernel chose when asked for port 0.
     public let localAddress: SocketAddress
     private let socket: Connection
-    private let reactor: Reactor
+    private let group: EventLoopGroup
 
     /// Binds and listens. TCP listeners reuse the address (a restart must not wait for TIME_WAIT);
     /// an IPv6 wildcard also accepts IPv4. A Unix path must not exist (the caller removes a stale one).
-    public init(bind address: SocketAddress, backlog: Int32 = 1024, reactor: Reactor = .shared) throws {
+    /// Accepted connections go to the loops of `group` in turn.
+    public init(bind address: SocketAddress, backlog: Int32 = 1024, group: EventLoopGroup = .shared) throws {
         let fd = try Socket.makeStream(family: address.family)
-        socket = try Connection(fd: fd, peer: address, reactor: reactor)
+        socket = try Connection(fd: fd, peer: address, loop: group.next())
         if address.family != AF_UNIX {
             try Socket.setOption(fd, level: SOL_SOCKET, name: SO_REUSEADDR, value: 1, "setsockopt(SO_REUSEADDR)")
         }
@@ -24,7 +25,7 @@ public final class Listener: Sendable {
             try blockingSyscall("bind(\(address))") { Glibc.bind(fd, pointer, length) }
         }
         try blockingSyscall("listen(\(address))") { Glibc.listen(fd, backlog) }
-        self.reactor = reactor
+        self.group = group
         localAddress = address.family == AF_UNIX ? address : try Socket.localAddress(fd)
     }
 
@@ -43,9 +44,9 @@ public final class Listener: Sendable {
             case .done(let client):
                 let peer = localAddress.family == AF_UNIX ? localAddress : SocketAddress(storage: storage)
                 if localAddress.family != AF_UNIX { Socket.setNoDelay(client) }
-                return try Connection(fd: client, peer: peer, reactor: reactor)
+                return try Connection(fd: client, peer: peer, loop: group.next())
             case .wouldBlock:
-                try await reactor.wait(for: .read, on: socket.fd, until: nil)
+                try await socket.loop.wait(for: .read, on: socket.fd, until: nil)
             }
         }
     }

@@ -25,13 +25,14 @@ struct AGILoadGenerator: Sendable {
         let started = MonotonicTime.now()
         let perWorker = await withTaskGroup(of: Result.self) { group in
             for worker in 0..<concurrency {
-                group.addTask {
+                let loop = EventLoopGroup.shared.next()
+                group.addTask(executorPreference: loop) {
                     var result = Result(sessions: 0, commands: 0, seconds: 0, roundTrips: [], failures: 0)
                     while true {
                         let index = next.value.add(1, ordering: .relaxed).oldValue
                         guard index < totalSessions else { break }
                         do {
-                            try await runSession(uniqueID: "1795460000.\(worker * 1_000_000 + index)", into: &result)
+                            try await runSession(uniqueID: "1795460000.\(worker * 1_000_000 + index)", loop: loop, into: &result)
                             result.sessions += 1
                         } catch {
                             result.failures += 1
@@ -54,8 +55,8 @@ struct AGILoadGenerator: Sendable {
         )
     }
 
-    private func runSession(uniqueID: String, into result: inout Result) async throws {
-        let connection = try await Connection.connect(to: target, deadline: .after(.seconds(10)))
+    private func runSession(uniqueID: String, loop: EventLoop, into result: inout Result) async throws {
+        let connection = try await Connection.connect(to: target, deadline: .after(.seconds(10)), loop: loop)
         defer { connection.close() }
         var reader = FramedReader(connection: connection)
         try await connection.write(Self.environment(script: script, uniqueID: uniqueID))

@@ -4,17 +4,21 @@ import Foundation
 import Glibc
 import Synchronization
 
-/// Readiness of file descriptors, from one epoll thread, handed to async tasks.
+/// One thread that waits on epoll for its descriptors and runs the tasks that use them.
+///
+/// An event loop is also a `TaskExecutor`: a connection's task runs with the loop of its
+/// descriptor as executor preference, so readiness resumes the task on the same thread, with no
+/// cross-thread wakeup (the model of SwiftNIO's event loops). Tasks without that preference may
+/// use the descriptors too; they are resumed on their own executor.
 ///
 /// Each descriptor is registered once, edge-triggered, for both directions. A task that meets
 /// `EAGAIN` calls `wait(for:on:until:)`: if an edge arrived since its last wait it returns at
-/// once, otherwise it suspends until the epoll thread sees the next edge, its deadline passes
-/// (`ConnectionError.timedOut`), the task is cancelled, or the descriptor is deregistered
-/// (`ConnectionError.closed`). No thread per connection and no syscall per wait: an idle
-/// connection costs one dictionary entry.
-public final class Reactor: Sendable {
-    /// The process-wide reactor; its thread starts with the first use and lives as long as the process.
-    public static let shared = Reactor()
+/// once, otherwise it suspends until the next edge, its deadline (`ConnectionError.timedOut`),
+/// cancellation, or deregistration (`ConnectionError.closed`). No thread per connection and no
+/// syscall per wait: an idle connection costs one dictionary entry.
+///
+/// Code running on a loop must not block: blocking work (SQLite) belongs on its own executor.
+public final class EventLoop: TaskExecutor, Sendable {
 
     public enum Interest: Int, Sendable {
         case read = 0
@@ -27,43 +31,72 @@ public final class Reactor: Sendable {
     }
 
     private struct Registration {
+        /// Carried in the epoll event with the descriptor: an event still in flight for a closed
+        /// descriptor whose number was reused must not touch the new registration.
+        var generation: UInt32
         var reader: UnsafeContinuation<Void, any Error>?
         var writer: UnsafeContinuation<Void, any Error>?
         /// An edge arrived while no task waited: the next wait returns at once.
         var readable = false
         var writable = false
+        /// The peer closed (or the socket failed): reads never wait again, they return what is left
+        /// and then end-of-file. Sticky, because no further edge will come.
+        var peerClosed = false
     }
 
     private struct State {
         var registrations: [Int32: Registration] = [:]
+        var nextGeneration: UInt32 = 1
         var deadlines = DeadlineQueue<WaiterKey>()
         /// The deadline the epoll thread sleeps toward; an earlier one must wake it.
         var sleepingUntil: MonotonicTime?
     }
 
+    private struct JobQueue {
+        var jobs: [UnownedJob] = []
+        /// The loop is in (or about to enter) epoll_wait: an enqueue from another thread must wake it.
+        var sleeping = false
+    }
+
     private let epollFD: Int32
     private let wakeFD: Int32
     private let state = Mutex(State())
+    private let queue = Mutex(JobQueue())
 
-    public init() {
+    public init(name: String = "switchboard-loop") {
         epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
         wakeFD = eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC))
         precondition(epollFD >= 0 && wakeFD >= 0, "epoll_create1/eventfd failed: errno \(errno)")
         var event = epoll_event()
         event.events = EPOLLIN.rawValue
-        event.data.fd = wakeFD
+        event.data.u64 = UInt64(UInt32(bitPattern: wakeFD))
         precondition(epoll_ctl(epollFD, EPOLL_CTL_ADD, wakeFD, &event) == 0)
         let thread = Thread { [self] in runLoop() }
-        thread.name = "switchboard-reactor"
+        thread.name = name
         thread.start()
+    }
+
+    public func enqueue(_ job: consuming ExecutorJob) {
+        let unowned = UnownedJob(job)
+        let mustWake = queue.withLock { queue -> Bool in
+            queue.jobs.append(unowned)
+            defer { queue.sleeping = false }
+            return queue.sleeping
+        }
+        if mustWake { wakeLoop() }
     }
 
     /// Starts watching `fd` in both directions. Call once, before the first wait.
     public func register(_ fd: Int32) throws {
-        state.withLock { $0.registrations[fd] = Registration() }
+        let generation = state.withLock { state -> UInt32 in
+            let generation = state.nextGeneration
+            state.nextGeneration &+= 1
+            state.registrations[fd] = Registration(generation: generation)
+            return generation
+        }
         var event = epoll_event()
         event.events = EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
-        event.data.fd = fd
+        event.data.u64 = UInt64(generation) << 32 | UInt64(UInt32(bitPattern: fd))
         if epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) != 0 {
             let code = errno
             state.withLock { _ = $0.registrations.removeValue(forKey: fd) }
@@ -86,7 +119,7 @@ public final class Reactor: Sendable {
                     switch interest {
                     case .read:
                         precondition(registration.reader == nil, "two tasks reading fd \(fd)")
-                        if registration.readable {
+                        if registration.readable || registration.peerClosed {
                             registration.readable = false
                             state.registrations[fd] = registration
                             return .success(true)
@@ -141,7 +174,7 @@ public final class Reactor: Sendable {
         let ready: Bool
         switch interest {
         case .read:
-            ready = registration.readable
+            ready = registration.readable || registration.peerClosed
             registration.readable = false
         case .write:
             ready = registration.writable
@@ -180,21 +213,39 @@ public final class Reactor: Sendable {
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: capacity)
         var timeout: Int32 = -1
         var ready: [(UnsafeContinuation<Void, any Error>, (any Error)?)] = []
+        var batch: [UnownedJob] = []
+        let executor = asUnownedTaskExecutor()
         while true {
-            let count = epoll_wait(epollFD, events, Int32(capacity), timeout)
+            // Run what is queued, then poll: without waiting if more work came meanwhile.
+            batch = queue.withLock { queue in
+                swap(&queue.jobs, &batch)
+                return batch
+            }
+            for job in batch { job.runSynchronously(on: executor) }
+            batch.removeAll(keepingCapacity: true)
+            let pollTimeout = queue.withLock { queue -> Int32 in
+                if !queue.jobs.isEmpty { return 0 }
+                queue.sleeping = true
+                return timeout
+            }
+            let count = epoll_wait(epollFD, events, Int32(capacity), pollTimeout)
+            queue.withLock { $0.sleeping = false }
             if count < 0 {
                 precondition(errno == EINTR, "epoll_wait failed: errno \(errno)")
                 continue
             }
             state.withLock { state in
                 for index in 0..<Int(count) {
-                    let fd = events[index].data.fd
-                    if fd == wakeFD {
+                    let data = events[index].data.u64
+                    let fd = Int32(bitPattern: UInt32(truncatingIfNeeded: data))
+                    if fd == wakeFD, data >> 32 == 0 {
                         var drained: UInt64 = 0
                         _ = Glibc.read(wakeFD, &drained, 8)
                         continue
                     }
-                    Self.collectReady(fd: fd, events: events[index].events, state: &state, into: &ready)
+                    Self.collectReady(
+                        fd: fd, generation: UInt32(data >> 32), events: events[index].events, state: &state, into: &ready
+                    )
                 }
                 let now = MonotonicTime.now()
                 if let earliest = state.deadlines.earliest, earliest <= now {
@@ -230,12 +281,16 @@ public final class Reactor: Sendable {
     /// An edge on `fd`: resumes the task waiting for it, or remembers it for the next wait.
     private static func collectReady(
         fd: Int32,
+        generation: UInt32,
         events: UInt32,
         state: inout State,
         into ready: inout [(UnsafeContinuation<Void, any Error>, (any Error)?)]
     ) {
-        guard var registration = state.registrations[fd] else { return }
+        guard var registration = state.registrations[fd], registration.generation == generation else { return }
         let failed = EPOLLERR.rawValue | EPOLLHUP.rawValue
+        // Only RDHUP (receive side shut: FIN, RST, our own shutdown) is final. HUP alone is also
+        // reported for a socket whose connect has not completed yet.
+        if events & EPOLLRDHUP.rawValue != 0 { registration.peerClosed = true }
         if events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | failed) != 0 {
             if let reader = registration.reader {
                 ready.append((reader, nil))
