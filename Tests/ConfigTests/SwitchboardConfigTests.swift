@@ -90,3 +90,21 @@ import Wire
         #expect(config.rendered().contains("built-in defaults"))
     }
 }
+
+@Suite struct ShippedFilesTests {
+    /// Every file admins get in asterisk-conf/ and dialplans/ parses without error.
+    @Test func shippedConfigurationAndDialplanFilesParse() throws {
+        var root = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { root.deleteLastPathComponent() }
+        var parsed = 0
+        for folder in ["asterisk-conf", "dialplans"] {
+            let path = root.appendingPathComponent(folder).path
+            for name in try FileManager.default.contentsOfDirectory(atPath: path) where name.hasSuffix(".conf") {
+                let document = try INIParser.parse(file: path + "/" + name)
+                #expect(!document.sections.isEmpty, "\(name)")
+                parsed += 1
+            }
+        }
+        #expect(parsed >= 2)
+    }
+}

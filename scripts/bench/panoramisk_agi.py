@@ -21,6 +21,9 @@ def main():
         app = Application(loop=asyncio.get_running_loop())
         app.add_route("bench", bench)
         server = await asyncio.start_server(app.handler, "127.0.0.1", options.port, backlog=4096)
+        # Readiness on stdout: a probe connection that closes early would make panoramisk's
+        # handler loop for ever on EOF while reading the environment.
+        print("listening", flush=True)
         async with server:
             await server.serve_forever()
 

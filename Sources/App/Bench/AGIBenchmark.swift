@@ -69,14 +69,15 @@ public struct AGIBenchmark: Sendable {
             server.closeAll()
         }
 
+        // Idle memory first, while the heap holds nothing freed by the load phase.
+        progress("idle: \(options.idleSessions) sessions holding a long EXEC")
+        let perIdle = try await measureIdle(server)
+
         progress("warming up")
         _ = await generator(server.localAddress, sessions: min(200, options.sessions)).run()
         progress("switchboard: \(options.sessions) sessions × \(commands) commands, \(options.concurrency) concurrent")
         let ours = Self.summarize("switchboard", await generator(server.localAddress, sessions: options.sessions).run())
         progress(String(format: "  %.0f commands/s, p99 %.0f µs", ours.commandsPerSecond, ours.roundTrip.p99Microseconds))
-
-        progress("idle: \(options.idleSessions) sessions holding a long EXEC")
-        let perIdle = try await measureIdle(server)
 
         server.stopAccepting()
         server.closeAll()
@@ -116,25 +117,25 @@ public struct AGIBenchmark: Sendable {
         }
         let after = ProcessMemory.residentBytes()
         for (connection, _) in clients { connection.close() }
+        while server.activeSessions > 0 { try await Task.sleep(for: .milliseconds(10)) }
         return max(0, after - before) / max(1, options.idleSessions)
     }
 
     private func runPanoramisk(script: String) async throws -> Run {
         let port = try Self.freePort()
         let process = Process()
+        let output = Pipe()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script, "--port", String(port), "--commands", String(options.commandsPerSession)]
-        process.standardOutput = FileHandle.nullDevice
+        process.standardOutput = output
         try process.run()
         defer { process.terminate() }
-        let address = try SocketAddress(host: "127.0.0.1", port: port)
-        let deadline = MonotonicTime.after(.seconds(15))
-        while !Connection.isAnswering(address) {
-            guard MonotonicTime.now() < deadline, process.isRunning else {
-                throw BenchmarkError("the panoramisk server did not start (is it installed? pip install panoramisk)")
-            }
-            try await Task.sleep(for: .milliseconds(50))
+        // Its readiness line (or end of output if it failed to start), read off the event loops.
+        let ready = await Task.detached { output.fileHandleForReading.availableData }.value
+        guard String(decoding: ready, as: UTF8.self).hasPrefix("listening") else {
+            throw BenchmarkError("the panoramisk server did not start (is it installed? pip install panoramisk)")
         }
+        let address = try SocketAddress(host: "127.0.0.1", port: port)
         _ = await generator(address, sessions: min(200, options.sessions)).run()
         return Self.summarize("panoramisk", await generator(address, sessions: options.sessions).run())
     }
