@@ -42,6 +42,18 @@ public final class EventLoop: TaskExecutor, Sendable {
         /// The peer closed (or the socket failed): reads never wait again, they return what is left
         /// and then end-of-file. Sticky, because no further edge will come.
         var peerClosed = false
+
+        /// Removes and returns the task waiting for `interest`, if any.
+        mutating func takeWaiter(_ interest: Interest) -> UnsafeContinuation<Void, any Error>? {
+            switch interest {
+            case .read:
+                defer { reader = nil }
+                return reader
+            case .write:
+                defer { writer = nil }
+                return writer
+            }
+        }
     }
 
     private struct State {
@@ -187,15 +199,7 @@ public final class EventLoop: TaskExecutor, Sendable {
     private func resume(_ key: WaiterKey, throwing error: any Error) {
         let continuation = state.withLock { state -> UnsafeContinuation<Void, any Error>? in
             guard var registration = state.registrations[key.fd] else { return nil }
-            let continuation: UnsafeContinuation<Void, any Error>?
-            switch key.interest {
-            case .read:
-                continuation = registration.reader
-                registration.reader = nil
-            case .write:
-                continuation = registration.writer
-                registration.writer = nil
-            }
+            let continuation = registration.takeWaiter(key.interest)
             state.registrations[key.fd] = registration
             state.deadlines.remove(key)
             return continuation
@@ -251,17 +255,9 @@ public final class EventLoop: TaskExecutor, Sendable {
                 if let earliest = state.deadlines.earliest, earliest <= now {
                     for key in state.deadlines.popExpired(now: now) {
                         guard var registration = state.registrations[key.fd] else { continue }
-                        let operation: String
-                        let waiter: UnsafeContinuation<Void, any Error>?
-                        switch key.interest {
-                        case .read:
-                            (waiter, operation) = (registration.reader, "read")
-                            registration.reader = nil
-                        case .write:
-                            (waiter, operation) = (registration.writer, "write")
-                            registration.writer = nil
-                        }
+                        let waiter = registration.takeWaiter(key.interest)
                         state.registrations[key.fd] = registration
+                        let operation = key.interest == .read ? "read" : "write"
                         if let waiter { ready.append((waiter, ConnectionError.timedOut(operation: operation))) }
                     }
                 }
