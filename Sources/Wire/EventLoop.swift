@@ -57,7 +57,7 @@ public final class EventLoop: TaskExecutor, Sendable {
     }
 
     private struct State {
-        var registrations: [Int32: Registration] = [:]
+        var registrations = DescriptorTable<Registration>()
         var nextGeneration: UInt32 = 1
         var deadlines = DeadlineQueue<WaiterKey>()
         /// The deadline the epoll thread sleeps toward; an earlier one must wake it.
