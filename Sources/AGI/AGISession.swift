@@ -92,9 +92,12 @@ public final class AGISession {
             return true
         } catch ConnectionError.timedOut {
             return false
-        } catch is AGIError {
-            throw AGIError.protocolViolation("unexpected data between commands")
+        } catch let error as AGIError {
+            throw error
+        } catch let error as FramingError {
+            throw AGIError.protocolViolation("\(error)")
         } catch {
+            // Reset or closed: Asterisk is gone, which for this channel is a hangup.
             closedByAsterisk = true
             return true
         }

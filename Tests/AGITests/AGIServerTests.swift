@@ -240,3 +240,20 @@ import Wire
             """.utf8)
     }
 }
+
+extension AGIServerTests {
+    /// After a -1, only HANGUP may arrive before the next command; anything else is named.
+    @Test func unexpectedLineAfterMinusOneIsAProtocolViolation() async throws {
+        let facts = Facts()
+        let harness = try AGIServerHarness { session in
+            await facts.outcome("stream") { _ = try await session.streamFile("welcome") }
+        }
+        var asterisk = try await FakeAsterisk(harness.server.localAddress)
+        try await asterisk.expect(#"STREAM FILE welcome """#)
+        try await asterisk.send("200 result=-1 endpos=0\nSURPRISE\n")
+        try await asterisk.expectClosed()
+        asterisk.connection.close()
+        await harness.finish()
+        #expect(facts["stream"] == "not an AGI reply: unexpected line 'SURPRISE' between commands")
+    }
+}
