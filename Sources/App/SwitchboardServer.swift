@@ -35,7 +35,7 @@ public final class SwitchboardServer: Sendable {
                 logger: logger.named("agi")
             )
         } catch {
-            throw ControlCommandError("cannot listen for FastAGI on \(agiAddress): \(error)")
+            throw StartupError("cannot listen for FastAGI on \(agiAddress): \(error)")
         }
         let control: ControlServer
         do {
@@ -106,4 +106,10 @@ public final class SwitchboardServer: Sendable {
     static func seconds(since start: MonotonicTime) -> Double {
         Double(MonotonicTime.now().nanoseconds - start.nanoseconds) / 1_000_000_000
     }
+}
+
+/// The server could not start: a socket it needs cannot be bound. One line for the operator.
+public struct StartupError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }

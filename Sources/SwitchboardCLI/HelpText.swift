@@ -12,33 +12,21 @@ extension CommandSpec {
             lines.append("")
             lines.append(discussion)
         }
-        if !subcommands.isEmpty {
+        /// A titled block of two columns, the first padded to its widest entry.
+        func section(_ title: String, _ rows: [(String, String)]) {
+            guard !rows.isEmpty else { return }
             lines.append("")
-            lines.append("Commands:")
-            let width = subcommands.map(\.name.count).max() ?? 0
-            for command in subcommands {
-                lines.append("  \(command.name.padding(toLength: width + 2))\(command.summary)")
-            }
+            lines.append(title)
+            let width = rows.map(\.0.count).max() ?? 0
+            for (name, text) in rows { lines.append("  \(name.padding(toLength: width + 2))\(text)") }
         }
-        if !arguments.isEmpty {
-            lines.append("")
-            lines.append("Arguments:")
-            let width = arguments.map(\.name.count).max() ?? 0
-            for argument in arguments {
-                lines.append("  \(argument.name.padding(toLength: width + 2))\(argument.help)")
-            }
-        }
-        lines.append("")
-        lines.append("Options:")
-        let rendered = options.map { option -> (String, String) in
+        section("Commands:", subcommands.map { ($0.name, $0.summary) })
+        section("Arguments:", arguments.map { ($0.name, $0.help) })
+        section("Options:", options.map { option in
             let short = option.short.map { "-\($0), " } ?? ""
             let value = option.valueName.map { " \($0)" } ?? ""
             return ("\(short)--\(option.name)\(value)", option.help)
-        } + [("-h, --help", "show this help")]
-        let width = rendered.map(\.0.count).max() ?? 0
-        for (flag, help) in rendered {
-            lines.append("  \(flag.padding(toLength: width + 2))\(help)")
-        }
+        } + [("-h, --help", "show this help")])
         if !subcommands.isEmpty {
             lines.append("")
             lines.append("Run '\(path.joined(separator: " ")) <command> --help' for a command's own help.")

@@ -26,7 +26,7 @@ enum ServeCommand {
             let first = error.diagnostics.first { $0.severity == .error }.map(\.description) ?? "\(error)"
             let more = error.diagnostics.filter { $0.severity == .error }.count - 1
             let tail = more > 0 ? " (and \(more) more; run 'switchboard config check')" : ""
-            throw ControlCommandError("bad configuration: \(first)\(tail)")
+            throw StartupError("bad configuration: \(first)\(tail)")
         }
         let logger = try Logger.forServer(config)
         for warning in warnings { logger.warning("\(warning)") }

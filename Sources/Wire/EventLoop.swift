@@ -127,23 +127,17 @@ public final class EventLoop: TaskExecutor, Sendable {
                     // Checked under the lock: a cancellation handler running now waits for it,
                     // one that ran before has already set the flag.
                     if Task.isCancelled { return .failure(CancellationError()) }
-                    guard var registration = state.registrations[fd] else { return .failure(ConnectionError.closed) }
+                    guard let ready = Self.consumeReadiness(interest, fd: fd, in: &state) else {
+                        return .failure(ConnectionError.closed)
+                    }
+                    if ready { return .success(true) }
+                    var registration = state.registrations[fd]!
                     switch interest {
                     case .read:
                         precondition(registration.reader == nil, "two tasks reading fd \(fd)")
-                        if registration.readable || registration.peerClosed {
-                            registration.readable = false
-                            state.registrations[fd] = registration
-                            return .success(true)
-                        }
                         registration.reader = continuation
                     case .write:
                         precondition(registration.writer == nil, "two tasks writing fd \(fd)")
-                        if registration.writable {
-                            registration.writable = false
-                            state.registrations[fd] = registration
-                            return .success(true)
-                        }
                         registration.writer = continuation
                     }
                     state.registrations[fd] = registration
@@ -274,6 +268,12 @@ public final class EventLoop: TaskExecutor, Sendable {
         }
     }
 
+    /// Which epoll events make each direction ready; errors and hangups wake both.
+    private static let readinessMasks: [(Interest, UInt32)] = {
+        let failed = EPOLLERR.rawValue | EPOLLHUP.rawValue
+        return [(.read, EPOLLIN.rawValue | EPOLLRDHUP.rawValue | failed), (.write, EPOLLOUT.rawValue | failed)]
+    }()
+
     /// An edge on `fd`: resumes the task waiting for it, or remembers it for the next wait.
     private static func collectReady(
         fd: Int32,
@@ -283,24 +283,15 @@ public final class EventLoop: TaskExecutor, Sendable {
         into ready: inout [(UnsafeContinuation<Void, any Error>, (any Error)?)]
     ) {
         guard var registration = state.registrations[fd], registration.generation == generation else { return }
-        let failed = EPOLLERR.rawValue | EPOLLHUP.rawValue
         // Only RDHUP (receive side shut: FIN, RST, our own shutdown) is final. HUP alone is also
         // reported for a socket whose connect has not completed yet.
         if events & EPOLLRDHUP.rawValue != 0 { registration.peerClosed = true }
-        if events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | failed) != 0 {
-            if let reader = registration.reader {
-                ready.append((reader, nil))
-                registration.reader = nil
-                state.deadlines.remove(WaiterKey(fd: fd, interest: .read))
-            } else {
+        for (interest, mask) in readinessMasks where events & mask != 0 {
+            if let waiter = registration.takeWaiter(interest) {
+                ready.append((waiter, nil))
+                state.deadlines.remove(WaiterKey(fd: fd, interest: interest))
+            } else if interest == .read {
                 registration.readable = true
-            }
-        }
-        if events & (EPOLLOUT.rawValue | failed) != 0 {
-            if let writer = registration.writer {
-                ready.append((writer, nil))
-                registration.writer = nil
-                state.deadlines.remove(WaiterKey(fd: fd, interest: .write))
             } else {
                 registration.writable = true
             }

@@ -146,12 +146,12 @@ import Wire
             await facts.outcome(session.environment.uniqueID) { try await session.answer() }
         }
         let address = harness.server.localAddress
-        var garbage = try await FakeAsterisk(address, environment: Array("HELLO ASTERISK\n\n".utf8))
-        var huge = try await FakeAsterisk(address, environment: [])
+        let garbage = try await FakeAsterisk(address, environment: Array("HELLO ASTERISK\n\n".utf8))
+        let huge = try await FakeAsterisk(address, environment: [])
         // The server closes this peer long before 10 MB arrive: the write fails, as it should.
         try? await huge.connection.write([UInt8](repeating: 0x61, count: 10_000_000))
-        var silent = try await FakeAsterisk(address, environment: [])
-        var slow = try await FakeAsterisk(address, environment: Array("agi_network: yes\n".utf8))
+        let silent = try await FakeAsterisk(address, environment: [])
+        let slow = try await FakeAsterisk(address, environment: Array("agi_network: yes\n".utf8))
         var midCommand = try await FakeAsterisk(address)
         try await midCommand.expect("ANSWER")
         try await midCommand.send("200 res")
