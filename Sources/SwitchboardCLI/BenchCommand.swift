@@ -16,14 +16,17 @@ enum BenchCommand {
             Runs the real FastAGI server in this process and plays Asterisk's side against it:
             --concurrency sessions at a time, each sending the environment and answering
             --commands GET VARIABLE commands. Reports sessions/s, commands/s, round-trip
-            percentiles and resident memory per idle session. --compare-panoramisk runs the same
-            load against panoramisk's FastAGI server (pip install panoramisk).
+            percentiles and resident memory per idle session. --rate offers a stated load instead
+            of as much as the server takes: each session holds every reply as Asterisk does while
+            a prompt plays, so round trips are measured at that load. --compare-panoramisk runs
+            the same load against panoramisk's FastAGI server (pip install panoramisk).
             """,
         options: [
             .value("concurrency", "N", "sessions at a time (default 1000)"),
             .value("sessions", "N", "sessions in all (default 5000)"),
             .value("commands", "N", "commands per session (default 50)"),
             .value("idle", "N", "idle sessions for the memory measurement (default 2000)"),
+            .value("rate", "N", "commands/s offered in all (default: as fast as the server answers)"),
             .flag("compare-panoramisk", "also run the load against panoramisk (scripts/bench/panoramisk_agi.py)"),
             .json,
         ],
@@ -36,6 +39,9 @@ enum BenchCommand {
         options.sessions = try parsed.integer("sessions", default: options.sessions, range: 1...10_000_000)
         options.commandsPerSession = try parsed.integer("commands", default: options.commandsPerSession, range: 0...100_000)
         options.idleSessions = try parsed.integer("idle", default: options.idleSessions, range: 1...100_000)
+        if parsed.value("rate") != nil {
+            options.rate = try parsed.integer("rate", default: 0, range: 1...10_000_000)
+        }
         if parsed.flag("compare-panoramisk") {
             let script = "scripts/bench/panoramisk_agi.py"
             guard FileManager.default.fileExists(atPath: script) else {

@@ -11,6 +11,8 @@ public struct AGIBenchmark: Sendable {
         public var sessions = 5000
         public var commandsPerSession = 50
         public var idleSessions = 2000
+        /// Commands per second offered in all (sessions pace their replies); nil = as fast as possible.
+        public var rate: Int?
         /// Path of the panoramisk server script; nil skips the comparison.
         public var panoramiskScript: String?
 
@@ -30,6 +32,7 @@ public struct AGIBenchmark: Sendable {
 
     public struct Report: Codable, Sendable {
         public var concurrency: Int
+        public var offeredRate: Int?
         public var commandsPerSession: Int
         public var switchboard: Run
         public var idleSessions: Int
@@ -92,14 +95,19 @@ public struct AGIBenchmark: Sendable {
             }
         }
         return Report(
-            concurrency: options.concurrency, commandsPerSession: commands, switchboard: ours,
+            concurrency: options.concurrency, offeredRate: options.rate, commandsPerSession: commands, switchboard: ours,
             idleSessions: options.idleSessions, bytesPerIdleSession: perIdle, panoramisk: theirs,
             throughputRatio: theirs.map { ours.commandsPerSecond / max($0.commandsPerSecond, 1) }
         )
     }
 
     private func generator(_ address: SocketAddress, sessions: Int, script: String = "bench") -> AGILoadGenerator {
-        AGILoadGenerator(target: address, script: script, concurrency: min(options.concurrency, sessions), totalSessions: sessions)
+        let concurrency = min(options.concurrency, sessions)
+        var generator = AGILoadGenerator(target: address, script: script, concurrency: concurrency, totalSessions: sessions)
+        if let rate = options.rate {
+            generator.pace = .nanoseconds(Int64(concurrency) * 1_000_000_000 / Int64(rate))
+        }
+        return generator
     }
 
     /// Resident memory added per idle session, client and server sides together (an upper bound
@@ -129,7 +137,11 @@ public struct AGIBenchmark: Sendable {
         process.arguments = ["python3", script, "--port", String(port), "--commands", String(options.commandsPerSession)]
         process.standardOutput = output
         try process.run()
-        defer { process.terminate() }
+        // SIGKILL: the child inherits the spawning thread's blocked signals, SIGTERM among them.
+        defer {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
         // Its readiness line (or end of output if it failed to start), read off the event loops.
         let ready = await Task.detached { output.fileHandleForReading.availableData }.value
         guard String(decoding: ready, as: UTF8.self).hasPrefix("listening") else {

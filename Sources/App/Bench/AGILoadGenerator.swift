@@ -6,6 +6,8 @@ import Wire
 /// Plays Asterisk's side of FastAGI against a server: each session connects, sends an
 /// environment block as Asterisk 20 does, and answers every command with `200 result=1 (…)`
 /// until the server closes. Round trip = our reply sent → the server's next command received.
+/// With a pace, each session holds every reply for that long first, as Asterisk does while it
+/// plays a prompt, so the server sees a stated load instead of as much as it can take.
 struct AGILoadGenerator: Sendable {
     struct Result: Sendable {
         var sessions: Int
@@ -19,6 +21,8 @@ struct AGILoadGenerator: Sendable {
     var script: String
     var concurrency: Int
     var totalSessions: Int
+    /// How long each session "executes" a command before replying; zero replies at once.
+    var pace: Duration = .zero
 
     func run() async -> Result {
         let next = SessionCounter()
@@ -66,9 +70,20 @@ struct AGILoadGenerator: Sendable {
             result.roundTrips.append(now.nanoseconds - sent.nanoseconds)
             result.commands += 1
             _ = command
+            if pace > .zero { try await hold(connection) }
             try await connection.write(Self.reply)
             sent = MonotonicTime.now()
         }
+    }
+
+    /// Holds the reply as Asterisk does while a prompt plays: the line stays quiet for the pace,
+    /// spread over ±50% so sessions that started together do not stay in step. The timer is the
+    /// loop's own read deadline (Task.sleep costs a Dispatch timer and a thread hop per call).
+    private func hold(_ connection: Connection) async throws {
+        do {
+            _ = try await connection.read(deadline: .after(pace * Double.random(in: 0.5...1.5)))
+            throw BenchmarkError("the server wrote before its command was answered")
+        } catch ConnectionError.timedOut {}
     }
 
     static let reply = Array("200 result=1 (bench-value)\n".utf8)
