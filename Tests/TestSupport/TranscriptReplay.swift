@@ -1,9 +1,10 @@
 import Core
 import Wire
 
-/// Plays Asterisk's side of a recorded conversation against a server of ours: sends exactly the
-/// bytes Asterisk sent, in the recorded chunks, and checks that the server sends exactly the bytes
-/// the recorded app sent, in between.
+/// Plays Asterisk's side of a recorded conversation against our side: sends exactly the bytes
+/// Asterisk sent, in the recorded chunks, and checks that ours sends exactly the bytes the
+/// recorded app sent, in between. For FastAGI Asterisk connects to our server; for AMI ours
+/// connects to an Asterisk that listens.
 public enum TranscriptReplay {
     public struct Mismatch: Error, CustomStringConvertible {
         public var chunk: Int
@@ -19,6 +20,20 @@ public enum TranscriptReplay {
     public static func play(_ transcript: Transcript, against address: SocketAddress, timeout: Duration = .seconds(10)) async throws {
         let connection = try await Connection.connect(to: address)
         defer { connection.close() }
+        try await play(transcript, on: connection, timeout: timeout)
+    }
+
+    /// Listens as Asterisk's manager interface would: accepts one connection on `listener` and
+    /// replays the transcript on it, then closes.
+    public static func serve(_ transcript: Transcript, on listener: Listener, timeout: Duration = .seconds(10)) async throws {
+        let connection = try await listener.accept()
+        defer { connection.close() }
+        try await play(transcript, on: connection, timeout: timeout)
+    }
+
+    /// Replays the transcript on an open connection. Returns once the other side has closed
+    /// (or, where Asterisk closed first, once every recorded chunk is sent).
+    public static func play(_ transcript: Transcript, on connection: Connection, timeout: Duration = .seconds(10)) async throws {
         var pending: [UInt8] = []
         for (index, chunk) in transcript.chunks.enumerated() {
             switch chunk.direction {
