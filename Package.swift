@@ -19,13 +19,15 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Layers, imports pointing down only:
-        // switchboard → SwitchboardCLI → App → (Config, AGI, AMI) → Wire → Core.
+        // switchboard → SwitchboardCLI → App → (Config, AGI, Simulator → AMI) → Wire → Core.
         .target(name: "Core", swiftSettings: strict),
         .target(name: "Wire", dependencies: ["Core", "CLinux"], swiftSettings: strict),
         .target(name: "AGI", dependencies: ["Core", "Wire"], swiftSettings: strict),
         .target(name: "AMI", dependencies: ["Core", "Wire"], swiftSettings: strict),
         .target(name: "Config", dependencies: ["Core", "Wire"], swiftSettings: strict),
-        .target(name: "App", dependencies: ["Core", "Wire", "Config", "AGI", "AMI"], swiftSettings: strict),
+        // Asterisk's side of FastAGI and AMI, for tests, benchmarks and the demo.
+        .target(name: "Simulator", dependencies: ["Core", "Wire", "AMI"], swiftSettings: strict),
+        .target(name: "App", dependencies: ["Core", "Wire", "Config", "AGI", "AMI", "Simulator"], swiftSettings: strict),
         .target(name: "SwitchboardCLI", dependencies: ["Core", "Config", "App"], swiftSettings: strict),
         .executableTarget(name: "switchboard", dependencies: ["SwitchboardCLI"], swiftSettings: strict),
 
@@ -33,7 +35,7 @@ let package = Package(
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: strict),
         .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "AGITests", dependencies: ["AGI", "Core", "Wire", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "AMITests", dependencies: ["AMI", "Core", "Wire", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "AMITests", dependencies: ["AMI", "Core", "Wire", "TestSupport", "Simulator"], swiftSettings: strict),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Core", "Wire"], swiftSettings: strict),
         .testTarget(
             name: "AppTests",

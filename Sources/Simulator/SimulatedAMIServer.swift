@@ -1,0 +1,168 @@
+import AMI
+import Core
+import Synchronization
+import Wire
+
+/// Asterisk's side of AMI, as the transcripts show it: the banner, MD5 and plain login (a
+/// refusal comes after one second and closes the connection, as manager.c does), actions
+/// answered with the ActionID echoed, events to every session that logged in with events on.
+///
+/// What it knows of calls comes from its owner (`channels` for CoreShowChannels, `broadcast`
+/// for events); the simulator's PBX core drives it, tests drive it directly.
+public final class SimulatedAMIServer: Sendable {
+    public static let banner = "Asterisk Call Manager/9.0.0"
+
+    public let server: ConnectionServer
+    private let accounts: [String: String]
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    private struct State {
+        var sessions: [Int: Session] = [:]
+        var nextSession = 0
+        var answersPing = true
+        var channels: [AMIMessage] = []
+        var actionsSeen: [String] = []
+        var nextChallenge = 175_416_284
+    }
+
+    /// One logged-in (or logging-in) manager session: its outgoing queue and whether it wants events.
+    final class Session: Sendable {
+        let outgoing: AsyncStream<[UInt8]>.Continuation
+        let wantsEvents = Atomic<Bool>(false)
+        init(outgoing: AsyncStream<[UInt8]>.Continuation) { self.outgoing = outgoing }
+    }
+
+    /// - Parameter accounts: username → secret, as in manager.conf.
+    public init(listener: Listener, accounts: [String: String], logger: Logger) {
+        server = ConnectionServer(name: "simulated AMI", listener: listener, logger: logger)
+        self.accounts = accounts
+        self.logger = logger
+    }
+
+    public var localAddress: SocketAddress { server.listener.localAddress }
+
+    public func run() async {
+        await server.run { [self] connection in await serve(connection) }
+    }
+
+    /// Stops listening and drops every session.
+    public func stop() {
+        server.stopAccepting()
+        server.closeAll()
+    }
+
+    /// Drops every session, as an Asterisk restart does; new connections are still accepted.
+    public func dropSessions() {
+        server.closeAll()
+    }
+
+    /// Whether Ping gets its Pong (false: the action is read and never answered).
+    public func setAnswersPing(_ answers: Bool) { state.withLock { $0.answersPing = answers } }
+
+    /// The `CoreShowChannel` items a CoreShowChannels action lists.
+    public func setChannels(_ items: [AMIMessage]) { state.withLock { $0.channels = items } }
+
+    /// Actions received so far, by name, in order.
+    public var actionsSeen: [String] { state.withLock { $0.actionsSeen } }
+
+    /// Logged-in sessions that receive events.
+    public var eventSessions: Int { state.withLock { $0.sessions.values.filter { $0.wantsEvents.load(ordering: .relaxed) }.count } }
+
+    /// Sends `event` to every session that logged in with events on.
+    public func broadcast(_ event: AMIMessage) {
+        let bytes = event.encoded
+        for session in state.withLock({ Array($0.sessions.values) }) where session.wantsEvents.load(ordering: .relaxed) {
+            session.outgoing.yield(bytes)
+        }
+    }
+
+    private func serve(_ connection: Connection) async {
+        let (stream, outgoing) = AsyncStream.makeStream(of: [UInt8].self)
+        let session = Session(outgoing: outgoing)
+        let id = state.withLock { state in
+            state.nextSession += 1
+            state.sessions[state.nextSession] = session
+            return state.nextSession
+        }
+        defer { _ = state.withLock { $0.sessions.removeValue(forKey: id) } }
+        let writer = Task(executorPreference: connection.loop) {
+            for await bytes in stream { try await connection.write(bytes) }
+        }
+        defer { writer.cancel() }
+        outgoing.yield(Array((Self.banner + "\r\n").utf8))
+        var reader = FramedReader(connection: connection)
+        var challenge: String?
+        var user: String?
+        do {
+            while let block = try await reader.readBlock() {
+                let action = AMIMessage(block: block)
+                let name = action["Action"] ?? ""
+                state.withLock { $0.actionsSeen.append(name) }
+                func reply(_ headers: [(name: String, value: String)]) {
+                    var all: [(name: String, value: String)] = [headers[0]]
+                    if let id = action.actionID { all.append(("ActionID", id)) }
+                    outgoing.yield(AMIMessage(all + headers.dropFirst()).encoded)
+                }
+                switch name.lowercased() {
+                case "challenge":
+                    let value = state.withLock { state in
+                        state.nextChallenge += 7919
+                        return String(state.nextChallenge)
+                    }
+                    challenge = value
+                    reply([("Response", "Success"), ("Challenge", value)])
+                case "login":
+                    let username = action["Username"] ?? ""
+                    let accepted: Bool
+                    if let key = action["Key"], action["AuthType"]?.lowercased() == "md5", let challenge, let secret = accounts[username] {
+                        accepted = key == AMIAction.md5Key(challenge: challenge, secret: secret)
+                    } else if let secret = action["Secret"] {
+                        accepted = accounts[username] == secret
+                    } else {
+                        accepted = false
+                    }
+                    guard accepted else {
+                        try await Task.sleep(for: .seconds(1))
+                        reply([("Response", "Error"), ("Message", "Authentication failed")])
+                        outgoing.finish()
+                        _ = await writer.result
+                        return
+                    }
+                    user = username
+                    session.wantsEvents.store((action["Events"] ?? "on").lowercased() != "off", ordering: .relaxed)
+                    reply([("Response", "Success"), ("Message", "Authentication accepted")])
+                    if session.wantsEvents.load(ordering: .relaxed) {
+                        outgoing.yield(AMIMessage([
+                            ("Event", "FullyBooted"), ("Privilege", "system,all"), ("Uptime", "8"), ("LastReload", "8"), ("Status", "Fully Booted"),
+                        ]).encoded)
+                    }
+                case _ where user == nil:
+                    reply([("Response", "Error"), ("Message", "Permission denied")])
+                case "ping":
+                    if state.withLock({ $0.answersPing }) {
+                        reply([("Response", "Success"), ("Ping", "Pong"), ("Timestamp", "1795460224.170024")])
+                    }
+                case "coreshowchannels":
+                    let items = state.withLock { $0.channels }
+                    reply([("Response", "Success"), ("EventList", "start"), ("Message", "Channels will follow")])
+                    for item in items {
+                        outgoing.yield(AMIMessage([item.headers[0]] + [("ActionID", action.actionID ?? "")] + item.headers.dropFirst()).encoded)
+                    }
+                    outgoing.yield(AMIMessage([
+                        ("Event", "CoreShowChannelsComplete"), ("ActionID", action.actionID ?? ""), ("EventList", "Complete"), ("ListItems", String(items.count)),
+                    ]).encoded)
+                case "logoff":
+                    reply([("Response", "Goodbye"), ("Message", "Thanks for all the fish.")])
+                    outgoing.finish()
+                    _ = await writer.result
+                    return
+                default:
+                    reply([("Response", "Error"), ("Message", "Invalid/unknown command: \(name). Use Action: ListCommands to show available commands.")])
+                }
+            }
+        } catch {
+            logger.debug("simulated AMI session ended: \(error)")
+        }
+    }
+}
