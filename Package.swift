@@ -39,7 +39,7 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Core", "Wire"], swiftSettings: strict),
         .testTarget(
             name: "AppTests",
-            dependencies: ["App", "SwitchboardCLI", "switchboard", "Core", "Config", "Wire"],
+            dependencies: ["App", "SwitchboardCLI", "switchboard", "Core", "Config", "Wire", "AMI", "Simulator"],
             swiftSettings: strict
         ),
     ]

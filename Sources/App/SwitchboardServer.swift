@@ -1,4 +1,5 @@
 import AGI
+import AMI
 import Config
 import Core
 import Foundation
@@ -44,7 +45,12 @@ public final class SwitchboardServer: Sendable {
             agi.stopAccepting()
             throw error
         }
-        router.register("status") { [self] _ in status(agi: agi) }
+        let ami = config.ami.isConfigured ? AMIClient(settings: amiSettings, logger: logger.named("ami")) : nil
+        router.register("status") { [self] _ in status(agi: agi, ami: ami) }
+        router.register("channels") { _ in
+            guard let ami else { throw ControlCommandError("AMI is not configured: set [ami] username and secret in the config") }
+            return ami.channels.map(ChannelSummary.init)
+        }
         logger.notice("switchboard \(SwitchboardVersion.current) started", [
             "pid": "\(getpid())",
             "config": config.sourceFile ?? "built-in defaults",
@@ -56,6 +62,7 @@ public final class SwitchboardServer: Sendable {
             await withDiscardingTaskGroup { group in
                 group.addTask { await agi.run() }
                 group.addTask { await control.run() }
+                if let ami { group.addTask { await ami.run() } }
             }
         }
 
@@ -65,6 +72,7 @@ public final class SwitchboardServer: Sendable {
         }
         agi.stopAccepting()
         control.stopAccepting()
+        await ami?.stop()
         // Connections get the drain period to finish; then they are closed, then cancelled.
         let drain = Task {
             try await Task.sleep(for: Self.drainTimeout)
@@ -79,7 +87,11 @@ public final class SwitchboardServer: Sendable {
         logger.notice("switchboard stopped")
     }
 
-    func status(agi: AGIServer) -> StatusReport {
+    private var amiSettings: AMIClient.Settings {
+        AMIClient.Settings(host: config.ami.host, port: config.ami.port, username: config.ami.username, secret: config.ami.secret)
+    }
+
+    func status(agi: AGIServer, ami: AMIClient?) -> StatusReport {
         StatusReport(
             version: SwitchboardVersion.current,
             pid: getpid(),
@@ -96,10 +108,16 @@ public final class SwitchboardServer: Sendable {
                     "failed sessions": agi.failedSessions,
                 ]
             ),
-            ami: ComponentStatus(
-                state: config.ami.isConfigured ? "off" : "not configured",
-                detail: config.ami.isConfigured ? "the AMI client is not part of this build yet" : nil
-            )
+            ami: ami.map { ami in
+                let status = ami.status
+                return ComponentStatus(
+                    state: status.state, detail: status.detail.isEmpty ? nil : status.detail,
+                    counts: [
+                        "connects": status.connects, "events": status.events, "live channels": status.liveChannels,
+                        "subscriber overflows": status.subscriberOverflows,
+                    ]
+                )
+            } ?? ComponentStatus(state: "not configured", detail: "no [ami] username in the config")
         )
     }
 

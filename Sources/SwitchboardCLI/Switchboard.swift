@@ -17,6 +17,7 @@ public enum Switchboard {
         subcommands: [
             ServeCommand.spec,
             StatusCommand.spec,
+            ChannelsCommand.spec,
             ConfigCommand.spec,
             BenchCommand.spec,
             VersionCommand.spec,

@@ -14,7 +14,7 @@ final class ChildProcess: @unchecked Sendable {
 
     init(arguments: [String]) throws {
         errorFile = temporaryPath("stderr.txt")
-        FileManager.default.createFile(atPath: errorFile, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorFile, contents: nil)
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = arguments
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorFile))

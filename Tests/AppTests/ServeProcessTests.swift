@@ -1,7 +1,12 @@
+import AMI
+import Core
 import Foundation
 import Glibc
+import Simulator
 import Testing
+import Wire
 @testable import App
+@testable import SwitchboardCLI
 
 /// `switchboard serve` as a real child process, the way systemd runs it.
 @Suite(.timeLimit(.minutes(1))) struct ServeProcessTests {
@@ -42,6 +47,48 @@ import Testing
         #expect(log.contains("switchboard stopped"))
         #expect(!log.contains("s3cret-never-logged"))
         #expect(!FileManager.default.fileExists(atPath: folder + "/run/sb.ctl"))
+    }
+
+    /// The server connects to the configured Asterisk, and `status` and `channels` report what it sees.
+    @Test func amiStateAndLiveChannelsThroughTheControlSocket() async throws {
+        let asterisk = SimulatedAMIServer(
+            listener: try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0)),
+            accounts: ["switchboard": "s3cret"], logger: .silent
+        )
+        let serving = Task { await asterisk.run() }
+        defer { asterisk.stop() }
+        guard case .ipv4(_, let port) = asterisk.localAddress else { return }
+        asterisk.setChannels([AMIMessage([
+            ("Event", "CoreShowChannel"), ("Channel", "PJSIP/1001-00000001"), ("ChannelState", "6"), ("ChannelStateDesc", "Up"),
+            ("CallerIDNum", "13800138000"), ("CallerIDName", "Li Wei"), ("Context", "switchboard-inbound"), ("Exten", "400"),
+            ("Priority", "2"), ("Uniqueid", "1795460400.1"), ("Linkedid", "1795460400.1"), ("Application", "AGI"),
+            ("ApplicationData", "agi://127.0.0.1:4573/ivr/main"), ("BridgeId", ""),
+        ])])
+        let folder = temporaryPath("serve-ami")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let config = folder + "/switchboard.conf"
+        try "[agi]\nport = 0\n[ami]\nport = \(port)\nusername = switchboard\nsecret = s3cret\n[control]\nsocket = sb.ctl\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let server = try ChildProcess(arguments: ["serve", "--config", config])
+        defer { server.signal(SIGKILL) }
+        let client = ControlClient(path: folder + "/sb.ctl")
+        var report = try await waitForStatus(client, while: server)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while report.ami.state != "connected", ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+            report = try await client.send("status", as: StatusReport.self)
+        }
+        #expect(report.ami.state == "connected")
+        #expect(report.ami.counts["live channels"] == 1)
+        let channels = try await client.send("channels", as: [ChannelSummary].self)
+        #expect(channels.map(\.callerID) == ["\"Li Wei\" <13800138000>"])
+        #expect(channels.first?.location == "400@switchboard-inbound:2")
+        #expect(ChannelsCommand.render(channels).hasSuffix("1 channel in 1 call"))
+        server.signal(SIGTERM)
+        #expect(try await server.waitForExit() == 0)
+        #expect(asterisk.actionsSeen.last == "Logoff")
+        serving.cancel()
     }
 
     @Test func aBrokenConfigurationExits1WithOneLine() async throws {
