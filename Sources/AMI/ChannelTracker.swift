@@ -47,6 +47,9 @@ public struct ChannelTracker: Sendable {
     /// Applies one event; returns false for events that change nothing here.
     @discardableResult
     public mutating func apply(_ event: AMIEvent) -> Bool {
+        // Most events (VarSet, AGIExec…, DeviceStateChange) change nothing here: skip them
+        // before building their typed view.
+        guard Self.channelEvents.contains(event.name) else { return false }
         switch event.kind {
         case .newChannel(let snapshot):
             channels[snapshot.uniqueID] = TrackedChannel(snapshot)
@@ -80,6 +83,11 @@ public struct ChannelTracker: Sendable {
         }
         return true
     }
+
+    static let channelEvents: Set<String> = [
+        "Newchannel", "Newstate", "NewCallerid", "NewConnectedLine", "Newexten", "Hangup",
+        "DialBegin", "DialEnd", "BridgeEnter", "BridgeLeave",
+    ]
 
     /// Replaces everything with a `CoreShowChannels` list (its `CoreShowChannel` items).
     /// Dial peers are not in that list; they are learned again from later events.

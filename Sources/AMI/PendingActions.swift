@@ -38,7 +38,7 @@ struct PendingActions {
     /// was taken is part of a response and not delivered as an event) and, when the action is
     /// now complete, its resolution.
     mutating func accept(_ message: AMIMessage) -> (taken: Bool, resolution: Resolution?) {
-        guard let id = message.actionID, var entry = entries[id] else { return (false, nil) }
+        guard !entries.isEmpty, let id = message.actionID, var entry = entries[id] else { return (false, nil) }
         switch message.kind {
         case .response:
             guard entry.response == nil else { return (false, nil) }

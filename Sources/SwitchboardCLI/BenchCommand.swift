@@ -6,7 +6,7 @@ enum BenchCommand {
     static let spec = CommandSpec(
         name: "bench",
         summary: "measure performance (use a release build: swift build -c release)",
-        subcommands: [agi]
+        subcommands: [agi, ami]
     )
 
     static let agi = CommandSpec(
@@ -33,6 +33,70 @@ enum BenchCommand {
         action: runAGI
     )
 
+    static let ami = CommandSpec(
+        name: "ami",
+        summary: "AMI event intake: from memory and from a firehose peer on 127.0.0.1",
+        discussion: """
+            Parses the events Asterisk sent in the ami-*.asterisk.bin captures (repeated) from
+            memory, then receives them through the whole AMI client (reader, channel tracker, one
+            subscriber) from a peer that sends them as fast as the socket takes them. Reports
+            events/s, MB/s, events lost, and resident memory over the run.
+            --compare-panoramisk runs panoramisk's AMI client against the same peer.
+            """,
+        options: [
+            .value("events", "N", "events over the socket (default 2000000)"),
+            .value("memory-events", "N", "events parsed from memory (default 2000000)"),
+            .value("transcripts", "DIR", "folder of the ami-*.asterisk.bin captures (default ../shared/asterisk-transcripts)"),
+            .flag("compare-panoramisk", "also run panoramisk's AMI client (scripts/bench/panoramisk_ami.py)"),
+            .json,
+        ],
+        action: runAMI
+    )
+
+    @Sendable static func runAMI(_ parsed: ParsedCommand, _ terminal: Terminal) async throws {
+        var options = AMIBenchmark.Options()
+        options.socketEvents = try parsed.integer("events", default: options.socketEvents, range: 1000...1_000_000_000)
+        options.memoryEvents = try parsed.integer("memory-events", default: options.memoryEvents, range: 1000...1_000_000_000)
+        options.transcripts = parsed.value("transcripts") ?? options.transcripts
+        if parsed.flag("compare-panoramisk") {
+            options.panoramiskScript = try peerScript("scripts/bench/panoramisk_ami.py")
+        }
+        let json = parsed.flag("json")
+        let report = try await AMIBenchmark(options: options) { line in if !json { terminal.printError(line) } }.run()
+        if json {
+            terminal.print(try JSONOutput.encode(report))
+            return
+        }
+        let memory = report.memory
+        var lines = [
+            "",
+            "corpus: \(report.corpusEvents) recorded events, \(report.averageEventBytes) bytes on average",
+            String(format: "from memory:    %10.0f events/s  %7.1f MB/s  (%.0f events/s with the channel tracker)",
+                   memory.eventsPerSecond, memory.megabytesPerSecond, memory.trackedEventsPerSecond),
+        ]
+        for run in [report.socket] + (report.panoramisk.map { [$0] } ?? []) {
+            lines.append(String(
+                format: "%-15@ %10.0f events/s  %7.1f MB/s  %d of %d received",
+                (run.client + ":") as NSString, run.eventsPerSecond, run.megabytesPerSecond, run.received, run.events
+            ))
+        }
+        if !report.socket.residentMiB.isEmpty {
+            lines.append("resident memory over the run (MiB): " + report.socket.residentMiB.map { String(format: "%.0f", $0) }.joined(separator: " "))
+        }
+        if let theirs = report.panoramisk {
+            lines.append(String(format: "switchboard / panoramisk events/s: %.1f×", report.socket.eventsPerSecond / max(theirs.eventsPerSecond, 1)))
+        }
+        terminal.print(lines.joined(separator: "\n"))
+    }
+
+    /// A comparison peer's script, which must be run from the project folder.
+    static func peerScript(_ path: String) throws -> String {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw BenchmarkError("\(path) not found: run from the project folder")
+        }
+        return path
+    }
+
     @Sendable static func runAGI(_ parsed: ParsedCommand, _ terminal: Terminal) async throws {
         var options = AGIBenchmark.Options()
         options.concurrency = try parsed.integer("concurrency", default: options.concurrency, range: 1...100_000)
@@ -43,11 +107,7 @@ enum BenchCommand {
             options.rate = try parsed.integer("rate", default: 0, range: 1...10_000_000)
         }
         if parsed.flag("compare-panoramisk") {
-            let script = "scripts/bench/panoramisk_agi.py"
-            guard FileManager.default.fileExists(atPath: script) else {
-                throw BenchmarkError("\(script) not found: run from the project folder")
-            }
-            options.panoramiskScript = script
+            options.panoramiskScript = try peerScript("scripts/bench/panoramisk_agi.py")
         }
         let json = parsed.flag("json")
         let benchmark = AGIBenchmark(options: options) { line in if !json { terminal.printError(line) } }

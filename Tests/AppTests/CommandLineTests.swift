@@ -11,13 +11,13 @@ import Testing
     }
 
     @Test func helpAtEveryLevel() async {
-        for command in ["--help", "help", "serve --help", "status -h", "config --help", "config check --help", "version --help"] {
+        for command in ["--help", "help", "serve --help", "status -h", "channels --help", "config --help", "config check --help", "bench ami --help", "version --help"] {
             let result = await run(command)
             #expect(result.code == 0, "\(command)")
             #expect(result.out.contains("Usage: switchboard"), "\(command)")
         }
         let top = await run("--help")
-        for name in ["serve", "status", "config", "version"] { #expect(top.out.contains("  \(name)")) }
+        for name in ["serve", "status", "channels", "config", "bench", "version"] { #expect(top.out.contains("  \(name)")) }
         #expect(await run("config check --help").out.contains("--config FILE"))
     }
 
@@ -86,5 +86,28 @@ import Testing
         #expect(result.err.contains("\(file):2: port: '70000' is not a port number (0-65535)"))
         #expect(result.err.contains("\(file):3: [ami] has a username but no secret"))
         #expect(result.err.contains("configuration has 2 errors"))
+    }
+
+    /// The AMI benchmark's whole path at a small size: recorded events through a loopback
+    /// firehose into the client, none lost. (Its speed is for release builds, not for tests.)
+    @Test func benchAMIReceivesEveryEvent() async throws {
+        let transcripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/asterisk-transcripts").path
+        let result = await run("bench ami --events 5000 --memory-events 1000 --json --transcripts \(transcripts)")
+        #expect(result.code == 0, "\(result.err)")
+        struct Report: Decodable {
+            struct Socket: Decodable { var events: Int; var received: Int }
+            var corpusEvents: Int
+            var socket: Socket
+        }
+        let report = try JSONDecoder().decode(Report.self, from: Data(result.out.utf8))
+        #expect(report.corpusEvents > 300)
+        #expect(report.socket.received == 5000)
+        #expect(report.socket.events == 5000)
+    }
+
+    @Test func benchAMINamesAMissingCorpus() async {
+        let result = await run("bench ami --transcripts /nonexistent")
+        #expect(result.code == 1)
+        #expect(result.err == "switchboard: error: no ami-*.asterisk.bin captures in /nonexistent (give the folder with --transcripts)\n")
     }
 }

@@ -131,20 +131,9 @@ public struct AGIBenchmark: Sendable {
 
     private func runPanoramisk(script: String) async throws -> Run {
         let port = try Self.freePort()
-        let process = Process()
-        let output = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, "--port", String(port), "--commands", String(options.commandsPerSession)]
-        process.standardOutput = output
-        try process.run()
-        // SIGKILL: the child inherits the spawning thread's blocked signals, SIGTERM among them.
-        defer {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-        // Its readiness line (or end of output if it failed to start), read off the event loops.
-        let ready = await Task.detached { output.fileHandleForReading.availableData }.value
-        guard String(decoding: ready, as: UTF8.self).hasPrefix("listening") else {
+        let peer = try PeerProcess(["python3", script, "--port", String(port), "--commands", String(options.commandsPerSession)])
+        defer { peer.stop() }
+        guard await peer.firstOutput().hasPrefix("listening") else {
             throw BenchmarkError("the panoramisk server did not start (is it installed? pip install panoramisk)")
         }
         let address = try SocketAddress(host: "127.0.0.1", port: port)
@@ -167,9 +156,4 @@ public struct AGIBenchmark: Sendable {
         defer { listener.close() }
         return listener.localAddress.port ?? 0
     }
-}
-
-public struct BenchmarkError: Error, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
 }
