@@ -167,7 +167,9 @@ public final class AMIClient: Sendable {
         do {
             try await connection.login(username: settings.username, secret: settings.secret, auth: settings.auth, events: settings.events)
             let list = try await connection.send(.coreShowChannels())
-            let reconnect = state.withLock { state -> Bool in
+            let reconnect = state.withLock { state -> Bool? in
+                // stop() may have run while this connection was being set up.
+                if state.stopped { return nil }
                 state.tracker.rebuild(from: list.items)
                 for event in state.resyncBuffer ?? [] { state.tracker.apply(event) }
                 state.resyncBuffer = nil
@@ -175,6 +177,7 @@ public final class AMIClient: Sendable {
                 state.connects += 1
                 return state.connects > 1
             }
+            guard let reconnect else { throw AMIError.notConnected("stopped") }
             logger.notice(reconnect ? "AMI reconnected" : "AMI connected", [
                 "banner": connection.banner, "user": settings.username, "channels": "\(list.items.count)",
             ])

@@ -88,7 +88,9 @@ public final class SwitchboardServer: Sendable {
     }
 
     private var amiSettings: AMIClient.Settings {
-        AMIClient.Settings(host: config.ami.host, port: config.ami.port, username: config.ami.username, secret: config.ami.secret)
+        var settings = AMIClient.Settings(host: config.ami.host, port: config.ami.port, username: config.ami.username, secret: config.ami.secret)
+        settings.auth = config.ami.login == .plain ? .plain : .md5
+        return settings
     }
 
     func status(agi: AGIServer, ami: AMIClient?) -> StatusReport {

@@ -59,6 +59,9 @@ extension SwitchboardConfig {
             if let value = reader.port("port") { config.ami.port = value }
             if let value = reader.string("username") { config.ami.username = value }
             if let value = reader.string("secret") { config.ami.secret = Secret(value) }
+            if let value = reader.choice("login", { SwitchboardConfig.Login(rawValue: $0.lowercased()) }, expected: "md5 or plain") {
+                config.ami.login = value
+            }
         }
         read("control") { reader in
             if let value = reader.path("socket", relativeTo: file) { config.control.socketPath = value }

@@ -26,6 +26,7 @@ extension SwitchboardConfig {
             ("port", "\(ami.port)"),
             ("username", ami.isConfigured ? ami.username : "(none: AMI not used)"),
             ("secret", ami.secret.isEmpty ? "(none)" : ami.secret.description),
+            ("login", ami.login.rawValue),
         ])
         section("control", [("socket", control.socketPath)])
         return lines.joined(separator: "\n") + "\n"

@@ -23,8 +23,16 @@ public struct SwitchboardConfig: Sendable {
         public var port: UInt16 = 5038
         public var username = ""
         public var secret = Secret("")
+        /// `md5` (challenge: the secret never crosses the wire) or `plain`.
+        public var login = Login.md5
         /// AMI is used only when a username is configured.
         public var isConfigured: Bool { !username.isEmpty }
+    }
+
+    /// How Switchboard logs in to AMI.
+    public enum Login: String, Sendable {
+        case md5
+        case plain
     }
 
     public struct Control: Sendable {

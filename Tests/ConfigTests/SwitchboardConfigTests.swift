@@ -18,6 +18,7 @@ import Wire
         #expect(config.ami.port == 5038)
         #expect(config.ami.username == "switchboard")
         #expect(config.ami.secret.reveal == "change-me")
+        #expect(config.ami.login == .md5)
         #expect(config.general.databasePath == "/var/lib/switchboard/switchboard.db")
         #expect(config.agi.allow.map(\.description) == ["127.0.0.0/8", "::1"])
     }
@@ -61,6 +62,7 @@ import Wire
             [ami]
             username = sb
             port = abc
+            login = digest
             """)
         let text = errorText { _ = try SwitchboardConfig.load(path: file) }
         let lines = text.split(separator: "\n").map(String.init)
@@ -70,6 +72,7 @@ import Wire
                 "\(file):4: port: '99999' is not a port number (0-65535)",
                 "\(file):6: allow: '300.1.1.1': not an IP address or CIDR block",
                 "\(file):9: port: 'abc' is not a port number (1-65535)",
+                "\(file):10: login: 'digest' is not one of md5 or plain",
                 "\(file):7: [ami] has a username but no secret",
             ])
     }
