@@ -98,7 +98,7 @@ public final class SwitchboardServer: Sendable {
             version: SwitchboardVersion.current,
             pid: getpid(),
             startedAt: startedAt,
-            uptimeSeconds: Self.seconds(since: started),
+            uptimeSeconds: started.secondsElapsed,
             configFile: config.sourceFile,
             controlSocket: config.control.socketPath,
             agi: ComponentStatus(
@@ -121,10 +121,6 @@ public final class SwitchboardServer: Sendable {
                 )
             } ?? ComponentStatus(state: "not configured", detail: "no [ami] username in the config")
         )
-    }
-
-    static func seconds(since start: MonotonicTime) -> Double {
-        Double(MonotonicTime.now().nanoseconds - start.nanoseconds) / 1_000_000_000
     }
 }
 

@@ -31,5 +31,10 @@ public struct MonotonicTime: Sendable, Comparable, Hashable {
         nanoseconds > now.nanoseconds ? .nanoseconds(Int64(nanoseconds - now.nanoseconds)) : .zero
     }
 
+    /// Seconds from `self` to now, for rates and uptimes.
+    public var secondsElapsed: Double {
+        Double(Self.now().nanoseconds &- nanoseconds) / 1_000_000_000
+    }
+
     public static func < (lhs: MonotonicTime, rhs: MonotonicTime) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
 }

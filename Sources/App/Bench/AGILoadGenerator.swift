@@ -49,7 +49,7 @@ struct AGILoadGenerator: Sendable {
             for await result in group { all.append(result) }
             return all
         }
-        let seconds = Double(MonotonicTime.now().nanoseconds - started.nanoseconds) / 1e9
+        let seconds = started.secondsElapsed
         return Result(
             sessions: perWorker.map(\.sessions).reduce(0, +),
             commands: perWorker.map(\.commands).reduce(0, +),

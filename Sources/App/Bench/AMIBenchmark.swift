@@ -38,6 +38,16 @@ public struct AMIBenchmark: Sendable {
         public var megabytesPerSecond: Double
         /// Resident memory after each tenth of the run, in MiB (ours only).
         public var residentMiB: [Double]
+
+        init(client: String, events: Int, received: Int, seconds: Double, chunk: [UInt8], residentMiB: [Double]) {
+            self.client = client
+            self.events = events
+            self.received = received
+            self.seconds = seconds
+            eventsPerSecond = Double(received) / seconds
+            megabytesPerSecond = Double(chunk.count) / Double(AMIBenchmark.eventsPerChunk) * eventsPerSecond / 1_000_000
+            self.residentMiB = residentMiB
+        }
     }
 
     public struct Report: Codable, Sendable {
@@ -104,7 +114,7 @@ public struct AMIBenchmark: Sendable {
                     }
                 }
             }
-            return (events, Self.seconds(since: started))
+            return (events, started.secondsElapsed)
         }
         let plain = try pass(tracking: false)
         let tracked = try pass(tracking: true)
@@ -118,13 +128,9 @@ public struct AMIBenchmark: Sendable {
 
     /// The whole client path: reader, tracker, and one subscriber that counts.
     private func overLoopback(_ chunk: [UInt8]) async throws -> SocketRun {
-        let total = max(1, options.socketEvents / Self.eventsPerChunk) * Self.eventsPerChunk
-        let firehose = try AMIFirehose(
-            listener: Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0)), chunk: chunk,
-            eventsPerChunk: Self.eventsPerChunk, total: total
-        )
+        let (firehose, port) = try firehose(chunk)
         let serving = Task { try await firehose.serveOne() }
-        guard case .ipv4(_, let port) = firehose.listener.localAddress else { throw BenchmarkError("no loopback port") }
+        let total = firehose.total
         var settings = AMIClient.Settings(host: "127.0.0.1", port: port, username: "bench", secret: Secret("bench"))
         settings.pingInterval = nil
         settings.subscriberBuffer = 100_000
@@ -148,49 +154,41 @@ public struct AMIBenchmark: Sendable {
             }
             if received + missed >= total { break }
         }
-        let seconds = Self.seconds(since: started)
+        let seconds = started.secondsElapsed
         await client.stop()
         await running.value
         firehose.listener.close()
         serving.cancel()
-        return SocketRun(
-            client: "switchboard", events: total, received: received, seconds: seconds,
-            eventsPerSecond: Double(received) / seconds,
-            megabytesPerSecond: Double(chunk.count) * Double(received) / Double(Self.eventsPerChunk) / seconds / 1_000_000,
-            residentMiB: resident
+        return SocketRun(client: "switchboard", events: total, received: received, seconds: seconds, chunk: chunk, residentMiB: resident)
+    }
+
+    /// A firehose on a free loopback port sending `socketEvents` (rounded to whole chunks).
+    private func firehose(_ chunk: [UInt8]) throws -> (AMIFirehose, port: UInt16) {
+        let firehose = try AMIFirehose(
+            listener: Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0)), chunk: chunk,
+            eventsPerChunk: Self.eventsPerChunk, total: max(1, options.socketEvents / Self.eventsPerChunk) * Self.eventsPerChunk
         )
+        guard case .ipv4(_, let port) = firehose.listener.localAddress else { throw BenchmarkError("no loopback port") }
+        return (firehose, port)
     }
 
     private func runPanoramisk(script: String, chunk: [UInt8]) async throws -> SocketRun {
-        let total = max(1, options.socketEvents / Self.eventsPerChunk) * Self.eventsPerChunk
-        let firehose = try AMIFirehose(
-            listener: Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0)), chunk: chunk,
-            eventsPerChunk: Self.eventsPerChunk, total: total
-        )
+        let (firehose, port) = try firehose(chunk)
         let serving = Task { try await firehose.serveOne() }
         defer {
             firehose.listener.close()
             serving.cancel()
         }
-        guard case .ipv4(_, let port) = firehose.listener.localAddress else { throw BenchmarkError("no loopback port") }
+        let total = firehose.total
         let output = try await PeerProcess.run(["python3", script, "--port", String(port), "--events", String(total)])
         guard let result = try? JSONDecoder().decode(PanoramiskResult.self, from: Data(output.utf8)) else {
             throw BenchmarkError("the panoramisk client failed (is it installed? pip install panoramisk): \(output.prefix(300))")
         }
-        return SocketRun(
-            client: "panoramisk", events: total, received: result.received, seconds: result.seconds,
-            eventsPerSecond: Double(result.received) / result.seconds,
-            megabytesPerSecond: Double(chunk.count) * Double(result.received) / Double(Self.eventsPerChunk) / result.seconds / 1_000_000,
-            residentMiB: []
-        )
+        return SocketRun(client: "panoramisk", events: total, received: result.received, seconds: result.seconds, chunk: chunk, residentMiB: [])
     }
 
     private struct PanoramiskResult: Decodable {
         var received: Int
         var seconds: Double
-    }
-
-    static func seconds(since start: MonotonicTime) -> Double {
-        Double(MonotonicTime.now().nanoseconds - start.nanoseconds) / 1e9
     }
 }
