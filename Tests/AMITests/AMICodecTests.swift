@@ -140,3 +140,17 @@ import Wire
         #expect(throws: AMIError.timedOut(action: "Test", after: .seconds(1))) { try result.get() }
     }
 }
+
+@Suite struct BackoffTests {
+    @Test func doublesUpToTheCapWithJitterInTheUpperHalf() {
+        let backoff = Backoff(initial: .milliseconds(500), maximum: .seconds(30))
+        #expect(backoff.delay(attempt: 1, unit: 1) == .milliseconds(500))
+        #expect(backoff.delay(attempt: 1, unit: 0) == .milliseconds(250))
+        #expect(backoff.delay(attempt: 4, unit: 1) == .seconds(4))
+        #expect(backoff.delay(attempt: 10, unit: 1) == .seconds(30))
+        #expect(backoff.delay(attempt: 1000, unit: 0) == .seconds(15))
+        let draws = (0..<200).map { _ in backoff.delay(attempt: 3) }
+        #expect(draws.allSatisfy { $0 >= .seconds(1) && $0 <= .seconds(2) })
+        #expect(Set(draws).count > 100)
+    }
+}
