@@ -24,6 +24,8 @@ let package = Package(
         .target(name: "Wire", dependencies: ["Core", "CLinux"], swiftSettings: strict),
         .target(name: "AGI", dependencies: ["Core", "Wire"], swiftSettings: strict),
         .target(name: "AMI", dependencies: ["Core", "Wire"], swiftSettings: strict),
+        .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: strict),
+        .target(name: "Store", dependencies: ["Core", "SQLite"], swiftSettings: strict),
         .target(name: "Config", dependencies: ["Core", "Wire"], swiftSettings: strict),
         // Asterisk's side of FastAGI and AMI, for tests, benchmarks and the demo.
         .target(name: "Simulator", dependencies: ["Core", "Wire", "AMI"], swiftSettings: strict),

@@ -1,13 +1,10 @@
+import Core
+
 /// MD5 (RFC 1321), for AMI's challenge login only: `Key = md5hex(challenge + secret)`.
 /// Not for anything that needs a secure hash.
 enum MD5 {
     /// The digest of `bytes` as 32 lowercase hex digits, as Asterisk compares it.
-    static func hex(_ bytes: [UInt8]) -> String {
-        digest(bytes).map { byte in
-            let text = String(byte, radix: 16)
-            return byte < 16 ? "0" + text : text
-        }.joined()
-    }
+    static func hex(_ bytes: [UInt8]) -> String { digest(bytes).hexString }
 
     static func digest(_ bytes: [UInt8]) -> [UInt8] {
         var state: (UInt32, UInt32, UInt32, UInt32) = (0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476)
