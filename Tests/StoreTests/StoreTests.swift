@@ -1,0 +1,237 @@
+import Core
+import Foundation
+import SQLite
+import Testing
+@testable import Store
+
+@Suite struct PhoneNumberTests {
+    static let china = PhoneNumberPlan(countryCode: "86", maximumNationalLength: 11)
+
+    @Test func everyWayOfWritingOneNumberGivesOneKey() {
+        for written in ["+86 138-0013-8000", "8613800138000", "13800138000", "008613800138000", "+86 (138) 0013 8000", " +8613800138000"] {
+            #expect(Self.china.key(written) == "+8613800138000", "\(written)")
+        }
+        #expect(Self.china.key("010 6552 9988") == "+861065529988")
+        #expect(Self.china.key("+1 555 010 9999") == "+15550109999")
+        #expect(Self.china.key("1001") == "1001")
+        #expect(Self.china.key("anonymous") == nil)
+        #expect(Self.china.key("") == nil)
+        #expect(PhoneNumberPlan().key("+86 138-0013-8000") == "+8613800138000")
+        #expect(PhoneNumberPlan().key("138-0013-8000") == "13800138000")
+        #expect(PhoneNumberPlan(countryCode: "1").key("15550109999") == "+15550109999")
+    }
+}
+
+@Suite struct StoreTests {
+    func open(_ folder: TemporaryDatabase, plan: PhoneNumberPlan = PhoneNumberTests.china) async throws -> Store {
+        try await Store.open(path: folder.path, plan: plan)
+    }
+
+    @Test func freshDatabaseIsAtTheLatestSchemaAndSound() async throws {
+        let folder = try TemporaryDatabase()
+        let store = try await open(folder)
+        defer { store.close() }
+        #expect(try await store.schemaVersion() == Store.latestSchemaVersion)
+        #expect(try await store.integrityProblems().isEmpty)
+    }
+
+    /// Every earlier version, with data in it, migrates to the latest and keeps its rows.
+    @Test func migratesFromEveryEarlierVersion() async throws {
+        for start in 0..<Migrations.latest {
+            let folder = try TemporaryDatabase()
+            do {
+                let db = try Database(path: folder.path)
+                for version in stride(from: 1, through: start, by: 1) {
+                    try db.executeScript(Migrations.all[version - 1])
+                    try db.setUserVersion(version)
+                }
+                if start >= 1 {
+                    try db.execute("INSERT INTO agents (id, name, endpoint, created_at) VALUES ('1001', 'Li', 'PJSIP/1001', 0)")
+                }
+            }
+            let store = try await open(folder)
+            #expect(try await store.schemaVersion() == Migrations.latest)
+            if start >= 1 { #expect(try await store.agent(id: "1001")?.name == "Li") }
+            store.close()
+        }
+    }
+
+    @Test func aNewerDatabaseIsRefusedNotDowngraded() async throws {
+        let folder = try TemporaryDatabase()
+        do {
+            let db = try Database(path: folder.path)
+            try db.setUserVersion(Migrations.latest + 1)
+        }
+        let refusal = await asyncErrorText { _ = try await Store.open(path: folder.path) }
+        #expect(refusal == "\(folder.path) has schema version \(Migrations.latest + 1), newer than this switchboard supports (\(Migrations.latest)); upgrade switchboard, do not downgrade the database")
+        let db = try Database(path: folder.path)
+        #expect(try db.userVersion() == Migrations.latest + 1)
+    }
+
+    @Test func agentsWithSkillsLanguagesAndPIN() async throws {
+        let folder = try TemporaryDatabase()
+        let store = try await open(folder)
+        defer { store.close() }
+        try await store.addAgent(Agent(id: "1001", name: "Li Wei", endpoint: "PJSIP/1001", skills: ["billing": 4, "mandarin": 5], languages: ["zh", "en"]), pin: "4321")
+        try await store.addAgent(Agent(id: "1002", name: "Ann", endpoint: "PJSIP/1002"))
+        let duplicate = await asyncErrorText { try await store.addAgent(Agent(id: "1001", name: "Again", endpoint: "PJSIP/1009")) }
+        #expect(duplicate == "agent 1001 already exists")
+        let badLevel = await asyncErrorText { try await store.addAgent(Agent(id: "1003", name: "X", endpoint: "PJSIP/1003", skills: ["billing": 7])) }
+        #expect(badLevel == "skill billing: level 7 is not 1 to 5")
+        let badEndpoint = await asyncErrorText { try await store.addAgent(Agent(id: "1004", name: "X", endpoint: "1004")) }
+        #expect(badEndpoint?.hasPrefix("endpoint '1004' must be what Asterisk dials") == true)
+
+        let li = try #require(try await store.agent(id: "1001"))
+        #expect(li.skills == ["billing": 4, "mandarin": 5])
+        #expect(li.languages == ["en", "zh"])
+        #expect(li.hasPIN)
+        #expect(try await store.verifyPIN(agentID: "1001", pin: "4321"))
+        #expect(try await !store.verifyPIN(agentID: "1001", pin: "1234"))
+        #expect(try await !store.verifyPIN(agentID: "1002", pin: ""))
+
+        var edited = li
+        edited.skills = ["support": 3]
+        try await store.updateAgent(edited, pin: "")
+        #expect(try await store.agent(id: "1001")?.skills == ["support": 3])
+        #expect(try await store.agent(id: "1001")?.hasPIN == false)
+        try await store.recordAgentState(agentID: "1001", state: "paused", reason: "lunch")
+        try await store.removeAgent(id: "1002")
+        #expect(try await store.agents().map(\.id) == ["1001"])
+        #expect(await asyncErrorText { try await store.removeAgent(id: "1002") } == "agent 1002 not found")
+    }
+
+    @Test func customersAreFoundHoweverTheNumberIsWritten() async throws {
+        let folder = try TemporaryDatabase()
+        let store = try await open(folder)
+        defer { store.close() }
+        let zhou = try await store.addCustomer(CustomerDraft(name: "Zhou Min", phones: ["+86 138-0013-8000", "010 6552 9988"], vipTier: 2, language: "zh"))
+        #expect(zhou.phones == ["+86 138-0013-8000", "010 6552 9988"])
+        for written in ["8613800138000", "13800138000", "+861065529988"] {
+            #expect(try await store.customers(phone: written).map(\.id) == [zhou.id], "\(written)")
+        }
+        #expect(try await store.customers(phone: "13900000000").isEmpty)
+        let noPhone = await asyncErrorText { try await store.addCustomer(CustomerDraft(name: "Nobody", phones: [])) }
+        #expect(noPhone == "customer Nobody needs a phone number")
+    }
+
+    @Test func anImportWritesAllOrWithPartialTheGoodRows() async throws {
+        let folder = try TemporaryDatabase()
+        let store = try await open(folder)
+        defer { store.close() }
+        let rows: [(line: Int, draft: CustomerDraft)] = [
+            (2, CustomerDraft(name: "A", phones: ["13800000001"])),
+            (3, CustomerDraft(name: "", phones: ["13800000002"])),
+            (4, CustomerDraft(name: "C", phones: ["13800000003"], vipTier: 12)),
+            (5, CustomerDraft(name: "D", phones: ["13800000004"])),
+        ]
+        let strict = try await store.importCustomers(rows, partial: false)
+        #expect(strict.added == 0)
+        #expect(strict.failures.map(\.line) == [3, 4])
+        #expect(strict.failures.map(\.reason) == ["a customer needs a name", "VIP tier 12 is not 0 to 9"])
+        #expect(try await store.customers().isEmpty)
+        let partial = try await store.importCustomers(rows, partial: true)
+        #expect(partial.added == 2)
+        #expect(try await store.customers().map(\.name) == ["A", "D"])
+    }
+
+    @Test func callsTheirTimelineAndACallersHistory() async throws {
+        let folder = try TemporaryDatabase()
+        let store = try await open(folder)
+        defer { store.close() }
+        var call = CallRecord(uniqueID: "1795460306.22", arrivedAt: Date(timeIntervalSince1970: 1_795_460_306))
+        call.callerNumber = "+86 138-0013-8000"
+        call.flow = "main"
+        let id = try await store.saveCall(call)
+        call.answeredAt = Date(timeIntervalSince1970: 1_795_460_320)
+        call.outcome = "answered"
+        call.agentID = "1001"
+        #expect(try await store.saveCall(call) == id)
+        try await store.appendCallEvents([(id, [CallEvent(kind: "ivr-node", at: call.arrivedAt, data: "main"), CallEvent(kind: "answered", at: call.answeredAt!)])])
+        var older = CallRecord(uniqueID: "1795000000.1", arrivedAt: Date(timeIntervalSince1970: 1_795_000_000))
+        older.callerNumber = "13800138000"
+        try await store.saveCall(older)
+
+        let history = try await store.callHistory(number: "8613800138000")
+        #expect(history.map(\.uniqueID) == ["1795460306.22", "1795000000.1"])
+        #expect(history.first?.outcome == "answered")
+        #expect(history.first?.agentID == "1001")
+        #expect(history.first?.id == id)
+        #expect(try await store.callEvents(callID: id).map(\.kind) == ["ivr-node", "answered"])
+        let orphan = await asyncErrorText { try await store.appendCallEvents([(999, [CallEvent(kind: "x")])]) }
+        #expect(orphan?.contains("FOREIGN KEY constraint failed") == true)
+    }
+
+    @Test func readOnlyStoresReadAndRefuseWrites() async throws {
+        let folder = try TemporaryDatabase()
+        let writer = try await open(folder)
+        defer { writer.close() }
+        try await writer.addAgent(Agent(id: "1001", name: "Li", endpoint: "PJSIP/1001"))
+        let reader = try await Store.open(path: folder.path, readOnly: true)
+        defer { reader.close() }
+        #expect(try await reader.agents().map(\.id) == ["1001"])
+        let write = await asyncErrorText { try await reader.addAgent(Agent(id: "1002", name: "Ann", endpoint: "PJSIP/1002")) }
+        #expect(write?.contains("readonly") == true)
+    }
+
+    /// A backup taken while the writer keeps inserting is sound and holds a consistent prefix;
+    /// restoring it brings exactly that back.
+    @Test func backupAndRestoreWhileTheServerWrites() async throws {
+        let folder = try TemporaryDatabase()
+        let store = try await open(folder)
+        defer { store.close() }
+        let writing = Task {
+            var written = 0
+            while !Task.isCancelled {
+                var call = CallRecord(uniqueID: "1795460000.\(written)")
+                call.callerNumber = "13800000000"
+                _ = try await store.saveCalls([call])
+                written += 1
+            }
+            return written
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        let backupReader = try await Store.open(path: folder.path, readOnly: true)
+        try await backupReader.backup(to: folder.file("backup.db"))
+        backupReader.close()
+        let written = try await writing.value(cancelling: true)
+        #expect(written > 0)
+
+        let copy = try await Store.open(path: folder.file("backup.db"), readOnly: true, plan: PhoneNumberTests.china)
+        #expect(try await copy.integrityProblems().isEmpty)
+        let inBackup = try await copy.callHistory(number: "13800000000", limit: 1_000_000).count
+        copy.close()
+        #expect(inBackup > 0 && inBackup <= written)
+
+        let restored = try await Store.open(path: folder.file("restored.db"), plan: PhoneNumberTests.china)
+        defer { restored.close() }
+        try await restored.restore(from: folder.file("backup.db"))
+        #expect(try await restored.callHistory(number: "13800000000", limit: 1_000_000).count == inBackup)
+        let again = await asyncErrorText { try await restored.backup(to: folder.file("backup.db")) }
+        #expect(again == "\(folder.file("backup.db")) already exists")
+    }
+}
+
+extension Task where Failure == any Error {
+    func value(cancelling: Bool) async throws -> Success {
+        if cancelling { cancel() }
+        return try await value
+    }
+}
+
+@Suite struct PINHashTests {
+    @Test func sha256MatchesFIPS180Vectors() {
+        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    }
+
+    @Test func hashesAreSaltedAndVerify() {
+        let first = PINHash.make("4321")
+        let second = PINHash.make("4321")
+        #expect(first != second)
+        #expect(!first.contains("4321"))
+        #expect(PINHash.verify("4321", against: first))
+        #expect(!PINHash.verify("4322", against: first))
+        #expect(!PINHash.verify("4321", against: "garbage"))
+    }
+}
