@@ -8,6 +8,7 @@ public struct StatusReport: Codable, Sendable {
     public var uptimeSeconds: Double
     public var configFile: String?
     public var controlSocket: String
+    public var database: ComponentStatus
     public var agi: ComponentStatus
     public var ami: ComponentStatus
 }

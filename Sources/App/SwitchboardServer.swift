@@ -4,6 +4,7 @@ import Config
 import Core
 import Foundation
 import Glibc
+import Store
 import Wire
 
 /// The long-running `switchboard serve` process: binds its sockets, runs until SIGTERM or
@@ -28,6 +29,14 @@ public final class SwitchboardServer: Sendable {
     /// Serves until `shutdown` yields (the signal stream in production, a test's trigger otherwise).
     /// Throws before serving anything if a socket cannot be bound.
     public func run(until shutdown: AsyncStream<Int32>) async throws {
+        let store: Store
+        do {
+            store = try await Store.open(path: config.general.databasePath, plan: config.general.phoneNumbers)
+        } catch {
+            throw StartupError("cannot open the database \(config.general.databasePath): \(error)")
+        }
+        defer { store.close() }
+        let schema = try await store.schemaVersion()
         let agiAddress = try SocketAddress(host: config.agi.bindAddress, port: config.agi.port)
         let agi: AGIServer
         do {
@@ -46,7 +55,7 @@ public final class SwitchboardServer: Sendable {
             throw error
         }
         let ami = config.ami.isConfigured ? AMIClient(settings: amiSettings, logger: logger.named("ami")) : nil
-        router.register("status") { [self] _ in status(agi: agi, ami: ami) }
+        router.register("status") { [self] _ in status(agi: agi, ami: ami, database: store.path, schema: schema) }
         router.register("channels") { _ in
             guard let ami else { throw ControlCommandError("AMI is not configured: set [ami] username and secret in the config") }
             return ami.channels.map(ChannelSummary.init)
@@ -55,6 +64,7 @@ public final class SwitchboardServer: Sendable {
             "pid": "\(getpid())",
             "config": config.sourceFile ?? "built-in defaults",
             "agi": "\(agi.localAddress)",
+            "database": store.path,
             "control": control.path,
         ])
 
@@ -93,7 +103,7 @@ public final class SwitchboardServer: Sendable {
         return settings
     }
 
-    func status(agi: AGIServer, ami: AMIClient?) -> StatusReport {
+    func status(agi: AGIServer, ami: AMIClient?, database: String, schema: Int) -> StatusReport {
         StatusReport(
             version: SwitchboardVersion.current,
             pid: getpid(),
@@ -101,6 +111,7 @@ public final class SwitchboardServer: Sendable {
             uptimeSeconds: started.secondsElapsed,
             configFile: config.sourceFile,
             controlSocket: config.control.socketPath,
+            database: ComponentStatus(state: "open", detail: "\(database), schema version \(schema)"),
             agi: ComponentStatus(
                 state: "listening",
                 detail: "\(agi.localAddress)",

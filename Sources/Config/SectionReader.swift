@@ -74,6 +74,16 @@ struct SectionReader {
         return ranges
     }
 
+    /// A string of ASCII digits whose length is in `count` (country codes, dialling prefixes).
+    mutating func digits(_ key: String, count: ClosedRange<Int>) -> String? {
+        guard let text = string(key) else { return nil }
+        guard count.contains(text.count), text.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            fail(key, "'\(text)' is not \(count.lowerBound == count.upperBound ? "\(count.lowerBound)" : "\(count.lowerBound) to \(count.upperBound)") digits")
+            return nil
+        }
+        return text
+    }
+
     mutating func choice<Value>(_ key: String, _ parse: (String) -> Value?, expected: String) -> Value? {
         guard let text = string(key) else { return nil }
         guard let value = parse(text) else {

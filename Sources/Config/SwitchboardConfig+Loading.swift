@@ -48,6 +48,12 @@ extension SwitchboardConfig {
                 config.general.logLevel = value
             }
             if let value = reader.path("logfile", relativeTo: file) { config.general.logFile = value }
+            if let value = reader.digits("country_code", count: 1...3) { config.general.phoneNumbers.countryCode = value }
+            if let value = reader.digits("national_prefix", count: 0...3) { config.general.phoneNumbers.nationalPrefix = value }
+            if let value = reader.digits("international_prefix", count: 0...4) { config.general.phoneNumbers.internationalPrefix = value }
+            if let value = reader.digits("national_length", count: 1...2).flatMap({ Int($0) }) {
+                config.general.phoneNumbers.maximumNationalLength = value
+            }
         }
         read("agi") { reader in
             if let value = reader.address("bindaddr") { config.agi.bindAddress = value }

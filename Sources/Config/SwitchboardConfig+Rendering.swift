@@ -15,6 +15,10 @@ extension SwitchboardConfig {
             ("recordings", general.recordingsPath),
             ("loglevel", general.logLevel.description),
             ("logfile", general.logFile ?? "(standard error)"),
+            ("country_code", general.phoneNumbers.countryCode ?? "(none: numbers match by their digits)"),
+            ("national_prefix", general.phoneNumbers.nationalPrefix),
+            ("international_prefix", general.phoneNumbers.internationalPrefix),
+            ("national_length", "\(general.phoneNumbers.maximumNationalLength)"),
         ])
         section("agi", [
             ("bindaddr", agi.bindAddress),

@@ -9,6 +9,8 @@ public struct SwitchboardConfig: Sendable {
         public var logLevel = LogLevel.info
         /// nil: log to standard error.
         public var logFile: String?
+        /// How callers' numbers are written here, for matching them to customers and history.
+        public var phoneNumbers = PhoneNumberPlan()
     }
 
     public struct AGI: Sendable {

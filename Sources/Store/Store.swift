@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import SQLite
 
@@ -8,8 +9,8 @@ import SQLite
 ///
 /// SQL stays in this module: callers speak in records.
 public actor Store {
-    public let path: String
-    public let plan: PhoneNumberPlan
+    public nonisolated let path: String
+    public nonisolated let plan: PhoneNumberPlan
     private let executor: StoreExecutor
     private let db: Database
 
@@ -178,7 +179,8 @@ public actor Store {
         return (good.count, failures)
     }
 
-    private func validate(_ draft: CustomerDraft) throws {
+    /// Checks a customer before it is written: a name, at least one number that is a number, a tier 0…9.
+    public nonisolated func validate(_ draft: CustomerDraft) throws {
         guard !draft.name.trimmingCharacters(in: .whitespaces).isEmpty else { throw StoreError.invalid("a customer needs a name") }
         guard !draft.phones.isEmpty else { throw StoreError.invalid("customer \(draft.name) needs a phone number") }
         for number in draft.phones where plan.key(number) == nil {

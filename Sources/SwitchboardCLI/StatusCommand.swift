@@ -25,6 +25,7 @@ enum StatusCommand {
         var lines = ["switchboard \(report.version) (pid \(report.pid)), up \(duration(report.uptimeSeconds))"]
         lines.append("config:  \(report.configFile ?? "built-in defaults")")
         lines.append("control: \(report.controlSocket)")
+        lines.append("db:      \(line(report.database))")
         lines.append("agi:     \(line(report.agi))")
         lines.append("ami:     \(line(report.ami))")
         return lines.joined(separator: "\n")
