@@ -42,7 +42,7 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Core", "Wire"], swiftSettings: strict),
         .testTarget(
             name: "AppTests",
-            dependencies: ["App", "SwitchboardCLI", "switchboard", "Core", "Config", "Wire", "AMI", "Simulator"],
+            dependencies: ["App", "SwitchboardCLI", "switchboard", "Core", "Config", "Wire", "AMI", "Simulator", "Store"],
             swiftSettings: strict
         ),
     ]

@@ -6,7 +6,7 @@ enum BenchCommand {
     static let spec = CommandSpec(
         name: "bench",
         summary: "measure performance (use a release build: swift build -c release)",
-        subcommands: [agi, ami]
+        subcommands: [agi, ami, store]
     )
 
     static let agi = CommandSpec(
@@ -87,6 +87,53 @@ enum BenchCommand {
             lines.append(String(format: "switchboard / panoramisk events/s: %.1f×", report.socket.eventsPerSecond / max(theirs.eventsPerSecond, 1)))
         }
         terminal.print(lines.joined(separator: "\n"))
+    }
+
+    static let store = CommandSpec(
+        name: "store",
+        summary: "database speed: call events written per second, caller history lookups",
+        discussion: """
+            Writes --calls calls (about ten per caller, numbers written three ways), then
+            --events call events in transactions of --batch, then looks up --lookups callers'
+            histories, on a real SQLite file (a temporary one unless --database is given).
+            --soak instead writes events in acknowledged batches until killed, printing
+            "committed N" after each commit (the crash-safety test uses it).
+            """,
+        options: [
+            .value("events", "N", "call events to write (default 1000000)"),
+            .value("batch", "N", "events per transaction (default 1000)"),
+            .value("calls", "N", "calls to write before the lookups (default 1000000)"),
+            .value("lookups", "N", "history lookups (default 10000)"),
+            .value("database", "FILE", "database file to use (default: a temporary one)"),
+            .flag("soak", "write acknowledged batches until killed"),
+            .json,
+        ],
+        action: runStore
+    )
+
+    @Sendable static func runStore(_ parsed: ParsedCommand, _ terminal: Terminal) async throws {
+        if parsed.flag("soak") {
+            guard let database = parsed.value("database") else {
+                throw UsageError(message: "--soak needs --database FILE", commandPath: parsed.path)
+            }
+            try await StoreSoak.run(database: database) { terminal.print("committed \($0)") }
+        }
+        var options = StoreBenchmark.Options()
+        options.events = try parsed.integer("events", default: options.events, range: 1...1_000_000_000)
+        options.batch = try parsed.integer("batch", default: options.batch, range: 1...1_000_000)
+        options.calls = try parsed.integer("calls", default: options.calls, range: 10...100_000_000)
+        options.lookups = try parsed.integer("lookups", default: options.lookups, range: 1...10_000_000)
+        options.database = parsed.value("database")
+        let json = parsed.flag("json")
+        let report = try await StoreBenchmark(options: options) { line in if !json { terminal.printError(line) } }.run()
+        if json { return terminal.print(try JSONOutput.encode(report)) }
+        terminal.print("""
+
+            calls written:  \(String(format: "%.0f", report.callsPerSecond)) calls/s (\(report.calls), transactions of 10000)
+            events written: \(String(format: "%.0f", report.eventsPerSecond)) events/s (\(report.events), transactions of \(report.batch))
+            history lookup: p50 \(String(format: "%.0f", report.lookupRoundTrip.p50Microseconds)) µs, p99 \(String(format: "%.0f", report.lookupRoundTrip.p99Microseconds)) µs, max \(String(format: "%.0f", report.lookupRoundTrip.maxMicroseconds)) µs (\(report.lookups) lookups among \(report.calls) calls)
+            database:       \(String(format: "%.0f", report.databaseMegabytes)) MB
+            """)
     }
 
     /// A comparison peer's script, which must be run from the project folder.

@@ -1,7 +1,8 @@
 import Foundation
 import Glibc
 
-/// The built `switchboard` binary run as a child process, its standard error captured to a file.
+/// The built `switchboard` binary run as a child process, its standard output and error
+/// captured to files (readable while it runs, and after it is killed).
 final class ChildProcess: @unchecked Sendable {
     /// Next to the test bundle: both are products of the same build.
     static let binary: String = {
@@ -11,15 +12,23 @@ final class ChildProcess: @unchecked Sendable {
 
     private let process = Process()
     private let errorFile: String
+    private let outputFile: String
 
     init(arguments: [String]) throws {
         errorFile = temporaryPath("stderr.txt")
+        outputFile = temporaryPath("stdout.txt")
         _ = FileManager.default.createFile(atPath: errorFile, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputFile, contents: nil)
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = arguments
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorFile))
-        process.standardOutput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputFile))
         try process.run()
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: errorFile)
+        try? FileManager.default.removeItem(atPath: outputFile)
     }
 
     var pid: Int32 { process.processIdentifier }
@@ -30,6 +39,10 @@ final class ChildProcess: @unchecked Sendable {
     func waitForExit() async throws -> Int32 {
         while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
         return process.terminationStatus
+    }
+
+    func standardOutput() -> String {
+        (try? String(contentsOfFile: outputFile, encoding: .utf8)) ?? ""
     }
 
     func standardError() -> String {
