@@ -79,7 +79,7 @@ import Wire
             let feed = client.subscribe(name: "test")
             try await until("connected") { client.status.state == "connected" }
             asterisk.setAnswersPing(false)
-            async let unanswered = errorText { _ = try await client.send(.ping(), timeout: .seconds(30)) }
+            async let unanswered = asyncErrorText { _ = try await client.send(.ping(), timeout: .seconds(30)) }
             try await until("the ping sent") { asterisk.actionsSeen.contains("Ping") }
             asterisk.setChannels(try Self.recordedChannels())
             asterisk.dropSessions()
@@ -160,7 +160,7 @@ import Wire
         try await withClient(secret: "wrong-secret-value", logger: Logger(label: "test", level: .trace, sink: sink)) { client, _ in
             try await until("the refusal", timeout: .seconds(5)) { client.status.detail.contains("Authentication failed") }
             #expect(client.status.state == "retrying")
-            let failure = await errorText { _ = try await client.send(.ping()) }
+            let failure = await asyncErrorText { _ = try await client.send(.ping()) }
             #expect(failure?.hasPrefix("AMI not connected (") == true)
         }
         #expect(sink.records.contains { $0.message.contains("AMI connection failed: AMI login failed: Authentication failed") })
@@ -189,7 +189,7 @@ import Wire
             for _ in 0..<10_000 { try await connection.write(line) }
         }) { address in
             let ami = try await AMIConnection.connect(to: address, logger: .silent) { _ in }
-            async let pending = errorText { _ = try await ami.send(.ping(), timeout: .seconds(20)) }
+            async let pending = asyncErrorText { _ = try await ami.send(.ping(), timeout: .seconds(20)) }
             let reason = await ami.closed()
             #expect(reason.contains("message larger than 1048576 bytes"))
             #expect(await pending?.hasPrefix("AMI connection lost: message larger than") == true)
@@ -217,7 +217,7 @@ import Wire
         try await withPeer({ connection in
             try await connection.write("HTTP/1.1 400 Bad Request\r\n\r\n")
         }) { address in
-            let failure = await errorText { _ = try await AMIConnection.connect(to: address, logger: .silent) { _ in } }
+            let failure = await asyncErrorText { _ = try await AMIConnection.connect(to: address, logger: .silent) { _ in } }
             #expect(failure == "not an Asterisk manager interface (first line: \"HTTP/1.1 400 Bad Request\")")
         }
     }

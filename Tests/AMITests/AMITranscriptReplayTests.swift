@@ -1,5 +1,6 @@
 import AMI
 import Core
+import TestSupport
 import Testing
 
 /// Every ami-*.log transcript replayed: Asterisk's side exactly as recorded, in the recorded
@@ -34,9 +35,9 @@ import Testing
 
     @Test func actionBeforeLoginAndWrongSecret() async throws {
         try await replay("ami-login-bad") { ami, _ in
-            let denied = await errorText { _ = try await ami.send(.ping()) }
+            let denied = await asyncErrorText { _ = try await ami.send(.ping()) }
             #expect(denied == "AMI Ping failed: Permission denied")
-            let refused = await errorText {
+            let refused = await asyncErrorText {
                 try await ami.login(username: "switchboard", secret: Secret("not-the-secret"), auth: .plain)
             }
             #expect(refused?.hasPrefix("AMI login failed: Authentication failed (user switchboard at 127.0.0.1:") == true)
@@ -52,7 +53,7 @@ import Testing
             let challenge = try await ami.send(.challenge())
             #expect(challenge.message["Challenge"]?.allSatisfy(\.isNumber) == true)
             let badLogin = AMIAction("Login", [("AuthType", "MD5"), ("Username", "switchboard"), ("Key", String(repeating: "0", count: 32))])
-            let refused = await errorText { _ = try await ami.send(badLogin) }
+            let refused = await asyncErrorText { _ = try await ami.send(badLogin) }
             #expect(refused == "AMI Login failed: Authentication failed")
         }
     }
@@ -158,7 +159,7 @@ import Testing
             #expect(channels.output.last == "26 calls processed")
             let concise = try await ami.send(.command("core show channels concise"))
             #expect(concise.output.map { $0.split(separator: "!", omittingEmptySubsequences: false).count } == [14, 14])
-            let unknown = await errorText { _ = try await ami.send(.command("no such cli command")) }
+            let unknown = await asyncErrorText { _ = try await ami.send(.command("no such cli command")) }
             #expect(unknown == "AMI Command failed: No such command 'no such cli command' (type 'core show help no such' for other possible commands)")
 
             let list = try await ami.send(.coreShowChannels())
@@ -178,13 +179,13 @@ import Testing
             #expect(callerID.value == "5550001")
             let unset = try await ami.send(.getvar(channel: nil, variable: "AMI_NO_SUCH_GLOBAL"))
             #expect(unset.value == "")
-            let noSuchAction = await errorText { _ = try await ami.send(AMIAction("NoSuchAction")) }
+            let noSuchAction = await asyncErrorText { _ = try await ami.send(AMIAction("NoSuchAction")) }
             #expect(noSuchAction == "AMI NoSuchAction failed: Invalid/unknown command: NoSuchAction. Use Action: ListCommands to show available commands.")
-            let noChannel = await errorText {
+            let noChannel = await asyncErrorText {
                 _ = try await ami.send(AMIAction("Redirect", [("Context", "redirect-target"), ("Exten", "parked"), ("Priority", "1")]))
             }
             #expect(noChannel == "AMI Redirect failed: Channel not specified")
-            let missing = await errorText {
+            let missing = await asyncErrorText {
                 _ = try await ami.send(.redirect(channel: "Local/nosuch-00000000;2", context: "redirect-target", exten: "parked"))
             }
             #expect(missing == "AMI Redirect failed: Channel does not exist: Local/nosuch-00000000;2")

@@ -44,13 +44,3 @@ func replay(_ name: String, _ body: (AMIConnection, EventLog) async throws -> Vo
     _ = await connection.closed()
     try await asterisk
 }
-
-/// The text of the error `body` throws, or nil.
-func errorText(_ body: () async throws -> Void) async -> String? {
-    do {
-        try await body()
-        return nil
-    } catch {
-        return "\(error)"
-    }
-}

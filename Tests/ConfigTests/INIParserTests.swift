@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import Config
 
@@ -7,7 +8,7 @@ import Testing
     }
 
     func error(_ text: String) -> String {
-        errorText { _ = try parse(text) }
+        errorText { _ = try parse(text) } ?? "no error"
     }
 
     @Test func sectionsKeysAndBothAssignmentForms() throws {

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import TestSupport
 import Testing
 import Wire
 @testable import Config
@@ -64,7 +65,7 @@ import Wire
             port = abc
             login = digest
             """)
-        let text = errorText { _ = try SwitchboardConfig.load(path: file) }
+        let text = errorText { _ = try SwitchboardConfig.load(path: file) } ?? ""
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines == [
                 "\(file):2: loglevel: 'loud' is not one of trace, debug, info, notice, warning, error, critical",

@@ -20,13 +20,3 @@ final class TemporaryFolder {
         return file
     }
 }
-
-/// What `body` threw, as its description; "no error" if it did not throw.
-func errorText(_ body: () throws -> Void) -> String {
-    do {
-        try body()
-        return "no error"
-    } catch {
-        return "\(error)"
-    }
-}

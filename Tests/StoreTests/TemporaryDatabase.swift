@@ -15,22 +15,3 @@ final class TemporaryDatabase {
 
     deinit { try? FileManager.default.removeItem(atPath: folder) }
 }
-
-/// The text of the error `body` throws, or nil.
-func errorText(_ body: () throws -> Void) -> String? {
-    do {
-        try body()
-        return nil
-    } catch {
-        return "\(error)"
-    }
-}
-
-func asyncErrorText(_ body: () async throws -> Void) async -> String? {
-    do {
-        try await body()
-        return nil
-    } catch {
-        return "\(error)"
-    }
-}
