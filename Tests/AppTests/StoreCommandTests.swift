@@ -1,3 +1,5 @@
+import App
+import Core
 import Foundation
 import Testing
 @testable import SwitchboardCLI
@@ -100,5 +102,22 @@ import Testing
         let refused = await setup.run(["db", "restore", notADatabase])
         #expect(refused.code == 1)
         #expect(refused.err.contains("file is not a database"))
+    }
+
+    @Test func restoreRefusesWhileTheServerRunsUnlessForced() async throws {
+        let setup = try Setup()
+        _ = await setup.run(["agents", "add", "1001", "--name", "Li", "--endpoint", "PJSIP/1001"])
+        let backup = setup.folder + "/backup.db"
+        _ = await setup.run(["db", "backup", backup])
+        let running = try await ControlServer(path: setup.folder + "/sb.ctl", router: ControlRouter(), logger: .silent)
+        let serving = Task { await running.run() }
+        defer {
+            running.stopAccepting()
+            serving.cancel()
+        }
+        let refused = await setup.run(["db", "restore", backup])
+        #expect(refused.code == 1)
+        #expect(refused.err == "switchboard: error: the server is running (\(setup.folder)/sb.ctl answers): stop it first, or give --force to restore under it\n")
+        #expect(await setup.run(["db", "restore", backup, "--force"]).code == 0)
     }
 }
