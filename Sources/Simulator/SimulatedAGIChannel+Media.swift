@@ -1,0 +1,225 @@
+import Foundation
+import Synchronization
+
+/// Time passing on the channel: prompts, digits, waits, dials, recordings.
+extension SimulatedAGIChannel {
+    enum Wait {
+        case digit(Character)
+        case timeout
+        case hangup
+    }
+
+    /// Waits until `deadline` for a digit (any, or one of `accepting`; others are heard and
+    /// dropped). Digits pressed before the wait began were dropped by Asterisk's idle loop.
+    func nextDigit(until deadline: Double, accepting: Set<Character>?) async throws -> Wait {
+        let began = setup.clock.now()
+        state.withLock { state in state.digits.removeAll { $0.at < began } }
+        while true {
+            let now = setup.clock.now()
+            let (next, hangupAt) = state.withLock { ($0.digits.first, $0.hangupAt) }
+            if let hangupAt, hangupAt <= now, next.map({ $0.at > hangupAt }) ?? true {
+                state.withLock { $0.dead = true }
+                return .hangup
+            }
+            if let next, next.at <= now {
+                state.withLock { state in
+                    state.digits.removeFirst()
+                    state.outcome.digitsHeard.append(next.digit)
+                }
+                if accepting?.contains(next.digit) ?? true { return .digit(next.digit) }
+                continue
+            }
+            if deadline <= now { return .timeout }
+            let wake = min(deadline, next?.at ?? .infinity, hangupAt ?? .infinity)
+            // Slices, so that an AMI hang-up is noticed quickly.
+            try await setup.clock.sleep(until: min(wake, now + 0.02 * setup.clock.scale))
+        }
+    }
+
+    /// Plays `file`, stopped by a digit in `escape`: (result, endpos) as STREAM FILE reports them.
+    func play(_ file: String, escape: String) async throws -> (result: Int, endpos: Int) {
+        guard let samples = setup.sounds.length(of: file) else { return (-1, 0) }
+        let start = setup.clock.now()
+        let end = start + Double(samples) / 8000
+        let played = { min(samples, Int((self.setup.clock.now() - start) * 8000)) }
+        switch try await nextDigit(until: end, accepting: Set(escape)) {
+        case .digit(let digit): return (Int(digit.asciiValue ?? 0), played())
+        case .timeout: return (0, samples)
+        case .hangup: return (-1, played())
+        }
+    }
+
+    /// Speaks for `seconds`, stopped by a digit in `escape`.
+    func say(seconds: Double, escape: String) async throws -> String {
+        switch try await nextDigit(until: setup.clock.now() + seconds, accepting: Set(escape)) {
+        case .digit(let digit): return "200 result=\(digit.asciiValue ?? 0)"
+        case .timeout: return "200 result=0"
+        case .hangup: return "200 result=-1"
+        }
+    }
+
+    /// GET DATA: the prompt (any digit interrupts it and counts), then digits until `#`, the
+    /// maximum, or `timeout` ms without one (default 6 s; the wait restarts after each digit).
+    func getData(file: String, timeout: Double?, maxDigits: Int?) async throws -> String {
+        let limit = maxDigits.map { $0 > 0 ? $0 : 1024 } ?? 1024
+        let wait = (timeout.map { $0 > 0 ? $0 : 6000 } ?? 6000) / 1000
+        var digits = ""
+        if let samples = setup.sounds.length(of: file) {
+            switch try await nextDigit(until: setup.clock.now() + Double(samples) / 8000, accepting: nil) {
+            case .hangup: return "200 result=-1"
+            case .digit("#"): return "200 result="
+            case .digit(let digit): digits.append(digit)
+            case .timeout: break
+            }
+        }
+        while digits.count < limit {
+            switch try await nextDigit(until: setup.clock.now() + wait, accepting: nil) {
+            case .hangup: return "200 result=-1"
+            case .digit("#"): return "200 result=\(digits)"
+            case .digit(let digit): digits.append(digit)
+            case .timeout: return "200 result=\(digits) (timeout)"
+            }
+        }
+        return "200 result=\(digits)"
+    }
+
+    /// RECORD FILE: silence-free speech until an escape digit, the timeout, or hang-up.
+    func record(file: String, format: String, escape: String, timeout: Double) async throws -> String {
+        let start = setup.clock.now()
+        let deadline = timeout < 0 ? start + 3600 : start + timeout / 1000
+        let wait = try await nextDigit(until: deadline, accepting: Set(escape))
+        let seconds = setup.clock.now() - start
+        if let target = setup.recordingPath(file + "." + format) {
+            let folder = (target as NSString).deletingLastPathComponent
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            if FileManager.default.createFile(atPath: target, contents: Data(WAVFile.speechLike(seconds: seconds, seed: setup.seed))) {
+                state.withLock { $0.outcome.recordings.append(target) }
+            }
+        }
+        let endpos = Int(seconds * 8000)
+        switch wait {
+        case .digit(let digit): return "200 result=\(digit.asciiValue ?? 0) endpos=\(endpos)"
+        case .timeout: return "200 result=0 endpos=\(endpos)"
+        case .hangup: return "200 result=-1 endpos=\(endpos)"
+        }
+    }
+
+    /// EXEC of a dialplan application.
+    func application(_ name: String, _ data: String) async throws -> String {
+        let dead = state.withLock { $0.dead }
+        switch name.lowercased() {
+        case "dial":
+            return dead ? "200 result=-1" : try await dial(data)
+        case "mixmonitor":
+            let path = data.split(separator: ",", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            let now = setup.clock.now()
+            state.withLock { state in
+                state.mixMonitor = (path, now)
+                state.variables["MIXMONITOR_FILENAME"] = path
+            }
+            return "200 result=0"
+        case "stopmixmonitor":
+            finishRecording()
+            return "200 result=0"
+        case "wait":
+            let seconds = Double(data) ?? 0
+            if case .hangup = try await nextDigit(until: setup.clock.now() + seconds, accepting: []) { return "200 result=-1" }
+            return "200 result=0"
+        case "playback":
+            let (result, _) = try await play(data.split(separator: ",").first.map(String.init) ?? "", escape: "")
+            return "200 result=\(result == -1 && !state.withLock({ $0.dead }) ? 0 : result)"
+        case "musiconhold", "startmusiconhold":
+            if case .hangup = try await nextDigit(until: .infinity, accepting: []) { return "200 result=-1" }
+            return "200 result=0"
+        case "hangup":
+            state.withLock { state in
+                state.dead = true
+                state.hangupReason = "app"
+            }
+            return "200 result=-1"
+        case "answer", "noop", "set", "verbose", "ringing", "progress", "stopmusiconhold", "log", "userevent":
+            if name.lowercased() == "set", let equals = data.firstIndex(of: "=") {
+                state.withLock { $0.variables[String(data[..<equals])] = String(data[data.index(after: equals)...]) }
+            }
+            return "200 result=0"
+        default:
+            return "200 result=-2"
+        }
+    }
+
+    /// Dial(targets,timeout,options) as app_dial ends it: BUSY, NOANSWER, CHANUNAVAIL return 0;
+    /// an answered call returns -1 when the peer hangs up unless option `g`, and -1 when the
+    /// caller hangs up or `S(n)` ends it. DIALSTATUS, ANSWEREDTIME, DIALEDTIME, DIALEDPEERNAME are set.
+    func dial(_ data: String) async throws -> String {
+        let parts = data.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let target = parts.first?.split(separator: "&").first.map(String.init) ?? ""
+        let ringLimit = parts.count > 1 ? Double(parts[1]).flatMap { $0 > 0 ? $0 : nil } : nil
+        let options = parts.count > 2 ? parts[2] : ""
+        let continueAfter = options.contains("g")
+        let talkLimit = Self.durationLimit(options)
+        let started = setup.clock.now()
+        func finish(_ status: String, answered: Double? = nil, peer: String? = nil) {
+            let now = setup.clock.now()
+            state.withLock { state in
+                state.variables["DIALSTATUS"] = status
+                state.variables["DIALEDTIME"] = String(Int(now - started))
+                state.variables["ANSWEREDTIME"] = answered.map { String(Int($0)) } ?? ""
+                if let peer { state.variables["DIALEDPEERNAME"] = peer }
+                state.outcome.dialStatuses.append(status)
+            }
+        }
+        let behaviour = setup.endpoints[target] ?? .unavailable
+        switch behaviour {
+        case .unavailable:
+            finish("CHANUNAVAIL")
+            return "200 result=0"
+        case .busy:
+            finish("BUSY")
+            return "200 result=0"
+        case .noAnswer:
+            if case .hangup = try await nextDigit(until: started + (ringLimit ?? .infinity), accepting: []) {
+                finish("CANCEL")
+                return "200 result=-1"
+            }
+            finish("NOANSWER")
+            return "200 result=0"
+        case .answers(let after, let talk):
+            if let ringLimit, after > ringLimit {
+                if case .hangup = try await nextDigit(until: started + ringLimit, accepting: []) {
+                    finish("CANCEL")
+                    return "200 result=-1"
+                }
+                finish("NOANSWER")
+                return "200 result=0"
+            }
+            if case .hangup = try await nextDigit(until: started + after, accepting: []) {
+                finish("CANCEL")
+                return "200 result=-1"
+            }
+            let peer = setup.nextChannelName(target)
+            let answeredAt = setup.clock.now()
+            let limited = talkLimit.map { $0 < talk } ?? false
+            let end = answeredAt + min(talk, talkLimit ?? .infinity)
+            let callerLeft: Bool
+            if case .hangup = try await nextDigit(until: end, accepting: []) { callerLeft = true } else { callerLeft = false }
+            finish("ANSWER", answered: setup.clock.now() - answeredAt, peer: peer)
+            return continueAfter && !callerLeft && !limited ? "200 result=0" : "200 result=-1"
+        }
+    }
+
+    /// `S(n)`: the call is cut after n seconds of talk.
+    static func durationLimit(_ options: String) -> Double? {
+        guard let open = options.range(of: "S("), let close = options[open.upperBound...].firstIndex(of: ")") else { return nil }
+        return Double(options[open.upperBound..<close])
+    }
+}
+
+/// Asterisk's own small database (DATABASE GET/PUT/DEL), one per simulated PBX process.
+final class AstDB: Sendable {
+    static let shared = AstDB()
+    private let values = Mutex<[String: String]>([:])
+
+    func get(_ family: String, _ key: String) -> String? { values.withLock { $0["/\(family)/\(key)"] } }
+    func put(_ family: String, _ key: String, _ value: String) { values.withLock { $0["/\(family)/\(key)"] = value } }
+    func delete(_ family: String, _ key: String) -> Bool { values.withLock { $0.removeValue(forKey: "/\(family)/\(key)") != nil } }
+}

@@ -1,0 +1,192 @@
+import AGI
+import Core
+import Foundation
+import Synchronization
+import Wire
+
+/// One simulated Asterisk channel running `AGI(agi://host/script,args…)`: it connects to the
+/// FastAGI server, sends the environment as Asterisk 20 does, and answers each command as
+/// res_agi.c does — prompts that take time, the caller's DTMF arriving during them, timeouts,
+/// Dial outcomes with the DIALSTATUS family, MixMonitor recordings, and a bare `HANGUP` line
+/// whenever the channel hangs up, between commands or right after a reply; 511 on a dead channel
+/// for everything but variables, EXEC, DATABASE and VERBOSE; AGIEXITONHANGUP closing the socket.
+public final class SimulatedAGIChannel: Sendable {
+    public struct Setup: Sendable {
+        public var identity: ChannelIdentity
+        /// `host:port` as written in the dialplan's agi:// URL.
+        public var host: String
+        /// The script path with its query (`ivr/main`, `inbound?tenant=lab`).
+        public var script: String
+        public var arguments: [String] = []
+        public var caller = CallerScript()
+        /// What each dialled target does (`Local/1010@agents` → answers after 2 s, talks 30 s).
+        public var endpoints: [String: EndpointBehaviour] = [:]
+        public var sounds = SoundLibrary()
+        public var clock = SimulationClock()
+        /// Where a recording that Asterisk would write to `path` goes; nil writes none.
+        public var recordingPath: @Sendable (String) -> String? = { $0 }
+        /// Names the next Local channel a Dial creates (`Local/1010@agents-0000000c;1`).
+        public var nextChannelName: @Sendable (String) -> String = { "\($0)-00000001;1" }
+        public var seed: UInt64 = 1
+
+        public init(identity: ChannelIdentity, host: String, script: String) {
+            self.identity = identity
+            self.host = host
+            self.script = script
+        }
+    }
+
+    /// What happened on the call, for summaries and tests.
+    public struct Outcome: Sendable, Equatable {
+        public var commands: [String] = []
+        /// `caller`, `app` (the handler hung up), `redirect`, `hangup` (AMI), or nil if the app just closed.
+        public var endedBy: String?
+        public var dialStatuses: [String] = []
+        public var recordings: [String] = []
+        public var variables: [String: String] = [:]
+        public var digitsHeard = ""
+    }
+
+    struct State {
+        /// When the channel hangs up (simulated time); it can be moved earlier from outside.
+        var hangupAt: Double?
+        var hangupReason = "caller"
+        var dead = false
+        var announced = false
+        var inCommand = false
+        var digits: [(at: Double, digit: Character)] = []
+        var variables: [String: String] = [:]
+        var mixMonitor: (path: String, since: Double)?
+        var outcome = Outcome()
+    }
+
+    let setup: Setup
+    let state: Mutex<State>
+    let outgoing: AsyncStream<[UInt8]>.Continuation
+    private let stream: AsyncStream<[UInt8]>
+    static let deadChannel = "511 Command Not Permitted on a dead channel or intercept routine\n"
+
+    public init(_ setup: Setup) {
+        self.setup = setup
+        var initial = State()
+        initial.variables = [
+            "CHANNEL": setup.identity.channel, "UNIQUEID": setup.identity.uniqueID,
+            "CALLERID(num)": setup.identity.callerIDNumber ?? "", "CALLERID(name)": setup.identity.callerIDName ?? "",
+            "EXTEN": setup.identity.exten, "CONTEXT": setup.identity.context, "CHANNEL(language)": setup.identity.language,
+        ]
+        if setup.caller.exitOnHangup { initial.variables["AGIEXITONHANGUP"] = "yes" }
+        state = Mutex(initial)
+        (stream, outgoing) = AsyncStream.makeStream(of: [UInt8].self)
+    }
+
+    /// Hangs the channel up from outside (an AMI Hangup, or a Redirect, which the AGI socket
+    /// cannot tell from a hangup).
+    public func hangUp(reason: String) {
+        let now = setup.clock.now()
+        state.withLock { state in
+            if state.hangupAt.map({ $0 > now }) ?? true {
+                state.hangupAt = now
+                state.hangupReason = reason
+            }
+        }
+    }
+
+    /// Runs the call against the FastAGI server at `server` until either side ends it.
+    public func run(server: SocketAddress) async throws -> Outcome {
+        let connection = try await Connection.connect(to: server, deadline: .after(.seconds(10)))
+        defer { connection.close() }
+        let start = setup.clock.now()
+        state.withLock { state in
+            state.digits = setup.caller.digits.map { (start + $0.at, $0.digit) }
+            if let after = setup.caller.hangupAfter { state.hangupAt = start + after }
+        }
+        let writer = Task(executorPreference: connection.loop) { [stream] in
+            for await bytes in stream { try await connection.write(bytes) }
+            connection.shutdownWrite()
+        }
+        let watcher = Task { await watchForHangup() }
+        outgoing.yield(setup.identity.environment(host: setup.host, script: setup.script, arguments: setup.arguments))
+        var reader = FramedReader(connection: connection, framer: Framer(maxLineLength: 8192))
+        do {
+            while let line = try await reader.readLine() {
+                guard state.withLock({ state in
+                    if state.announced && setup.caller.exitOnHangup { return false }
+                    state.inCommand = true
+                    return true
+                }) else { break }
+                let reply = try await execute(line)
+                let hungUpDuring = state.withLock { state -> Bool in
+                    state.inCommand = false
+                    state.outcome.commands.append(line)
+                    return state.dead && !state.announced
+                }
+                outgoing.yield(Array(reply.utf8))
+                // Asterisk's hangup line follows the reply ~40 ms later (agi-caller-hangup.log).
+                if hungUpDuring { announceHangup(after: setup.caller.exitOnHangup ? 0 : 0.04) }
+            }
+        } catch is CancellationError {
+        } catch {
+            // The server went away mid-command: as Asterisk, end the session.
+        }
+        watcher.cancel()
+        outgoing.finish()
+        _ = await writer.result
+        finishRecording()
+        return state.withLock { state in
+            state.outcome.variables = state.variables
+            return state.outcome
+        }
+    }
+
+    /// Sends the bare HANGUP line (twice and then closes, with AGIEXITONHANGUP) when the channel
+    /// hangs up while no command runs; a command that is running reports it itself.
+    private func watchForHangup() async {
+        while !Task.isCancelled {
+            let (hangupAt, idle) = state.withLock { ($0.hangupAt, !$0.inCommand && !$0.announced) }
+            let now = setup.clock.now()
+            if let hangupAt, hangupAt <= now {
+                if idle {
+                    state.withLock { $0.dead = true }
+                    announceHangup(after: 0)
+                    return
+                }
+            }
+            // Short slices: the hang-up time can move (AMI), and commands start and end.
+            let slice = min((hangupAt ?? now + 1) - now, 0.02 * setup.clock.scale)
+            try? await setup.clock.sleep(max(slice, 0.001 * setup.clock.scale))
+        }
+    }
+
+    /// Marks the hang-up reported and sends it, `delay` simulated seconds from now.
+    func announceHangup(after delay: Double) {
+        guard state.withLock({ state -> Bool in
+            if state.announced { return false }
+            state.announced = true
+            state.dead = true
+            if state.outcome.endedBy == nil { state.outcome.endedBy = state.hangupReason }
+            return true
+        }) else { return }
+        let exit = setup.caller.exitOnHangup
+        Task { [outgoing, clock = setup.clock] in
+            if delay > 0 { try? await clock.sleep(delay) }
+            outgoing.yield(Array((exit ? "HANGUP\nHANGUP\n" : "HANGUP\n").utf8))
+            if exit { outgoing.finish() }
+        }
+    }
+
+    /// Writes the MixMonitor recording, if one is running.
+    func finishRecording() {
+        let now = setup.clock.now()
+        guard let (path, since) = state.withLock({ state -> (String, Double)? in
+            defer { state.mixMonitor = nil }
+            return state.mixMonitor
+        }) else { return }
+        guard let target = setup.recordingPath(path) else { return }
+        let bytes = WAVFile.speechLike(seconds: now - since, seed: setup.seed)
+        let folder = (target as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        if FileManager.default.createFile(atPath: target, contents: Data(bytes)) {
+            state.withLock { $0.outcome.recordings.append(target) }
+        }
+    }
+}
