@@ -1,0 +1,103 @@
+import AGI
+import Core
+import Foundation
+import Simulator
+import Synchronization
+import TestSupport
+import Testing
+import Wire
+
+/// The simulator driving the real FastAGI server: what a flow sees is what Asterisk would give it.
+@Suite(.timeLimit(.minutes(1))) struct SimulatorEndToEndTests {
+    final class Seen: Sendable {
+        let values = Mutex<[String: String]>([:])
+        func note(_ key: String, _ value: String) { values.withLock { $0[key] = value } }
+        subscript(key: String) -> String? { values.withLock { $0[key] } }
+    }
+
+    func serve(_ handler: @escaping AGIRouter.Handler, _ body: (SocketAddress) async throws -> Void) async throws {
+        let router = AGIRouter()
+        router.register("ivr", handler)
+        let server = AGIServer(
+            listener: try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0)),
+            allow: [try AddressRange(parsing: "127.0.0.0/8")], router: router, logger: .silent
+        )
+        let running = Task { await server.run() }
+        try await body(server.localAddress)
+        server.stopAccepting()
+        server.closeAll()
+        await running.value
+    }
+
+    func setup(script: String = "ivr/main", caller: CallerScript = CallerScript(), scale: Double = 20) -> SimulatedAGIChannel.Setup {
+        var identity = ChannelIdentity(channel: "PJSIP/trunk-00000007", type: "PJSIP", uniqueID: "1795470000.7", context: "switchboard-inbound", exten: "4008")
+        identity.callerIDNumber = "13800138000"
+        identity.callerIDName = "Zhou Min"
+        identity.dnid = "4008"
+        var setup = SimulatedAGIChannel.Setup(identity: identity, host: "127.0.0.1:4573", script: script)
+        setup.caller = caller
+        setup.clock = SimulationClock(scale: scale)
+        return setup
+    }
+
+    @Test func aMenuChoiceAnAgentDialAndARecording() async throws {
+        let folder = NSTemporaryDirectory() + "sim-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let seen = Seen()
+        try await serve({ session in
+            seen.note("caller", session.environment.callerIDNumber ?? "")
+            seen.note("dnid", session.environment.dnid ?? "")
+            try await session.answer()
+            let choice = try await session.getData("custom/main-menu", timeout: .seconds(5), maxDigits: 1)
+            seen.note("choice", choice.digits)
+            _ = try await session.exec("MixMonitor", ["\(folder)/\(session.environment.uniqueID).wav"])
+            let dial = try await session.dial("PJSIP/1001", timeout: 20)
+            seen.note("dial", "\(dial.rawStatus ?? "-") \(dial.answeredSeconds.map(String.init) ?? "-") \(dial.dialedPeerName ?? "-")")
+        }) { address in
+            var setup = setup(caller: CallerScript(presses: [(1, "2")]))
+            setup.endpoints = ["PJSIP/1001": .answers(after: 3, talk: 12)]
+            setup.nextChannelName = { "\($0)-0000002a" }
+            let outcome = try await SimulatedAGIChannel(setup).run(server: address)
+            #expect(outcome.dialStatuses == ["ANSWER"])
+            #expect(outcome.recordings == ["\(folder)/1795470000.7.wav"])
+        }
+        #expect(seen["caller"] == "13800138000")
+        #expect(seen["dnid"] == "4008")
+        #expect(seen["choice"] == "2")
+        #expect(seen["dial"] == "ANSWER 12 PJSIP/1001-0000002a")
+        let wav = try Data(contentsOf: URL(fileURLWithPath: "\(folder)/1795470000.7.wav"))
+        #expect(wav.prefix(4) == Data("RIFF".utf8))
+        #expect(wav[8..<16] == Data("WAVEfmt ".utf8))
+        #expect(wav[24..<28] == Data([0x40, 0x1F, 0, 0]))  // 8000 Hz
+        #expect(wav[34] == 16)                              // 16-bit
+        let seconds = Double(wav.count - 44) / 16000
+        #expect(seconds > 14.5 && seconds < 16)              // ringing and talk, as MixMonitor records them
+    }
+
+    /// An AMI Redirect (or Hangup) reaches the flow as a hang-up, and variables stay readable.
+    @Test func aRedirectLooksLikeAHangupToTheFlow() async throws {
+        let seen = Seen()
+        let channel = SimulatedAGIChannel(setup())
+        try await serve({ session in
+            try await session.answer()
+            // Wait ends early with -1, and the HANGUP line follows.
+            seen.note("wait", String(try await session.exec("Wait", ["12"])))
+            seen.note("hangup", String(try await session.awaitHangup(within: .seconds(1))))
+            seen.note("channel", try await session.getVariable("CHANNEL") ?? "nil")
+        }) { address in
+            async let outcome = channel.run(server: address)
+            try await Task.sleep(for: .milliseconds(100))
+            channel.hangUp(reason: "redirect")
+            #expect(try await outcome.endedBy == "redirect")
+        }
+        #expect(seen["wait"] == "-1")
+        #expect(seen["hangup"] == "true")
+        #expect(seen["channel"] == "PJSIP/trunk-00000007")
+    }
+
+    @Test func theSameSeedRecordsTheSameAudio() {
+        #expect(WAVFile.speechLike(seconds: 2, seed: 7) == WAVFile.speechLike(seconds: 2, seed: 7))
+        #expect(WAVFile.speechLike(seconds: 2, seed: 7) != WAVFile.speechLike(seconds: 2, seed: 8))
+        #expect(WAVFile.speechLike(seconds: 2, seed: 7).count == 44 + 32000)
+    }
+}
