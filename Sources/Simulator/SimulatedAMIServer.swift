@@ -1,5 +1,6 @@
 import AMI
 import Core
+import Foundation
 import Synchronization
 import Wire
 
@@ -16,6 +17,7 @@ public final class SimulatedAMIServer: Sendable {
     private let accounts: [String: String]
     private let logger: Logger
     private let state = Mutex(State())
+    private let started = MonotonicTime.now()
 
     private struct State {
         var sessions: [Int: Session] = [:]
@@ -57,6 +59,9 @@ public final class SimulatedAMIServer: Sendable {
         server.closeAll()
     }
 
+    /// The challenge the next `Challenge` action gets (tests replaying a recorded MD5 login).
+    public func setNextChallenge(_ challenge: Int) { state.withLock { $0.nextChallenge = challenge - 7919 } }
+
     /// Whether Ping gets its Pong (false: the action is read and never answered).
     public func setAnswersPing(_ answers: Bool) { state.withLock { $0.answersPing = answers } }
 
@@ -75,6 +80,24 @@ public final class SimulatedAMIServer: Sendable {
         for session in state.withLock({ Array($0.sessions.values) }) where session.wantsEvents.load(ordering: .relaxed) {
             session.outgoing.yield(bytes)
         }
+    }
+
+    /// `IPV4/TCP/127.0.0.1/5038`, as security events name the ends of a session.
+    static func describe(_ address: SocketAddress) -> String {
+        switch address {
+        case .ipv4(let ip, let port): "IPV4/TCP/\(ip)/\(port)"
+        case .ipv6(let ip, let port): "IPV6/TCP/\(ip)/\(port)"
+        case .unix(let path): "UNIX/\(path)"
+        }
+    }
+
+    /// `2026-11-23T18:57:03.169+0000`, the EventTV format.
+    static func eventTime() -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSSZ"
+        return formatter.string(from: Date())
     }
 
     private func serve(_ connection: Connection) async {
@@ -133,15 +156,23 @@ public final class SimulatedAMIServer: Sendable {
                     session.wantsEvents.store((action["Events"] ?? "on").lowercased() != "off", ordering: .relaxed)
                     reply([("Response", "Success"), ("Message", "Authentication accepted")])
                     if session.wantsEvents.load(ordering: .relaxed) {
+                        let uptime = String(Int(started.secondsElapsed))
                         outgoing.yield(AMIMessage([
-                            ("Event", "FullyBooted"), ("Privilege", "system,all"), ("Uptime", "8"), ("LastReload", "8"), ("Status", "Fully Booted"),
+                            ("Event", "FullyBooted"), ("Privilege", "system,all"), ("Uptime", uptime), ("LastReload", uptime), ("Status", "Fully Booted"),
+                        ]).encoded)
+                        let now = Self.eventTime()
+                        outgoing.yield(AMIMessage([
+                            ("Event", "SuccessfulAuth"), ("Privilege", "security,all"), ("EventTV", now), ("Severity", "Informational"),
+                            ("Service", "AMI"), ("EventVersion", "1"), ("AccountID", username), ("SessionID", String(format: "0x%012lx", id)),
+                            ("LocalAddress", Self.describe(localAddress)), ("RemoteAddress", Self.describe(connection.peer)),
+                            ("UsingPassword", "0"), ("SessionTV", now),
                         ]).encoded)
                     }
                 case _ where user == nil:
                     reply([("Response", "Error"), ("Message", "Permission denied")])
                 case "ping":
                     if state.withLock({ $0.answersPing }) {
-                        reply([("Response", "Success"), ("Ping", "Pong"), ("Timestamp", "1795460224.170024")])
+                        reply([("Response", "Success"), ("Ping", "Pong"), ("Timestamp", String(format: "%.6f", Date().timeIntervalSince1970))])
                     }
                 case "coreshowchannels":
                     let items = state.withLock { $0.channels }
