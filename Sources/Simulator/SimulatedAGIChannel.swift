@@ -28,6 +28,8 @@ public final class SimulatedAGIChannel: Sendable {
         /// Names the next Local channel a Dial creates (`Local/1010@agents-0000000c;1`).
         public var nextChannelName: @Sendable (String) -> String = { "\($0)-00000001;1" }
         public var seed: UInt64 = 1
+        /// Told of every command and its reply (the PBX turns them into AGIExec events).
+        public var onCommand: @Sendable (_ command: String, _ reply: String) -> Void = { _, _ in }
 
         public init(identity: ChannelIdentity, host: String, script: String) {
             self.identity = identity
@@ -91,6 +93,12 @@ public final class SimulatedAGIChannel: Sendable {
         }
     }
 
+    /// A channel variable, as AMI Getvar reads it.
+    public func variable(_ name: String) -> String? { state.withLock { $0.variables[name] } }
+
+    /// Sets a channel variable, as AMI Setvar does.
+    public func setVariable(_ name: String, _ value: String) { state.withLock { $0.variables[name] = value } }
+
     /// Runs the call against the FastAGI server at `server` until either side ends it.
     public func run(server: SocketAddress) async throws -> Outcome {
         let connection = try await Connection.connect(to: server, deadline: .after(.seconds(10)))
@@ -121,6 +129,7 @@ public final class SimulatedAGIChannel: Sendable {
                     return state.dead && !state.announced
                 }
                 outgoing.yield(Array(reply.utf8))
+                setup.onCommand(line, reply)
                 // Asterisk's hangup line follows the reply ~40 ms later (agi-caller-hangup.log).
                 if hungUpDuring { announceHangup(after: setup.caller.exitOnHangup ? 0 : 0.04) }
             }

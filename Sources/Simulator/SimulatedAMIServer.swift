@@ -26,7 +26,15 @@ public final class SimulatedAMIServer: Sendable {
         var channels: [AMIMessage] = []
         var actionsSeen: [String] = []
         var nextChallenge = 175_416_284
+        var actions: ActionHandler?
     }
+
+    /// Answers an action the server itself does not know: its response headers (first is
+    /// `Response:`) and list items; nil for an unknown action.
+    public typealias ActionHandler = @Sendable (AMIMessage) -> (response: [(name: String, value: String)], items: [AMIMessage])?
+
+    /// Lets the simulated PBX answer Originate, Hangup, Redirect, Getvar, …
+    public func setActionHandler(_ handler: @escaping ActionHandler) { state.withLock { $0.actions = handler } }
 
     /// One logged-in (or logging-in) manager session: its outgoing queue and whether it wants events.
     final class Session: Sendable {
@@ -189,7 +197,14 @@ public final class SimulatedAMIServer: Sendable {
                     _ = await writer.result
                     return
                 default:
-                    reply([("Response", "Error"), ("Message", "Invalid/unknown command: \(name). Use Action: ListCommands to show available commands.")])
+                    if let answer = state.withLock({ $0.actions })?(action) {
+                        reply(answer.response)
+                        for item in answer.items {
+                            outgoing.yield(AMIMessage([item.headers[0], ("ActionID", action.actionID ?? "")] + item.headers.dropFirst()).encoded)
+                        }
+                    } else {
+                        reply([("Response", "Error"), ("Message", "Invalid/unknown command: \(name). Use Action: ListCommands to show available commands.")])
+                    }
                 }
             }
         } catch {

@@ -1,4 +1,5 @@
 import AGI
+import AMI
 import Core
 import Foundation
 import Simulator
@@ -99,5 +100,58 @@ import Wire
         #expect(WAVFile.speechLike(seconds: 2, seed: 7) == WAVFile.speechLike(seconds: 2, seed: 7))
         #expect(WAVFile.speechLike(seconds: 2, seed: 7) != WAVFile.speechLike(seconds: 2, seed: 8))
         #expect(WAVFile.speechLike(seconds: 2, seed: 7).count == 44 + 32000)
+    }
+}
+
+/// The simulated PBX with its manager interface, the real AMI client and the real FastAGI server.
+@Suite(.timeLimit(.minutes(1))) struct SimulatedPBXTests {
+    @Test func theClientTracksACallAndARedirectEndsItsFlow() async throws {
+        let router = AGIRouter()
+        let flowSaw = SimulatorEndToEndTests.Seen()
+        router.register("ivr") { session in
+            try await session.setVariable("FLOW_NODE", "main-menu")
+            let waited = try await session.exec("Wait", ["60"])
+            flowSaw.note("wait", String(waited))
+        }
+        let agi = AGIServer(
+            listener: try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0)),
+            allow: [try AddressRange(parsing: "127.0.0.0/8")], router: router, logger: .silent
+        )
+        let serving = Task { await agi.run() }
+        let asterisk = SimulatedAMIServer(listener: try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0)), accounts: ["switchboard": "s3cret"], logger: .silent)
+        let amiServing = Task { await asterisk.run() }
+        var configuration = SimulatedPBX.Configuration(agiServer: agi.localAddress)
+        configuration.clock = SimulationClock(scale: 10)
+        let pbx = SimulatedPBX(configuration, ami: asterisk)
+        guard case .ipv4(_, let port) = asterisk.localAddress else { return }
+        let client = AMIClient(settings: AMIClient.Settings(host: "127.0.0.1", port: port, username: "switchboard", secret: Secret("s3cret")), logger: .silent)
+        let clientRunning = Task { await client.run() }
+        defer {
+            agi.stopAccepting()
+            asterisk.stop()
+            serving.cancel()
+            amiServing.cancel()
+        }
+        while client.status.state != "connected" { try await Task.sleep(for: .milliseconds(5)) }
+
+        async let outcome = pbx.call(from: "13800138000", name: "Zhou Min", dnis: "4008", caller: CallerScript())
+        while client.channels.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
+        let live = try #require(client.channels.first)
+        #expect(live.snapshot.callerIDNumber == "13800138000")
+        #expect(live.snapshot.exten == "4008")
+        #expect(live.application == "AGI")
+        var node = ""
+        for _ in 0..<400 where node != "main-menu" {
+            node = try await client.send(.getvar(channel: live.snapshot.channel, variable: "FLOW_NODE")).value ?? ""
+            if node != "main-menu" { try await Task.sleep(for: .milliseconds(5)) }
+        }
+        #expect(node == "main-menu")
+        _ = try await client.send(.redirect(channel: live.snapshot.channel, context: "agents", exten: "1001"))
+        #expect(try await outcome.endedBy == "redirect")
+        while !client.channels.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(client.tracker.ended.last?.hangupCause == 16)
+        #expect(flowSaw["wait"] == "-1")
+        await client.stop()
+        await clientRunning.value
     }
 }
