@@ -64,7 +64,7 @@ extension SimulatedAGIChannel {
             return count >= 1 ? "200 result=0" : nil
         case "set autohangup":
             guard count == 1, let seconds = Double(arguments[0]) else { return nil }
-            if seconds > 0 { state.withLock { $0.hangupAt = min($0.hangupAt ?? .infinity, setup.clock.now() + seconds) } }
+            if seconds > 0 { state.withLock { $0.hangupAt = min($0.hangupAt ?? .infinity, $0.time + seconds) } }
             return "200 result=0"
         case "database get":
             guard count == 2 else { return nil }
@@ -88,14 +88,14 @@ extension SimulatedAGIChannel {
             let (result, endpos) = try await play(arguments[0], escape: arguments[1])
             guard result == 0, endpos > 0 else { return "200 result=\(result) endpos=\(endpos)" }
             let timeout = count >= 3 ? (Double(arguments[2]) ?? 5000) / 1000 : 5
-            switch try await nextDigit(until: setup.clock.now() + timeout, accepting: Set(arguments[1])) {
+            switch try await nextDigit(until: now() + timeout, accepting: Set(arguments[1])) {
             case .digit(let digit): return "200 result=\(digit.asciiValue ?? 0) endpos=\(endpos)"
             case .timeout: return "200 result=0 endpos=\(endpos)"
             case .hangup: return "200 result=-1 endpos=\(endpos)"
             }
         case "wait for digit":
             guard count == 1, let milliseconds = Double(arguments[0]) else { return nil }
-            let deadline = milliseconds < 0 ? Double.infinity : setup.clock.now() + milliseconds / 1000
+            let deadline = milliseconds < 0 ? Double.infinity : now() + milliseconds / 1000
             switch try await nextDigit(until: deadline, accepting: nil) {
             case .digit(let digit): return "200 result=\(digit.asciiValue ?? 0)"
             case .timeout: return "200 result=0"

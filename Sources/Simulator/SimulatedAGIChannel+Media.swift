@@ -12,16 +12,15 @@ extension SimulatedAGIChannel {
     /// Waits until `deadline` for a digit (any, or one of `accepting`; others are heard and
     /// dropped). Digits pressed before the wait began were dropped by Asterisk's idle loop.
     func nextDigit(until deadline: Double, accepting: Set<Character>?) async throws -> Wait {
-        let began = setup.clock.now()
+        let began = now()
         state.withLock { state in state.digits.removeAll { $0.at < began } }
         while true {
-            let now = setup.clock.now()
-            let (next, hangupAt) = state.withLock { ($0.digits.first, $0.hangupAt) }
-            if let hangupAt, hangupAt <= now, next.map({ $0.at > hangupAt }) ?? true {
+            let (time, next, hangupAt) = state.withLock { ($0.time, $0.digits.first, $0.hangupAt) }
+            if let hangupAt, hangupAt <= time, next.map({ $0.at > hangupAt }) ?? true {
                 state.withLock { $0.dead = true }
                 return .hangup
             }
-            if let next, next.at <= now {
+            if let next, next.at <= time {
                 state.withLock { state in
                     state.digits.removeFirst()
                     state.outcome.digitsHeard.append(next.digit)
@@ -29,19 +28,17 @@ extension SimulatedAGIChannel {
                 if accepting?.contains(next.digit) ?? true { return .digit(next.digit) }
                 continue
             }
-            if deadline <= now { return .timeout }
-            let wake = min(deadline, next?.at ?? .infinity, hangupAt ?? .infinity)
-            // Slices, so that an AMI hang-up is noticed quickly.
-            try await setup.clock.sleep(until: min(wake, now + 0.02 * setup.clock.scale))
+            if deadline <= time { return .timeout }
+            try await advance(to: min(deadline, next?.at ?? .infinity, hangupAt ?? .infinity))
         }
     }
 
     /// Plays `file`, stopped by a digit in `escape`: (result, endpos) as STREAM FILE reports them.
     func play(_ file: String, escape: String) async throws -> (result: Int, endpos: Int) {
         guard let samples = setup.sounds.length(of: file) else { return (-1, 0) }
-        let start = setup.clock.now()
+        let start = now()
         let end = start + Double(samples) / 8000
-        let played = { min(samples, Int((self.setup.clock.now() - start) * 8000)) }
+        let played = { min(samples, Int((self.now() - start) * 8000)) }
         switch try await nextDigit(until: end, accepting: Set(escape)) {
         case .digit(let digit): return (Int(digit.asciiValue ?? 0), played())
         case .timeout: return (0, samples)
@@ -51,7 +48,7 @@ extension SimulatedAGIChannel {
 
     /// Speaks for `seconds`, stopped by a digit in `escape`.
     func say(seconds: Double, escape: String) async throws -> String {
-        switch try await nextDigit(until: setup.clock.now() + seconds, accepting: Set(escape)) {
+        switch try await nextDigit(until: now() + seconds, accepting: Set(escape)) {
         case .digit(let digit): return "200 result=\(digit.asciiValue ?? 0)"
         case .timeout: return "200 result=0"
         case .hangup: return "200 result=-1"
@@ -65,7 +62,7 @@ extension SimulatedAGIChannel {
         let wait = (timeout.map { $0 > 0 ? $0 : 6000 } ?? 6000) / 1000
         var digits = ""
         if let samples = setup.sounds.length(of: file) {
-            switch try await nextDigit(until: setup.clock.now() + Double(samples) / 8000, accepting: nil) {
+            switch try await nextDigit(until: now() + Double(samples) / 8000, accepting: nil) {
             case .hangup: return "200 result=-1"
             case .digit("#"): return "200 result="
             case .digit(let digit): digits.append(digit)
@@ -73,7 +70,7 @@ extension SimulatedAGIChannel {
             }
         }
         while digits.count < limit {
-            switch try await nextDigit(until: setup.clock.now() + wait, accepting: nil) {
+            switch try await nextDigit(until: now() + wait, accepting: nil) {
             case .hangup: return "200 result=-1"
             case .digit("#"): return "200 result=\(digits)"
             case .digit(let digit): digits.append(digit)
@@ -85,10 +82,10 @@ extension SimulatedAGIChannel {
 
     /// RECORD FILE: silence-free speech until an escape digit, the timeout, or hang-up.
     func record(file: String, format: String, escape: String, timeout: Double) async throws -> String {
-        let start = setup.clock.now()
+        let start = now()
         let deadline = timeout < 0 ? start + 3600 : start + timeout / 1000
         let wait = try await nextDigit(until: deadline, accepting: Set(escape))
-        let seconds = setup.clock.now() - start
+        let seconds = now() - start
         if let target = setup.recordingPath(file + "." + format) {
             let folder = (target as NSString).deletingLastPathComponent
             try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -112,7 +109,7 @@ extension SimulatedAGIChannel {
             return dead ? "200 result=-1" : try await dial(data)
         case "mixmonitor":
             let path = data.split(separator: ",", omittingEmptySubsequences: false).first.map(String.init) ?? ""
-            let now = setup.clock.now()
+            let now = now()
             state.withLock { state in
                 state.mixMonitor = (path, now)
                 state.variables["MIXMONITOR_FILENAME"] = path
@@ -123,7 +120,7 @@ extension SimulatedAGIChannel {
             return "200 result=0"
         case "wait":
             let seconds = Double(data) ?? 0
-            if case .hangup = try await nextDigit(until: setup.clock.now() + seconds, accepting: []) { return "200 result=-1" }
+            if case .hangup = try await nextDigit(until: now() + seconds, accepting: []) { return "200 result=-1" }
             return "200 result=0"
         case "playback":
             let (result, _) = try await play(data.split(separator: ",").first.map(String.init) ?? "", escape: "")
@@ -157,9 +154,9 @@ extension SimulatedAGIChannel {
         let options = parts.count > 2 ? parts[2] : ""
         let continueAfter = options.contains("g")
         let talkLimit = Self.durationLimit(options)
-        let started = setup.clock.now()
+        let started = now()
         func finish(_ status: String, answered: Double? = nil, peer: String? = nil) {
-            let now = setup.clock.now()
+            let now = now()
             state.withLock { state in
                 state.variables["DIALSTATUS"] = status
                 state.variables["DIALEDTIME"] = String(Int(now - started))
@@ -197,12 +194,12 @@ extension SimulatedAGIChannel {
                 return "200 result=-1"
             }
             let peer = setup.nextChannelName(target)
-            let answeredAt = setup.clock.now()
+            let answeredAt = now()
             let limited = talkLimit.map { $0 < talk } ?? false
             let end = answeredAt + min(talk, talkLimit ?? .infinity)
             let callerLeft: Bool
             if case .hangup = try await nextDigit(until: end, accepting: []) { callerLeft = true } else { callerLeft = false }
-            finish("ANSWER", answered: setup.clock.now() - answeredAt, peer: peer)
+            finish("ANSWER", answered: now() - answeredAt, peer: peer)
             return continueAfter && !callerLeft && !limited ? "200 result=0" : "200 result=-1"
         }
     }

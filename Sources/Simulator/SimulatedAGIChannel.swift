@@ -50,6 +50,12 @@ public final class SimulatedAGIChannel: Sendable {
     }
 
     struct State {
+        /// The channel's own simulated time. It moves while a command waits (prompts, digits,
+        /// rings) and, while the app is idle, only towards a hang-up that is due: so what a
+        /// command returns depends on the caller's script alone, never on how busy the machine is.
+        var time: Double = 0
+        /// An AMI Hangup or Redirect that the running wait has not seen yet.
+        var interrupted = false
         /// When the channel hangs up (simulated time); it can be moved earlier from outside.
         var hangupAt: Double?
         var hangupReason = "caller"
@@ -84,12 +90,37 @@ public final class SimulatedAGIChannel: Sendable {
     /// Hangs the channel up from outside (an AMI Hangup, or a Redirect, which the AGI socket
     /// cannot tell from a hangup).
     public func hangUp(reason: String) {
-        let now = setup.clock.now()
         state.withLock { state in
-            if state.hangupAt.map({ $0 > now }) ?? true {
-                state.hangupAt = now
-                state.hangupReason = reason
+            guard !state.dead else { return }
+            state.hangupReason = reason
+            if state.inCommand {
+                state.interrupted = true
+            } else if state.hangupAt.map({ $0 > state.time }) ?? true {
+                state.hangupAt = state.time
             }
+        }
+    }
+
+    /// The channel's simulated time.
+    func now() -> Double { state.withLock { $0.time } }
+
+    /// Lets simulated time pass until `target` (real time divided by the clock's scale), in short
+    /// slices; an AMI hang-up during it stops time there.
+    func advance(to target: Double) async throws {
+        let slice = 0.02 * setup.clock.scale
+        while true {
+            let done = state.withLock { state -> Bool in
+                if state.interrupted {
+                    state.interrupted = false
+                    state.hangupAt = min(state.hangupAt ?? .infinity, state.time)
+                    return true
+                }
+                return state.time >= target
+            }
+            if done { return }
+            let step = min(slice, target - now())
+            try await setup.clock.sleep(step)
+            state.withLock { $0.time = min(target, $0.time + step) }
         }
     }
 
@@ -103,10 +134,9 @@ public final class SimulatedAGIChannel: Sendable {
     public func run(server: SocketAddress) async throws -> Outcome {
         let connection = try await Connection.connect(to: server, deadline: .after(.seconds(10)))
         defer { connection.close() }
-        let start = setup.clock.now()
         state.withLock { state in
-            state.digits = setup.caller.digits.map { (start + $0.at, $0.digit) }
-            if let after = setup.caller.hangupAfter { state.hangupAt = start + after }
+            state.digits = setup.caller.digits
+            if let after = setup.caller.hangupAfter { state.hangupAt = min(state.hangupAt ?? .infinity, after) }
         }
         let writer = Task(executorPreference: connection.loop) { [stream] in
             for await bytes in stream { try await connection.write(bytes) }
@@ -150,19 +180,23 @@ public final class SimulatedAGIChannel: Sendable {
     /// Sends the bare HANGUP line (twice and then closes, with AGIEXITONHANGUP) when the channel
     /// hangs up while no command runs; a command that is running reports it itself.
     private func watchForHangup() async {
+        let slice = 0.02 * setup.clock.scale
         while !Task.isCancelled {
-            let (hangupAt, idle) = state.withLock { ($0.hangupAt, !$0.inCommand && !$0.announced) }
-            let now = setup.clock.now()
-            if let hangupAt, hangupAt <= now {
-                if idle {
-                    state.withLock { $0.dead = true }
-                    announceHangup(after: 0)
-                    return
+            let due = state.withLock { state -> Bool? in
+                guard !state.inCommand, !state.announced, let hangupAt = state.hangupAt else { return nil }
+                if hangupAt <= state.time {
+                    state.dead = true
+                    return true
                 }
+                // Idle: time runs towards the hang-up.
+                state.time = min(hangupAt, state.time + slice)
+                return false
             }
-            // Short slices: the hang-up time can move (AMI), and commands start and end.
-            let slice = min((hangupAt ?? now + 1) - now, 0.02 * setup.clock.scale)
-            try? await setup.clock.sleep(max(slice, 0.001 * setup.clock.scale))
+            if due == true {
+                announceHangup(after: 0)
+                return
+            }
+            try? await setup.clock.sleep(slice)
         }
     }
 
@@ -185,7 +219,7 @@ public final class SimulatedAGIChannel: Sendable {
 
     /// Writes the MixMonitor recording, if one is running.
     func finishRecording() {
-        let now = setup.clock.now()
+        let now = now()
         guard let (path, since) = state.withLock({ state -> (String, Double)? in
             defer { state.mixMonitor = nil }
             return state.mixMonitor

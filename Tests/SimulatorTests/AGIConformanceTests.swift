@@ -99,10 +99,9 @@ import Wire
         setup.arguments = arguments
         setup.caller = caller
         setup.endpoints = endpoints
-        // Twice real time. The caller acts on the wall clock, as a real one does, so the time
-        // the test takes to answer counts: at this pace a busy machine's pauses (up to a second)
-        // still leave every digit inside the command that hears it in the recording.
-        setup.clock = SimulationClock(scale: 2)
+        // The channel's time moves only while it waits, or while the app idles with a hang-up
+        // due; at five times real time a busy machine's pauses in the replay stay harmless.
+        setup.clock = SimulationClock(scale: 5)
         setup.recordingPath = { _ in nil }
         setup.nextChannelName = { "\($0)-0000000c;1" }
         return setup

@@ -55,6 +55,7 @@ import Wire
             let dial = try await session.dial("PJSIP/1001", timeout: 20)
             seen.note("dial", "\(dial.rawStatus ?? "-") \(dial.answeredSeconds.map(String.init) ?? "-") \(dial.dialedPeerName ?? "-")")
         }) { address in
+            // The caller presses 2 while the menu plays.
             var setup = setup(caller: CallerScript(presses: [(1, "2")]))
             setup.endpoints = ["PJSIP/1001": .answers(after: 3, talk: 12)]
             setup.nextChannelName = { "\($0)-0000002a" }
@@ -72,7 +73,7 @@ import Wire
         #expect(wav[24..<28] == Data([0x40, 0x1F, 0, 0]))  // 8000 Hz
         #expect(wav[34] == 16)                              // 16-bit
         let seconds = Double(wav.count - 44) / 16000
-        #expect(seconds > 14.5 && seconds < 16)              // ringing and talk, as MixMonitor records them
+        #expect(seconds == 15)                               // ringing and talk, as MixMonitor records them
     }
 
     /// An AMI Redirect (or Hangup) reaches the flow as a hang-up, and variables stay readable.
@@ -81,13 +82,15 @@ import Wire
         let channel = SimulatedAGIChannel(setup())
         try await serve({ session in
             try await session.answer()
+            seen.note("answered", "yes")
             // Wait ends early with -1, and the HANGUP line follows.
             seen.note("wait", String(try await session.exec("Wait", ["12"])))
-            seen.note("hangup", String(try await session.awaitHangup(within: .seconds(1))))
+            seen.note("hangup", String(try await session.awaitHangup(within: .seconds(5))))
             seen.note("channel", try await session.getVariable("CHANNEL") ?? "nil")
         }) { address in
             async let outcome = channel.run(server: address)
-            try await Task.sleep(for: .milliseconds(100))
+            while seen["answered"] == nil { try await Task.sleep(for: .milliseconds(5)) }
+            try await Task.sleep(for: .milliseconds(20))
             channel.hangUp(reason: "redirect")
             #expect(try await outcome.endedBy == "redirect")
         }
