@@ -195,6 +195,12 @@ extension SimulatedAGIChannel {
             }
             let peer = setup.nextChannelName(target)
             let answeredAt = now()
+            state.withLock { state in
+                if state.outcome.answeredBy == nil {
+                    state.outcome.answeredBy = target
+                    state.outcome.answeredAt = answeredAt
+                }
+            }
             let limited = talkLimit.map { $0 < talk } ?? false
             let end = answeredAt + min(talk, talkLimit ?? .infinity)
             let callerLeft: Bool

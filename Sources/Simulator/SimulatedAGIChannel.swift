@@ -47,6 +47,11 @@ public final class SimulatedAGIChannel: Sendable {
         public var recordings: [String] = []
         public var variables: [String: String] = [:]
         public var digitsHeard = ""
+        /// The dialled target that answered, and when (simulated seconds into the call).
+        public var answeredBy: String?
+        public var answeredAt: Double?
+        /// Simulated seconds from the start to the end of the session.
+        public var duration: Double = 0
     }
 
     struct State {
@@ -173,6 +178,7 @@ public final class SimulatedAGIChannel: Sendable {
         finishRecording()
         return state.withLock { state in
             state.outcome.variables = state.variables
+            state.outcome.duration = state.time
             return state.outcome
         }
     }
