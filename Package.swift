@@ -27,6 +27,8 @@ let package = Package(
         .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "Store", dependencies: ["Core", "SQLite"], swiftSettings: strict),
         .target(name: "Config", dependencies: ["Core", "Wire"], swiftSettings: strict),
+        // IVR flows: files → flows → an interpreter over an abstract call (no I/O here).
+        .target(name: "IVR", dependencies: ["Core", "Config"], swiftSettings: strict),
         // Asterisk's side of FastAGI and AMI, for tests, benchmarks and the demo.
         .target(name: "Simulator", dependencies: ["Core", "Wire", "AGI", "AMI"], swiftSettings: strict),
         .target(name: "App", dependencies: ["Core", "Wire", "Config", "AGI", "AMI", "Simulator", "Store"], swiftSettings: strict),
