@@ -1,0 +1,104 @@
+import Foundation
+
+/// The caller's side of a call, as a flow needs it: over FastAGI for live calls, over the
+/// terminal for `flows try`. The same interpreter drives both.
+public protocol CallChannel: Sendable {
+    var caller: CallerInfo { get }
+    /// Plays the prompts in order; a digit in `interruptingDigits` stops them and is returned.
+    /// A prompt that does not exist throws `FlowError.missingPrompt`.
+    func play(_ prompts: [String], interruptingDigits: String) async throws -> Character?
+    /// Plays the prompts (any digit interrupts and counts), then reads up to `maxDigits`
+    /// digits, each within `timeoutSeconds`, ending early on `terminator`.
+    func readDigits(prompts: [String], maxDigits: Int, timeoutSeconds: Double, terminator: Character?, sensitive: Bool) async throws -> (digits: String, timedOut: Bool)
+    func say(_ what: Node.Say.What, _ value: String) async throws
+    func setLanguage(_ language: String) async throws
+    func setVariable(_ name: String, _ value: String) async throws
+    /// Dials `target` and bridges the caller to whoever answers.
+    func transfer(_ target: String, timeoutSeconds: Int) async throws -> TransferOutcome
+    /// Records the caller into `path` (without extension); returns the seconds recorded.
+    func record(_ path: String, maxSeconds: Int) async throws -> Double
+    func hangup() async throws
+}
+
+/// Who is calling, as the channel knows it.
+public struct CallerInfo: Sendable, Equatable {
+    public var number: String?
+    public var name: String?
+    public var dnis: String?
+    public var uniqueID: String
+    public var language: String
+
+    public init(number: String?, name: String?, dnis: String?, uniqueID: String, language: String) {
+        self.number = number
+        self.name = name
+        self.dnis = dnis
+        self.uniqueID = uniqueID
+        self.language = language
+    }
+}
+
+public enum TransferOutcome: Sendable, Equatable {
+    case answered(by: String?)
+    case busy
+    case noAnswer
+    case unavailable
+    case failed(String)
+}
+
+public enum FlowError: Error, Equatable, CustomStringConvertible, Sendable {
+    /// The caller hung up (or the call was taken away, as an AMI Redirect does).
+    case callerHungUp
+    case missingPrompt(String)
+    case unknownNode(String)
+    case unknownFlow(String)
+    case loop(steps: Int)
+    case noValidInput(tries: Int)
+    case failed(String)
+
+    public var description: String {
+        switch self {
+        case .callerHungUp: "the caller hung up"
+        case .missingPrompt(let name): "prompt '\(name)' does not exist"
+        case .unknownNode(let name): "no node [\(name)]"
+        case .unknownFlow(let name): "no flow '\(name)'"
+        case .loop(let steps): "\(steps) steps without caller input: the flow is looping"
+        case .noValidInput(let tries): "no valid input after \(tries) tries"
+        case .failed(let why): why
+        }
+    }
+}
+
+/// A customer found by the caller's number.
+public struct CustomerInfo: Sendable, Equatable {
+    public var id: Int64
+    public var name: String
+    public var tier: Int
+    public var language: String?
+
+    public init(id: Int64, name: String, tier: Int, language: String?) {
+        self.id = id
+        self.name = name
+        self.tier = tier
+        self.language = language
+    }
+}
+
+public enum QueueOutcome: Sendable, Equatable {
+    /// An agent took the call; the flow is done.
+    case connected(agent: String)
+    /// Nobody could take it: the flow goes on at the queue node's `next`.
+    case gaveUp(String)
+}
+
+/// What a flow needs from the rest of Switchboard: customers, the queues, storage, the clock.
+public protocol FlowServices: Sendable {
+    func customer(number: String) async throws -> CustomerInfo?
+    func enqueue(_ queue: Node.Queue, caller: CallerInfo, variables: [String: String], channel: any CallChannel) async throws -> QueueOutcome
+    /// Where a voicemail for this call is recorded (without extension).
+    func voicemailPath(uniqueID: String) -> String
+    func saveSurvey(uniqueID: String, answers: [Int]) async throws
+    /// One step of the call's timeline (data already masked where sensitive).
+    func event(uniqueID: String, kind: String, data: String) async
+    func flow(named name: String) -> Flow?
+    func now() -> Date
+}

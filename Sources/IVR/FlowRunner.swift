@@ -1,0 +1,286 @@
+import Core
+import Foundation
+
+/// Runs a flow for one call: node by node over a `CallChannel`, with `${NAME}` variables, a loop
+/// guard, and error handling that never strands a caller — a runtime error goes to the flow's
+/// `on-error` node, or apologises and transfers to the operator, and is logged with flow, node
+/// and uniqueid. Digits from a `sensitive` collect are masked in every event and log line.
+public struct FlowRunner: Sendable {
+    public struct Outcome: Sendable, Equatable {
+        /// Nodes taken, `flow:node`.
+        public var path: [String] = []
+        /// `hangup`, `caller-hung-up`, `transferred`, `queued`, `operator`, `failed`.
+        public var result = ""
+        public var variables: [String: String] = [:]
+    }
+
+    public let flow: Flow
+    public let channel: any CallChannel
+    public let services: any FlowServices
+    public let logger: Logger
+
+    public init(flow: Flow, channel: any CallChannel, services: any FlowServices, logger: Logger) {
+        self.flow = flow
+        self.channel = channel
+        self.services = services
+        self.logger = logger.with("flow", flow.name).with("uniqueid", channel.caller.uniqueID)
+    }
+
+    /// The state of one run.
+    struct Run {
+        var flow: Flow
+        var returns: [(flow: Flow, node: String?)] = []
+        var variables: [String: String]
+        var sensitive: Set<String> = []
+        var customer: CustomerInfo?
+        var language: String
+        var stepsWithoutInput = 0
+        var handlingError = false
+        var outcome = Outcome()
+    }
+
+    public func run() async -> Outcome {
+        let caller = channel.caller
+        var run = Run(flow: flow, variables: [
+            "CALLERID(num)": caller.number ?? "", "CALLERID(name)": caller.name ?? "", "DNIS": caller.dnis ?? "",
+            "UNIQUEID": caller.uniqueID, "LANGUAGE": caller.language, "FLOW": flow.name,
+        ], language: caller.language)
+        var current: String? = flow.start
+        if let language = flow.language { try? await setLanguage(language, &run) }
+        while let name = current {
+            do {
+                current = try await step(name, &run)
+            } catch FlowError.callerHungUp {
+                run.outcome.result = "caller-hung-up"
+                current = nil
+            } catch {
+                current = await recover(from: error, at: name, &run)
+            }
+        }
+        if run.outcome.result.isEmpty { run.outcome.result = "hangup" }
+        run.outcome.variables = run.variables.filter { !run.sensitive.contains($0.key) }
+        return run.outcome
+    }
+
+    /// Logs the error and goes where the flow says errors go; the built-in handler apologises
+    /// and transfers to the operator. An error inside error handling ends in the built-in one.
+    private func recover(from error: any Error, at node: String, _ run: inout Run) async -> String? {
+        logger.error("flow error: \(error)", ["node": node])
+        await services.event(uniqueID: channel.caller.uniqueID, kind: "ivr-error", data: "\(run.flow.name):\(node): \(error)")
+        if !run.handlingError, let onError = run.flow.onError, run.flow.node(onError) != nil {
+            run.handlingError = true
+            run.stepsWithoutInput = 0
+            return onError
+        }
+        do {
+            _ = try? await channel.play(["sorry"], interruptingDigits: "")
+            if case .answered = try await channel.transfer(run.flow.operatorTarget, timeoutSeconds: 60) {
+                run.outcome.result = "operator"
+            } else {
+                run.outcome.result = "failed"
+                try? await channel.hangup()
+            }
+        } catch {
+            run.outcome.result = "caller-hung-up"
+        }
+        return nil
+    }
+
+    /// Runs one node; returns the next one's name, or nil when the call leaves the flow.
+    private func step(_ name: String, _ run: inout Run) async throws -> String? {
+        guard let node = run.flow.node(name) else { throw FlowError.unknownNode(name) }
+        run.outcome.path.append("\(run.flow.name):\(name)")
+        run.stepsWithoutInput = node.takesInput ? 0 : run.stepsWithoutInput + 1
+        if run.stepsWithoutInput > run.flow.maxStepsWithoutInput { throw FlowError.loop(steps: run.stepsWithoutInput) }
+        await services.event(uniqueID: channel.caller.uniqueID, kind: "ivr-node", data: "\(run.flow.name):\(name)")
+
+        switch node.kind {
+        case .play(let prompts):
+            _ = try await channel.play(substitute(prompts, run), interruptingDigits: "")
+            return end(node.next, &run)
+        case .menu(let menu):
+            return try await self.menu(menu, node, &run)
+        case .collect(let collect):
+            return try await self.collect(collect, node, &run)
+        case .say(let say):
+            try await channel.say(say.what, substitute(say.value, run))
+            return end(node.next, &run)
+        case .condition(let when, let then, let otherwise):
+            return when.holds(in: context(run)) ? then : otherwise
+        case .set(let variables, let language):
+            for (variable, value) in variables {
+                let resolved = substitute(value, run)
+                run.variables[variable] = resolved
+                try await channel.setVariable(variable, resolved)
+            }
+            if let language { try await setLanguage(substitute(language, run), &run) }
+            return end(node.next, &run)
+        case .lookup(let found, let notFound):
+            let customer = try await run.variables["CALLERID(num)"].flatMap { $0.isEmpty ? nil : $0 }.asyncMap { try await services.customer(number: $0) } ?? nil
+            run.customer = customer
+            if let customer {
+                run.variables["CUSTOMER_ID"] = String(customer.id)
+                run.variables["CUSTOMER_NAME"] = customer.name
+                run.variables["CUSTOMER_TIER"] = String(customer.tier)
+                if let language = customer.language { run.variables["CUSTOMER_LANGUAGE"] = language }
+                return found ?? end(node.next, &run)
+            }
+            return notFound ?? end(node.next, &run)
+        case .queue(let queue):
+            await services.event(uniqueID: channel.caller.uniqueID, kind: "queued", data: queue.name)
+            switch try await services.enqueue(queue, caller: channel.caller, variables: run.variables, channel: channel) {
+            case .connected(let agent):
+                run.outcome.result = "queued"
+                run.variables["AGENT"] = agent
+                return nil
+            case .gaveUp(let why):
+                await services.event(uniqueID: channel.caller.uniqueID, kind: "queue-gave-up", data: "\(queue.name): \(why)")
+                return end(node.next, &run)
+            }
+        case .transfer(let target, let timeout, let fallback):
+            let outcome = try await channel.transfer(substitute(target, run), timeoutSeconds: timeout)
+            if case .answered = outcome {
+                run.outcome.result = "transferred"
+                return nil
+            }
+            guard let fallback else { throw FlowError.failed("transfer to \(target): \(outcome)") }
+            return fallback
+        case .voicemail(let prompts, let maxSeconds):
+            _ = try await channel.play(substitute(prompts, run), interruptingDigits: "")
+            _ = try await channel.play(["beep"], interruptingDigits: "")
+            let path = services.voicemailPath(uniqueID: channel.caller.uniqueID)
+            let seconds = try await channel.record(path, maxSeconds: maxSeconds)
+            await services.event(uniqueID: channel.caller.uniqueID, kind: "voicemail", data: String(format: "%@ %.0f s", path, seconds))
+            return end(node.next, &run)
+        case .survey(let questions):
+            var answers: [Int] = []
+            for question in substitute(questions, run) {
+                var answer = 0
+                for _ in 0..<2 where answer == 0 {
+                    let (digits, _) = try await channel.readDigits(prompts: [question], maxDigits: 1, timeoutSeconds: 6, terminator: nil, sensitive: false)
+                    if let value = Int(digits), (1...5).contains(value) { answer = value }
+                }
+                answers.append(answer)
+            }
+            try await services.saveSurvey(uniqueID: channel.caller.uniqueID, answers: answers)
+            return end(node.next, &run)
+        case .goto(let target):
+            return target
+        case .subflow(let name, let returnTo):
+            guard let other = services.flow(named: name) else { throw FlowError.unknownFlow(name) }
+            run.returns.append((run.flow, returnTo ?? node.next))
+            run.flow = other
+            return other.start
+        case .hangup(let prompts):
+            if !prompts.isEmpty { _ = try await channel.play(substitute(prompts, run), interruptingDigits: "") }
+            try await channel.hangup()
+            run.outcome.result = "hangup"
+            return nil
+        }
+    }
+
+    /// Where a node with nothing after it leads: back to the calling flow, or the end.
+    private func end(_ next: String?, _ run: inout Run) -> String? {
+        if let next { return next }
+        guard let (caller, returnTo) = run.returns.popLast() else { return nil }
+        run.flow = caller
+        return returnTo ?? end(nil, &run)
+    }
+
+    private func menu(_ menu: Node.Menu, _ node: Node, _ run: inout Run) async throws -> String? {
+        let keys = String(menu.options.map(\.key))
+        for attempt in 1...menu.retries {
+            let (digits, _) = try await channel.readDigits(prompts: substitute(menu.prompts, run), maxDigits: 1, timeoutSeconds: menu.timeoutSeconds, terminator: nil, sensitive: false)
+            if let key = digits.first, let option = menu.options.first(where: { $0.key == key }) {
+                await services.event(uniqueID: channel.caller.uniqueID, kind: "ivr-choice", data: "\(node.name)=\(key)")
+                return option.target
+            }
+            guard attempt < menu.retries else { break }
+            let retryPrompts = digits.isEmpty ? menu.timeoutPrompts : menu.invalidPrompts
+            if !retryPrompts.isEmpty { _ = try await channel.play(substitute(retryPrompts, run), interruptingDigits: keys) }
+        }
+        if let exhausted = menu.exhausted { return exhausted }
+        throw FlowError.noValidInput(tries: menu.retries)
+    }
+
+    private func collect(_ collect: Node.Collect, _ node: Node, _ run: inout Run) async throws -> String? {
+        for attempt in 1...collect.retries {
+            let (digits, _) = try await channel.readDigits(
+                prompts: substitute(collect.prompts, run), maxDigits: collect.maxDigits, timeoutSeconds: collect.timeoutSeconds,
+                terminator: collect.terminator, sensitive: collect.sensitive
+            )
+            if Self.accepts(digits, collect) {
+                run.variables[collect.variable] = digits
+                if collect.sensitive { run.sensitive.insert(collect.variable) }
+                let shown = collect.sensitive ? String(repeating: "*", count: digits.count) : digits
+                await services.event(uniqueID: channel.caller.uniqueID, kind: "ivr-input", data: "\(collect.variable)=\(shown)")
+                return end(node.next, &run)
+            }
+            if attempt < collect.retries { _ = try await channel.play(substitute(collect.invalidPrompts, run), interruptingDigits: "") }
+        }
+        if let exhausted = collect.exhausted { return exhausted }
+        throw FlowError.noValidInput(tries: collect.retries)
+    }
+
+    /// Whether collected digits pass the node's checks: length, pattern, Luhn.
+    static func accepts(_ digits: String, _ collect: Node.Collect) -> Bool {
+        guard (collect.minDigits...collect.maxDigits).contains(digits.count), digits.allSatisfy(\.isNumber) else { return false }
+        if let pattern = collect.pattern, digits.range(of: pattern, options: .regularExpression) == nil { return false }
+        if collect.luhn, !Luhn.isValid(digits) { return false }
+        return true
+    }
+
+    private func setLanguage(_ language: String, _ run: inout Run) async throws {
+        try await channel.setLanguage(language)
+        run.language = language
+        run.variables["LANGUAGE"] = language
+    }
+
+    func context(_ run: Run) -> Condition.Context {
+        let now = services.now()
+        let calendar = Calendar(identifier: .gregorian)
+        let parts = calendar.dateComponents(in: TimeZone.current, from: now)
+        let date = String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+        return Condition.Context(
+            weekday: (parts.weekday ?? 1) - 1, minuteOfDay: (parts.hour ?? 0) * 60 + (parts.minute ?? 0), date: date,
+            holidays: Set(run.flow.holidays.keys), callerNumber: channel.caller.number,
+            customerFound: run.customer != nil, tier: run.customer?.tier ?? 0, language: run.language, variables: run.variables
+        )
+    }
+
+    /// `${NAME}` replaced by the variable's value (empty when unset).
+    func substitute(_ text: String, _ run: Run) -> String {
+        guard text.contains("${") else { return text }
+        var result = ""
+        var rest = Substring(text)
+        while let open = rest.range(of: "${") {
+            result += rest[..<open.lowerBound]
+            guard let close = rest[open.upperBound...].firstIndex(of: "}") else { return result + rest[open.lowerBound...] }
+            result += run.variables[String(rest[open.upperBound..<close])] ?? ""
+            rest = rest[rest.index(after: close)...]
+        }
+        return result + rest
+    }
+
+    func substitute(_ texts: [String], _ run: Run) -> [String] { texts.map { substitute($0, run) } }
+}
+
+/// The Luhn check digit test (payment cards, many account numbers).
+enum Luhn {
+    static func isValid(_ digits: String) -> Bool {
+        let values = digits.compactMap(\.wholeNumberValue)
+        guard values.count == digits.count, values.count >= 2 else { return false }
+        let sum = values.reversed().enumerated().reduce(0) { total, item in
+            let doubled = item.offset % 2 == 1 ? item.element * 2 : item.element
+            return total + (doubled > 9 ? doubled - 9 : doubled)
+        }
+        return sum % 10 == 0
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}
