@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "IVR", dependencies: ["Core", "Config"], swiftSettings: strict),
         // Asterisk's side of FastAGI and AMI, for tests, benchmarks and the demo.
         .target(name: "Simulator", dependencies: ["Core", "Wire", "AGI", "AMI"], swiftSettings: strict),
-        .target(name: "App", dependencies: ["Core", "Wire", "Config", "AGI", "AMI", "Simulator", "Store"], swiftSettings: strict),
+        .target(name: "App", dependencies: ["Core", "Wire", "Config", "AGI", "AMI", "IVR", "Simulator", "Store"], swiftSettings: strict),
         .target(name: "SwitchboardCLI", dependencies: ["Core", "Config", "App", "Store", "Wire"], swiftSettings: strict),
         .executableTarget(name: "switchboard", dependencies: ["SwitchboardCLI"], swiftSettings: strict),
 

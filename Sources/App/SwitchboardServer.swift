@@ -4,6 +4,7 @@ import Config
 import Core
 import Foundation
 import Glibc
+import IVR
 import Store
 import Wire
 
@@ -54,6 +55,15 @@ public final class SwitchboardServer: Sendable {
             agi.stopAccepting()
             throw error
         }
+        let flows = FlowLibrary(folder: config.ivr.flowsPath, sounds: config.ivr.soundsPath, logger: logger.named("ivr"))
+        flows.reload()
+        let flowServices = StoreFlowServices(store: store, library: flows, recordingsFolder: config.general.recordingsPath, logger: logger.named("ivr"), turns: QueueTurns())
+        let ivr = IVRHandler(library: flows, services: flowServices, store: store, logger: logger.named("ivr"))
+        agiRouter.register("ivr") { session in try await ivr.handle(session) }
+        router.register("flows-reload") { _ in
+            let diagnostics = flows.reload()
+            return FlowsReloadReply(flows: flows.names, problems: diagnostics.map(\.description), reloaded: !diagnostics.contains { $0.severity == .error })
+        }
         let ami = config.ami.isConfigured ? AMIClient(settings: amiSettings, logger: logger.named("ami")) : nil
         router.register("status") { [self] _ in status(agi: agi, ami: ami, database: store.path, schema: schema) }
         router.register("channels") { _ in
@@ -77,6 +87,11 @@ public final class SwitchboardServer: Sendable {
         }
 
         for await number in shutdown {
+            if number == SIGHUP {
+                logger.notice("received SIGHUP, reloading flows")
+                flows.reload()
+                continue
+            }
             logger.notice("received \(SignalStream.name(number)), shutting down")
             break
         }
@@ -133,6 +148,13 @@ public final class SwitchboardServer: Sendable {
             } ?? ComponentStatus(state: "not configured", detail: "no [ami] username in the config")
         )
     }
+}
+
+/// What `flows reload` answers: the flows now served and any problems found.
+public struct FlowsReloadReply: Codable, Sendable {
+    public var flows: [String]
+    public var problems: [String]
+    public var reloaded: Bool
 }
 
 /// The server could not start: a socket it needs cannot be bound. One line for the operator.

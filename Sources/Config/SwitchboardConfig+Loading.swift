@@ -3,7 +3,7 @@ import Foundation
 
 extension SwitchboardConfig {
     /// Sections this version understands; later features add theirs here.
-    static let knownSections: Set<String> = ["general", "agi", "ami", "control"]
+    static let knownSections: Set<String> = ["general", "agi", "ami", "ivr", "control"]
 
     /// Where `serve`, `status` and `config check` look when no `--config` is given.
     public static let standardPath = "/etc/asterisk/switchboard.conf"
@@ -68,6 +68,11 @@ extension SwitchboardConfig {
             if let value = reader.choice("login", { SwitchboardConfig.Login(rawValue: $0.lowercased()) }, expected: "md5 or plain") {
                 config.ami.login = value
             }
+        }
+        read("ivr") { reader in
+            if let value = reader.path("flows", relativeTo: file) { config.ivr.flowsPath = value }
+            if let value = reader.path("sounds", relativeTo: file) { config.ivr.soundsPath = value }
+            if let value = reader.string("operator") { config.ivr.operatorTarget = value }
         }
         read("control") { reader in
             if let value = reader.path("socket", relativeTo: file) { config.control.socketPath = value }

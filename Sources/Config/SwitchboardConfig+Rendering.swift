@@ -32,6 +32,16 @@ extension SwitchboardConfig {
             ("secret", ami.secret.isEmpty ? "(none)" : ami.secret.description),
             ("login", ami.login.rawValue),
         ])
+        section("ivr", [
+            ("flows", ivr.flowsPath),
+            ("sounds", ivr.soundsPath ?? "(not set: prompts are not checked)"),
+            ("operator", ivr.operatorTarget),
+        ])
+        section("ivr", [
+            ("flows", ivr.flowsPath),
+            ("sounds", ivr.soundsPath ?? "(not set: prompts are not checked)"),
+            ("operator", ivr.operatorTarget),
+        ])
         section("control", [("socket", control.socketPath)])
         return lines.joined(separator: "\n") + "\n"
     }

@@ -37,6 +37,15 @@ public struct SwitchboardConfig: Sendable {
         case plain
     }
 
+    public struct IVR: Sendable {
+        /// The folder of flow files (`<name>.conf` is served at agi://…/ivr/<name>).
+        public var flowsPath = "dialplans/ivr"
+        /// Asterisk's sounds folder, for `flows check` to find prompts; nil skips that check.
+        public var soundsPath: String?
+        /// Where the operator fallback and `on-error` transfers go when a flow names none.
+        public var operatorTarget = "PJSIP/operator"
+    }
+
     public struct Control: Sendable {
         public var socketPath = "switchboard.ctl"
     }
@@ -44,6 +53,7 @@ public struct SwitchboardConfig: Sendable {
     public var general = General()
     public var agi = AGI()
     public var ami = AMI()
+    public var ivr = IVR()
     public var control = Control()
     /// The file this came from; nil for the built-in defaults.
     public var sourceFile: String?

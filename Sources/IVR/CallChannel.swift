@@ -1,8 +1,8 @@
 import Foundation
 
 /// The caller's side of a call, as a flow needs it: over FastAGI for live calls, over the
-/// terminal for `flows try`. The same interpreter drives both.
-public protocol CallChannel: Sendable {
+/// terminal for `flows try`. The same interpreter drives both. One task uses a channel.
+public protocol CallChannel {
     var caller: CallerInfo { get }
     /// Plays the prompts in order; a digit in `interruptingDigits` stops them and is returned.
     /// A prompt that does not exist throws `FlowError.missingPrompt`.
@@ -93,6 +93,8 @@ public enum QueueOutcome: Sendable, Equatable {
 /// What a flow needs from the rest of Switchboard: customers, the queues, storage, the clock.
 public protocol FlowServices: Sendable {
     func customer(number: String) async throws -> CustomerInfo?
+    /// The caller's most recent earlier call: how it ended and when.
+    func lastCall(number: String, before uniqueID: String) async throws -> (outcome: String, at: Date)?
     func enqueue(_ queue: Node.Queue, caller: CallerInfo, variables: [String: String], channel: any CallChannel) async throws -> QueueOutcome
     /// Where a voicemail for this call is recorded (without extension).
     func voicemailPath(uniqueID: String) -> String

@@ -5,7 +5,7 @@ import Foundation
 /// guard, and error handling that never strands a caller — a runtime error goes to the flow's
 /// `on-error` node, or apologises and transfers to the operator, and is logged with flow, node
 /// and uniqueid. Digits from a `sensitive` collect are masked in every event and log line.
-public struct FlowRunner: Sendable {
+public struct FlowRunner {
     public struct Outcome: Sendable, Equatable {
         /// Nodes taken, `flow:node`.
         public var path: [String] = []
@@ -116,7 +116,12 @@ public struct FlowRunner: Sendable {
             if let language { try await setLanguage(substitute(language, run), &run) }
             return end(node.next, &run)
         case .lookup(let found, let notFound):
-            let customer = try await run.variables["CALLERID(num)"].flatMap { $0.isEmpty ? nil : $0 }.asyncMap { try await services.customer(number: $0) } ?? nil
+            let number = run.variables["CALLERID(num)"].flatMap { $0.isEmpty ? nil : $0 }
+            let customer = try await number.asyncMap { try await services.customer(number: $0) } ?? nil
+            if let number, let last = try await services.lastCall(number: number, before: channel.caller.uniqueID) {
+                run.variables["LAST_CALL_OUTCOME"] = last.outcome
+                run.variables["LAST_CALL_TIME"] = String(Int(last.at.timeIntervalSince1970))
+            }
             run.customer = customer
             if let customer {
                 run.variables["CUSTOMER_ID"] = String(customer.id)

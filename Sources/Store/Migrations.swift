@@ -3,7 +3,7 @@ import SQLite
 /// The schema, as numbered migrations applied in order, each in one transaction; the version
 /// reached is kept in `PRAGMA user_version`. A new migration is appended here, never edited in.
 enum Migrations {
-    static let all: [String] = [version1]
+    static let all: [String] = [version1, version2]
 
     static var latest: Int { all.count }
 
@@ -24,6 +24,18 @@ enum Migrations {
         }
         return applied
     }
+
+    /// Post-call survey answers, per call and question (0 = no valid answer).
+    static let version2 = """
+        CREATE TABLE survey_answers (
+            id INTEGER PRIMARY KEY,
+            uniqueid TEXT NOT NULL,
+            question INTEGER NOT NULL,
+            answer INTEGER NOT NULL CHECK (answer BETWEEN 0 AND 5),
+            at REAL NOT NULL
+        );
+        CREATE INDEX survey_answers_uniqueid ON survey_answers(uniqueid);
+        """
 
     /// Calls, their timelines, agents, their skills and state changes, customers and their numbers.
     /// Times are REAL seconds since 1970 (UTC). Phone numbers are kept as entered and as a

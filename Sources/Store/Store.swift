@@ -218,4 +218,22 @@ public actor Store {
     }
 
     public func callEvents(callID: Int64) throws -> [CallEvent] { try CallTable.events(db, callID: callID) }
+
+    /// Appends events to the call with this uniqueid; false when there is no such call.
+    @discardableResult
+    public func appendCallEvents(uniqueID: String, _ events: [CallEvent]) throws -> Bool {
+        try db.transaction {
+            guard let id = try CallTable.id(db, uniqueID: uniqueID) else { return false }
+            try CallTable.appendEvents(db, callID: id, events)
+            return true
+        }
+    }
+
+    // MARK: surveys
+
+    public func saveSurvey(uniqueID: String, answers: [Int], at: Date = Date()) throws {
+        try db.transaction { try SurveyTable.insert(db, uniqueID: uniqueID, answers: answers, at: at) }
+    }
+
+    public func surveyAnswers(uniqueID: String) throws -> [Int] { try SurveyTable.answers(db, uniqueID: uniqueID) }
 }

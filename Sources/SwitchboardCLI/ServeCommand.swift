@@ -9,7 +9,8 @@ enum ServeCommand {
         name: "serve",
         summary: "run the server until SIGTERM or SIGINT",
         discussion: """
-            Logs to standard error (or [general] logfile). Stops accepting on SIGTERM/SIGINT, lets
+            Logs to standard error (or [general] logfile). SIGHUP reloads the IVR flows (calls in
+            a flow keep the version they started with). Stops accepting on SIGTERM/SIGINT, lets
             calls in progress drain for a moment, and exits 0. A broken configuration exits 1 with
             one line; 'switchboard config check' lists every problem.
             """,
@@ -31,6 +32,6 @@ enum ServeCommand {
         let logger = try Logger.forServer(config)
         for warning in warnings { logger.warning("\(warning)") }
         let server = SwitchboardServer(config: config, logger: logger)
-        try await server.run(until: SignalStream.watch([SIGTERM, SIGINT]))
+        try await server.run(until: SignalStream.watch([SIGTERM, SIGINT, SIGHUP]))
     }
 }

@@ -1,6 +1,7 @@
 import App
 import Core
 import Foundation
+import Store
 import Testing
 @testable import SwitchboardCLI
 
@@ -84,7 +85,7 @@ import Testing
 
     @Test func backupCheckAndRestore() async throws {
         let setup = try Setup()
-        #expect(await setup.run(["db", "migrate"]).out.hasSuffix("schema version 1 (the latest this switchboard knows)\n"))
+        #expect(await setup.run(["db", "migrate"]).out.hasSuffix("schema version \(Store.latestSchemaVersion) (the latest this switchboard knows)\n"))
         _ = await setup.run(["agents", "add", "1001", "--name", "Li", "--endpoint", "PJSIP/1001"])
         let backup = setup.folder + "/backup.db"
         let made = await setup.run(["db", "backup", backup])
@@ -93,7 +94,7 @@ import Testing
         #expect(await setup.run(["db", "backup", backup]).err == "switchboard: error: \(backup) already exists\n")
         _ = await setup.run(["agents", "remove", "1001"])
         let check = await setup.run(["db", "check"])
-        #expect(check.out.hasSuffix("integrity ok, schema version 1\n"))
+        #expect(check.out.hasSuffix("integrity ok, schema version \(Store.latestSchemaVersion)\n"))
         let restored = await setup.run(["db", "restore", backup])
         #expect(restored.code == 0, "\(restored.err)")
         #expect(await setup.run(["agents", "list"]).out.contains("1001"))

@@ -1,0 +1,104 @@
+import AGI
+import Foundation
+import IVR
+
+/// A flow's call over FastAGI: prompts with STREAM FILE and GET DATA, transfers with EXEC Dial,
+/// voicemail with RECORD FILE. A hang-up (or an AMI Redirect, which looks the same) becomes
+/// `FlowError.callerHungUp`.
+struct AGIFlowChannel: CallChannel {
+    let session: AGISession
+    let caller: CallerInfo
+
+    init(session: AGISession) {
+        self.session = session
+        let environment = session.environment
+        caller = CallerInfo(
+            number: environment.callerIDNumber, name: environment.callerIDName,
+            dnis: environment.dnid ?? environment.extensionName, uniqueID: environment.uniqueID, language: environment.language
+        )
+    }
+
+    func play(_ prompts: [String], interruptingDigits: String) async throws -> Character? {
+        for prompt in prompts {
+            if let digit = try await stream(prompt, escape: interruptingDigits) { return digit }
+        }
+        return nil
+    }
+
+    func readDigits(prompts: [String], maxDigits: Int, timeoutSeconds: Double, terminator: Character?, sensitive: Bool) async throws -> (digits: String, timedOut: Bool) {
+        var digits = ""
+        // Every prompt but the last may be cut short by the first digit, which then counts.
+        if let first = try await play(Array(prompts.dropLast()), interruptingDigits: "0123456789*#") {
+            if first == terminator { return ("", false) }
+            digits.append(first)
+        }
+        if digits.isEmpty, let last = prompts.last {
+            let input = try await guarded { try await session.getData(last, timeout: .milliseconds(Int(timeoutSeconds * 1000)), maxDigits: maxDigits, sensitive: sensitive) }
+            return (input.digits, input.timedOut)
+        }
+        while digits.count < maxDigits {
+            guard let digit = try await guarded({ try await session.waitForDigit(timeout: .milliseconds(Int(timeoutSeconds * 1000))) }) else { return (digits, true) }
+            if digit == terminator { break }
+            digits.append(digit)
+        }
+        return (digits, false)
+    }
+
+    func say(_ what: Node.Say.What, _ value: String) async throws {
+        _ = try await guarded { () -> Character? in
+            switch what {
+            case .number: return try await session.sayNumber(Int(value) ?? 0)
+            case .digits: return try await session.sayDigits(value.filter(\.isNumber))
+            case .date: return try await session.sayDate(Date(timeIntervalSince1970: Double(value) ?? 0))
+            case .time: return try await session.sayTime(Date(timeIntervalSince1970: Double(value) ?? 0))
+            }
+        }
+    }
+
+    func setLanguage(_ language: String) async throws {
+        try await guarded { try await session.setVariable("CHANNEL(language)", language) }
+    }
+
+    func setVariable(_ name: String, _ value: String) async throws {
+        try await guarded { try await session.setVariable(name, value) }
+    }
+
+    func transfer(_ target: String, timeoutSeconds: Int) async throws -> TransferOutcome {
+        let result = try await guarded { try await session.dial(target, timeout: timeoutSeconds) }
+        switch result.rawStatus {
+        case "ANSWER": return .answered(by: result.dialedPeerName)
+        case "BUSY": return .busy
+        case "NOANSWER": return .noAnswer
+        case "CHANUNAVAIL", "CONGESTION": return .unavailable
+        case "CANCEL": throw FlowError.callerHungUp
+        default: return .failed(result.rawStatus ?? "no DIALSTATUS")
+        }
+    }
+
+    func record(_ path: String, maxSeconds: Int) async throws -> Double {
+        let result = try await guarded { try await session.recordFile(path, maxDuration: .seconds(maxSeconds), beep: false, silence: .seconds(5)) }
+        return Double(result.endpos ?? 0) / 8000
+    }
+
+    func hangup() async throws {
+        try await guarded { try await session.hangup() }
+    }
+
+    /// STREAM FILE; a missing file (`result=-1 endpos=0` with the channel still up) is a missing prompt.
+    private func stream(_ prompt: String, escape: String) async throws -> Character? {
+        do {
+            return try await guarded { try await session.streamFile(prompt, escapeDigits: escape).digit }
+        } catch AGIError.commandFailed(command: "STREAM FILE", _) {
+            throw FlowError.missingPrompt(prompt)
+        }
+    }
+
+    /// AGI's hang-up, in the flow's terms.
+    private func guarded<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch AGIError.hangup, AGIError.connectionClosed {
+            throw FlowError.callerHungUp
+        }
+    }
+}
