@@ -32,7 +32,7 @@ let package = Package(
         // Asterisk's side of FastAGI and AMI, for tests, benchmarks and the demo.
         .target(name: "Simulator", dependencies: ["Core", "Wire", "AGI", "AMI"], swiftSettings: strict),
         .target(name: "App", dependencies: ["Core", "Wire", "Config", "AGI", "AMI", "IVR", "Simulator", "Store"], swiftSettings: strict),
-        .target(name: "SwitchboardCLI", dependencies: ["Core", "Config", "App", "Store", "Wire"], swiftSettings: strict),
+        .target(name: "SwitchboardCLI", dependencies: ["Core", "Config", "App", "IVR", "Store", "Wire"], swiftSettings: strict),
         .executableTarget(name: "switchboard", dependencies: ["SwitchboardCLI"], swiftSettings: strict),
 
         .target(name: "TestSupport", dependencies: ["Core", "Wire"], path: "Tests/TestSupport", swiftSettings: strict),

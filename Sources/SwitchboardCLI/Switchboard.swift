@@ -18,6 +18,7 @@ public enum Switchboard {
             ServeCommand.spec,
             StatusCommand.spec,
             ChannelsCommand.spec,
+            FlowsCommand.spec,
             SimulateCommand.spec,
             AgentsCommand.spec,
             CustomersCommand.spec,
