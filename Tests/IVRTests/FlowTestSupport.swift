@@ -1,0 +1,100 @@
+import Config
+import Core
+import Foundation
+import IVR
+import Synchronization
+
+/// A caller scripted for the interpreter: keys to type at each read, and a log of what they heard.
+final class ScriptedChannel: CallChannel, @unchecked Sendable {
+    let caller: CallerInfo
+    /// One entry per read: the keys typed (nil: nothing, a timeout); when they run out the caller hangs up.
+    var keys: [String?]
+    var heard: [String] = []
+    var missingPrompts: Set<String> = []
+    var transferOutcome: TransferOutcome = .answered(by: "PJSIP/operator-0001")
+
+    init(number: String? = "13800138000", keys: [String?] = []) {
+        caller = CallerInfo(number: number, name: "Zhou Min", dnis: "4008", uniqueID: "1795470000.1", language: "en")
+        self.keys = keys
+    }
+
+    func play(_ prompts: [String], interruptingDigits: String) async throws -> Character? {
+        for prompt in prompts {
+            if missingPrompts.contains(prompt) { throw FlowError.missingPrompt(prompt) }
+            heard.append("play \(prompt)")
+        }
+        return nil
+    }
+
+    func readDigits(prompts: [String], maxDigits: Int, timeoutSeconds: Double, terminator: Character?, sensitive: Bool) async throws -> (digits: String, timedOut: Bool) {
+        _ = try await play(prompts, interruptingDigits: "")
+        guard !keys.isEmpty else { throw FlowError.callerHungUp }
+        guard let typed = keys.removeFirst() else { return ("", true) }
+        heard.append("keys \(sensitive ? String(repeating: "*", count: typed.count) : typed)")
+        return (String(typed.prefix { $0 != terminator }.prefix(maxDigits)), false)
+    }
+
+    func say(_ what: Node.Say.What, _ value: String) async throws { heard.append("say \(what.rawValue) \(value)") }
+    func setLanguage(_ language: String) async throws { heard.append("language \(language)") }
+    func setVariable(_ name: String, _ value: String) async throws { heard.append("set \(name)=\(value)") }
+
+    func transfer(_ target: String, timeoutSeconds: Int) async throws -> TransferOutcome {
+        heard.append("dial \(target)")
+        return transferOutcome
+    }
+
+    func record(_ path: String, maxSeconds: Int) async throws -> Double {
+        heard.append("record \(path)")
+        return 12
+    }
+
+    func hangup() async throws { heard.append("hangup") }
+}
+
+/// Services with a fixed clock, customers by number, and every event kept.
+final class RecordingServices: FlowServices, @unchecked Sendable {
+    var customers: [String: CustomerInfo] = [:]
+    var clock = Date(timeIntervalSince1970: 1_795_680_000)
+    var events: [String] = []
+    var surveys: [[Int]] = []
+    var queueOutcome: QueueOutcome = .connected(agent: "1001")
+    var flows: [String: Flow] = [:]
+    var lastCallOutcome: String?
+
+    func customer(number: String) async throws -> CustomerInfo? { customers[number] }
+    func lastCall(number: String, before uniqueID: String) async throws -> (outcome: String, at: Date)? {
+        lastCallOutcome.map { ($0, clock) }
+    }
+    func enqueue(_ queue: Node.Queue, caller: CallerInfo, variables: [String: String], channel: any CallChannel) async throws -> QueueOutcome {
+        events.append("enqueue \(queue.name) priority \(queue.priority)")
+        return queueOutcome
+    }
+    func voicemailPath(uniqueID: String) -> String { "/recordings/voicemail-\(uniqueID)" }
+    func saveSurvey(uniqueID: String, answers: [Int]) async throws { surveys.append(answers) }
+    func event(uniqueID: String, kind: String, data: String) async { events.append("\(kind) \(data)") }
+    func flow(named name: String) -> Flow? { flows[name] }
+    func now() -> Date { clock }
+}
+
+/// Flow files written to a temporary folder.
+final class FlowFolder {
+    let path = NSTemporaryDirectory() + "flows-\(UUID().uuidString.prefix(8))"
+
+    init(_ files: [String: String]) throws {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        for (name, text) in files { try text.write(toFile: path + "/" + name, atomically: true, encoding: .utf8) }
+    }
+
+    func flow(_ name: String) throws -> Flow {
+        let (flow, diagnostics) = FlowLoader.load(file: path + "/" + name + ".conf")
+        guard let flow else { throw ConfigError(diagnostics) }
+        return flow
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// Runs `flow` with the scripted channel and services.
+func run(_ flow: Flow, _ channel: ScriptedChannel, _ services: RecordingServices = RecordingServices(), logger: Logger = .silent) async -> FlowRunner.Outcome {
+    await FlowRunner(flow: flow, channel: channel, services: services, logger: logger).run()
+}
