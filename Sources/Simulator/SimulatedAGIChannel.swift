@@ -187,15 +187,24 @@ public final class SimulatedAGIChannel: Sendable {
     /// hangs up while no command runs; a command that is running reports it itself.
     private func watchForHangup() async {
         let slice = 0.02 * setup.clock.scale
+        var idleSince: ContinuousClock.Instant?
         while !Task.isCancelled {
+            let now = ContinuousClock.now
             let due = state.withLock { state -> Bool? in
-                guard !state.inCommand, !state.announced, let hangupAt = state.hangupAt else { return nil }
+                guard !state.inCommand, !state.announced, let hangupAt = state.hangupAt else {
+                    idleSince = nil
+                    return nil
+                }
                 if hangupAt <= state.time {
                     state.dead = true
                     return true
                 }
-                // Idle: time runs towards the hang-up.
-                state.time = min(hangupAt, state.time + slice)
+                // An app that answers within the grace is working, not idle: that time does not
+                // count, so a busy machine does not change what the caller does. Past it, the
+                // caller's clock runs towards the hang-up.
+                let began = idleSince ?? now
+                idleSince = began
+                if now - began >= Self.idleGrace { state.time = min(hangupAt, state.time + slice) }
                 return false
             }
             if due == true {
@@ -205,6 +214,9 @@ public final class SimulatedAGIChannel: Sendable {
             try? await setup.clock.sleep(slice)
         }
     }
+
+    /// Real time an app may take between commands before the caller's time runs on.
+    static let idleGrace = Duration.seconds(1)
 
     /// Marks the hang-up reported and sends it, `delay` simulated seconds from now.
     func announceHangup(after delay: Double) {

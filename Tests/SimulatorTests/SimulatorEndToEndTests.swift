@@ -138,7 +138,7 @@ import Wire
         while client.status.state != "connected" { try await Task.sleep(for: .milliseconds(5)) }
 
         async let outcome = pbx.call(from: "13800138000", name: "Zhou Min", dnis: "4008", caller: CallerScript())
-        while client.channels.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
+        while client.channels.first?.application == nil { try await Task.sleep(for: .milliseconds(5)) }
         let live = try #require(client.channels.first)
         #expect(live.snapshot.callerIDNumber == "13800138000")
         #expect(live.snapshot.exten == "4008")

@@ -13,6 +13,8 @@ struct StoreFlowServices: FlowServices {
     let logger: Logger
     /// Where each queue's next turn starts, so the same agent is not always rung first.
     let turns: QueueTurns
+    /// What time conditions see (tests fix it).
+    var clock: @Sendable () -> Date = { Date() }
 
     func customer(number: String) async throws -> CustomerInfo? {
         guard let customer = try await store.customers(phone: number).first else { return nil }
@@ -53,7 +55,7 @@ struct StoreFlowServices: FlowServices {
 
     func flow(named name: String) -> Flow? { library.flow(named: name) }
 
-    func now() -> Date { Date() }
+    func now() -> Date { clock() }
 }
 
 /// Round-robin starting points per queue.
