@@ -22,9 +22,13 @@ public final class SwitchboardServer: Sendable {
     private let startedAt = Date()
     private let started = MonotonicTime.now()
 
-    public init(config: SwitchboardConfig, logger: Logger) {
+    /// What time the IVR flows' conditions see; the demo pins it to office hours.
+    private let clock: @Sendable () -> Date
+
+    public init(config: SwitchboardConfig, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.config = config
         self.logger = logger
+        self.clock = clock
     }
 
     /// Serves until `shutdown` yields (the signal stream in production, a test's trigger otherwise).
@@ -57,7 +61,8 @@ public final class SwitchboardServer: Sendable {
         }
         let flows = FlowLibrary(folder: config.ivr.flowsPath, sounds: config.ivr.soundsPath, logger: logger.named("ivr"))
         flows.reload()
-        let flowServices = StoreFlowServices(store: store, library: flows, recordingsFolder: config.general.recordingsPath, logger: logger.named("ivr"), turns: QueueTurns())
+        var flowServices = StoreFlowServices(store: store, library: flows, recordingsFolder: config.general.recordingsPath, logger: logger.named("ivr"), turns: QueueTurns())
+        flowServices.clock = clock
         let ivr = IVRHandler(library: flows, services: flowServices, store: store, logger: logger.named("ivr"))
         agiRouter.register("ivr") { session in try await ivr.handle(session) }
         router.register("flows-reload") { _ in

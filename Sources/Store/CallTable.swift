@@ -46,6 +46,13 @@ enum CallTable {
         try db.query("SELECT \(columns) FROM calls WHERE caller_key = ? ORDER BY arrived_at DESC LIMIT ?", [callerKey, limit], record)
     }
 
+    /// How many calls ended each way (`queued`, `hangup`, …; `in progress` for those not ended).
+    static func outcomes(_ db: Database) throws -> [String: Int] {
+        Dictionary(uniqueKeysWithValues: try db.query("SELECT coalesce(outcome, 'in progress'), count(*) FROM calls GROUP BY 1") { row in
+            (try row.value(0) as String, try row.value(1) as Int)
+        })
+    }
+
     static func events(_ db: Database, callID: Int64) throws -> [CallEvent] {
         try db.query("SELECT kind, at, data FROM call_events WHERE call_id = ? ORDER BY at, id", [callID]) { row in
             CallEvent(kind: try row.value(0), at: try row.value(1), data: row[2])

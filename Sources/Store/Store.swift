@@ -219,6 +219,9 @@ public actor Store {
 
     public func callEvents(callID: Int64) throws -> [CallEvent] { try CallTable.events(db, callID: callID) }
 
+    /// Calls by how they ended.
+    public func callOutcomes() throws -> [String: Int] { try CallTable.outcomes(db) }
+
     /// Appends events to the call with this uniqueid; false when there is no such call.
     @discardableResult
     public func appendCallEvents(uniqueID: String, _ events: [CallEvent]) throws -> Bool {

@@ -73,7 +73,10 @@ enum SimulateCommand {
 /// The server a command drives: the one already running (found through its control socket),
 /// or one started in this process for the command's duration.
 enum RunningServer {
-    static func with(_ config: SwitchboardConfig, terminal: Terminal, _ body: (SocketAddress) async throws -> Void) async throws {
+    static func with(
+        _ config: SwitchboardConfig, terminal: Terminal, clock: @escaping @Sendable () -> Date = { Date() },
+        _ body: (SocketAddress) async throws -> Void
+    ) async throws {
         let client = ControlClient(path: config.control.socketPath)
         if let status = try? await client.send("status", as: StatusReport.self) {
             terminal.printError("using the running server (pid \(status.pid))")
@@ -83,7 +86,7 @@ enum RunningServer {
         terminal.printError("no server running: starting one in this process")
         let (stop, stopping) = AsyncStream.makeStream(of: Int32.self)
         let logger = Logger(label: "switchboard", level: .warning, sink: StreamLogSink())
-        let server = SwitchboardServer(config: config, logger: logger)
+        let server = SwitchboardServer(config: config, logger: logger, clock: clock)
         let serving = Task { try await server.run(until: stop) }
         defer { stopping.finish() }
         var status: StatusReport?

@@ -20,6 +20,7 @@ public enum Switchboard {
             ChannelsCommand.spec,
             FlowsCommand.spec,
             SimulateCommand.spec,
+            DemoCommand.spec,
             AgentsCommand.spec,
             CustomersCommand.spec,
             DBCommand.spec,

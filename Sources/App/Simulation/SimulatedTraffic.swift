@@ -19,6 +19,13 @@ public struct SimulatedTraffic: Sendable {
         public var dnis = "4008"
         public var script = "ivr/main"
         public var recordingsFolder: String?
+        /// What callers press: for each step, a window (seconds into the call) and the keys to
+        /// pick one from.
+        public var presses: [(window: ClosedRange<Double>, keys: String)] = [(2...6, "123")]
+        /// Numbers some callers call from (known customers); the rest are random mobiles.
+        public var knownNumbers: [String] = []
+        /// Extra phones to simulate besides the agents' (an operator desk).
+        public var otherEndpoints: [String: EndpointBehaviour] = [:]
 
         public init() {}
     }
@@ -60,11 +67,14 @@ public struct SimulatedTraffic: Sendable {
         return endpoints
     }
 
-    /// A caller: a number, a menu key or two, and patience.
-    static func caller(_ generator: inout SeededGenerator) -> (number: String, script: CallerScript) {
-        let number = "13" + String(format: "%09d", Int.random(in: 0..<1_000_000_000, using: &generator))
-        let key = String(Int.random(in: 1...3, using: &generator))
-        let presses: [(at: Double, digits: String)] = [(Double.random(in: 2...6, using: &generator), key)]
+    /// A caller: a number, the keys they press, and their patience.
+    func caller(_ generator: inout SeededGenerator) -> (number: String, script: CallerScript) {
+        let random = "13" + String(format: "%09d", Int.random(in: 0..<1_000_000_000, using: &generator))
+        let known = !options.knownNumbers.isEmpty && Double.random(in: 0..<1, using: &generator) < 0.3
+        let number = known ? options.knownNumbers.randomElement(using: &generator)! : random
+        let presses = options.presses.map { step in
+            (at: Double.random(in: step.window, using: &generator), digits: String(step.keys.randomElement(using: &generator) ?? "1"))
+        }
         let patience = Double.random(in: 30...180, using: &generator)
         return (number, CallerScript(presses: presses, hangupAfter: patience))
     }
@@ -72,7 +82,7 @@ public struct SimulatedTraffic: Sendable {
     public func run(against server: SocketAddress, progress: @escaping @Sendable (Progress) -> Void = { _ in }) async -> Summary {
         var generator = SeededGenerator(seed: options.seed)
         var configuration = SimulatedPBX.Configuration(agiServer: server)
-        configuration.endpoints = endpoints(&generator)
+        configuration.endpoints = endpoints(&generator).merging(options.otherEndpoints) { agent, _ in agent }
         configuration.clock = SimulationClock(scale: options.speed)
         configuration.script = options.script
         configuration.recordingsFolder = options.recordingsFolder
@@ -82,7 +92,7 @@ public struct SimulatedTraffic: Sendable {
         let started = MonotonicTime.now()
         let results = await withTaskGroup(of: SimulatedAGIChannel.Outcome?.self) { group in
             for _ in 0..<options.calls {
-                let (number, script) = Self.caller(&generator)
+                let (number, script) = caller(&generator)
                 group.addTask {
                     counts.value.withLock { $0.started += 1 }
                     let outcome = try? await pbx.call(from: number, dnis: options.dnis, caller: script)

@@ -1,0 +1,135 @@
+import App
+import Config
+import Core
+import Foundation
+import Simulator
+import Store
+
+/// `switchboard demo`: the whole system on one machine, no PBX needed.
+enum DemoCommand {
+    static let spec = CommandSpec(
+        name: "demo",
+        summary: "run Switchboard with a simulated Asterisk, agents and callers, then summarise",
+        discussion: """
+            Creates a throwaway configuration and database (sample agents with skills, customers,
+            the sample IVR flows from dialplans/ivr), starts the server and the simulator together
+            on free 127.0.0.1 ports, runs simulated calls quickly (a Tuesday at 10:00, office
+            hours), and ends with a summary and where to look next. Run it from the project folder.
+            """,
+        options: [
+            .value("calls", "N", "callers in all (default 60)"),
+            .value("speed", "X", "simulated seconds per real second (default 60)"),
+            .value("seed", "S", "random seed (default 1)"),
+            .value("flows", "DIR", "the IVR flows to run (default: dialplans/ivr in this folder)"),
+        ],
+        action: run
+    )
+
+    static let agents = [
+        Agent(id: "1001", name: "Li Wei", endpoint: "PJSIP/1001", skills: ["sales": 4, "support": 2], languages: ["zh", "en"]),
+        Agent(id: "1002", name: "Ann Lee", endpoint: "PJSIP/1002", skills: ["support": 4], languages: ["en"]),
+        Agent(id: "1003", name: "Wang Fang", endpoint: "PJSIP/1003", skills: ["support": 3, "sales": 2], languages: ["zh"]),
+        Agent(id: "1004", name: "Chen Jie", endpoint: "PJSIP/1004", skills: ["sales": 3, "support": 3], languages: ["zh", "en"]),
+    ]
+
+    static let customers = [
+        CustomerDraft(name: "Zhou Min", phones: ["+86 139 0000 0001"], vipTier: 2, language: "zh"),
+        CustomerDraft(name: "Sun Li", phones: ["13900000002"], vipTier: 3, language: "zh"),
+        CustomerDraft(name: "Mark Hill", phones: ["+86 139 0000 0003"], vipTier: 1, language: "en"),
+        CustomerDraft(name: "Liu Yang", phones: ["8613900000004"], language: "zh"),
+    ]
+
+    @Sendable static func run(_ parsed: ParsedCommand, _ terminal: Terminal) async throws {
+        var options = SimulatedTraffic.Options()
+        options.calls = try parsed.integer("calls", default: 60, range: 1...100_000)
+        options.speed = try parsed.number("speed", default: 60, range: 1...10_000)
+        options.seed = UInt64(try parsed.integer("seed", default: 1, range: 0...Int.max))
+        options.agents = agents.count
+        options.rate = 0.2
+        // The language menu (1 Mandarin, 2 English), then the main menu (1 sales, 2 support, 3 status, 0 operator).
+        options.presses = [(1...2, "1112"), (5...7, "111222230")]
+        options.knownNumbers = ["13900000001", "13900000002", "13900000003", "13900000004"]
+
+        let flows = parsed.value("flows").map { URL(fileURLWithPath: $0).standardized.path } ?? FileManager.default.currentDirectoryPath + "/dialplans/ivr"
+        guard FileManager.default.fileExists(atPath: flows + "/main.conf") else {
+            throw StartupError("\(flows)/main.conf not found: run 'switchboard demo' from the project folder")
+        }
+        let folder = NSTemporaryDirectory() + "switchboard-demo-\(getpid())"
+        try FileManager.default.createDirectory(atPath: folder + "/recordings", withIntermediateDirectories: true)
+        let configPath = folder + "/switchboard.conf"
+        try """
+            ; Written by 'switchboard demo'. Try: switchboard status --config \(configPath)
+            [general]
+            database = switchboard.db
+            recordings = recordings
+            loglevel = warning
+            country_code = 86
+            national_length = 11
+            [agi]
+            port = 0
+            [ivr]
+            flows = \(flows)
+            [control]
+            socket = switchboard.ctl
+            """.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let (config, _) = try SwitchboardConfig.load(path: configPath)
+        options.recordingsFolder = config.general.recordingsPath
+
+        terminal.printError("demo folder: \(folder)")
+        let store = try await Store.open(path: config.general.databasePath, plan: config.general.phoneNumbers)
+        for agent in agents { try await store.addAgent(agent, pin: "1234") }
+        for customer in customers { try await store.addCustomer(customer) }
+        store.close()
+        terminal.printError("\(agents.count) agents, \(customers.count) customers, flows from \(flows)")
+
+        let officeHours = Self.tuesdayTen()
+        let traffic = SimulatedTraffic(options: options)
+        let total = options.calls
+        var summary: SimulatedTraffic.Summary?
+        try await RunningServer.with(config, terminal: terminal, clock: { officeHours }) { agi in
+            terminal.printError("server listening for FastAGI on \(agi); \(total) callers arriving")
+            summary = await traffic.run(against: agi) { progress in
+                terminal.printError("  \(progress.finished)/\(total) calls done: \(progress.answered) with an agent, \(progress.abandoned) hung up waiting")
+            }
+        }
+        let reader = try await Store.open(path: config.general.databasePath, readOnly: true, plan: config.general.phoneNumbers)
+        let outcomes = try await reader.callOutcomes()
+        reader.close()
+        let recordings = (try? FileManager.default.contentsOfDirectory(atPath: config.general.recordingsPath).count) ?? 0
+        terminal.print(render(summary!, outcomes: outcomes, recordings: recordings, folder: folder, configPath: configPath))
+    }
+
+    static func render(_ summary: SimulatedTraffic.Summary, outcomes: [String: Int], recordings: Int, folder: String, configPath: String) -> String {
+        let names = Dictionary(uniqueKeysWithValues: agents.map { ($0.endpoint, "\($0.name) (\($0.id))") })
+        var lines = [
+            "",
+            "Switchboard demo: \(summary.calls) calls, \(String(format: "%.0f", summary.simulatedSeconds / 60)) simulated minutes in \(String(format: "%.1f", summary.realSeconds)) s",
+            "  with an agent:   \(summary.answered)  (mean wait \(String(format: "%.0f", summary.meanWaitSeconds)) s from the first ring of the call)",
+            "  hung up waiting: \(summary.abandoned)",
+            "  other endings:   \(summary.unanswered)  (voicemail, operator, self-service)",
+            "  how calls ended: " + outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "),
+            "  recordings:      \(recordings) voicemail and call files",
+            "  handled by agent:",
+        ]
+        lines += summary.handledByAgent.sorted { $0.key < $1.key }.map { "    \(names[$0.key] ?? $0.key): \($0.value)" }
+        lines += [
+            "",
+            "Where to look next:",
+            "  switchboard agents list --config \(configPath)",
+            "  switchboard customers list --config \(configPath)",
+            "  switchboard flows show main --config \(configPath)",
+            "  switchboard flows try main --caller 13900000001 --config \(configPath)",
+            "  sqlite3 \(folder)/switchboard.db 'SELECT uniqueid, caller_number, flow, outcome, agent_id FROM calls LIMIT 10'",
+            "  ls \(folder)/recordings",
+        ]
+        return lines.joined(separator: "\n")
+    }
+
+    /// The coming Tuesday (or today, if Tuesday) at 10:00 local time: office hours in the sample flow.
+    static func tuesdayTen() -> Date {
+        let calendar = Calendar(identifier: .gregorian)
+        var date = calendar.startOfDay(for: Date())
+        while calendar.component(.weekday, from: date) != 3 { date = calendar.date(byAdding: .day, value: 1, to: date)! }
+        return calendar.date(byAdding: .hour, value: 10, to: date)!
+    }
+}
