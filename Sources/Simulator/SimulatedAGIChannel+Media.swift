@@ -25,6 +25,7 @@ extension SimulatedAGIChannel {
                     state.digits.removeFirst()
                     state.outcome.digitsHeard.append(next.digit)
                 }
+                setup.onEvent(.dtmf(next.digit))
                 if accepting?.contains(next.digit) ?? true { return .digit(next.digit) }
                 continue
             }
@@ -166,34 +167,42 @@ extension SimulatedAGIChannel {
             }
         }
         let behaviour = setup.endpoints[target] ?? .unavailable
-        switch behaviour {
-        case .unavailable:
+        if behaviour == .unavailable {
             finish("CHANUNAVAIL")
             return "200 result=0"
+        }
+        // A channel for the dialled side, ringing (or refusing) from now.
+        let peer = setup.nextChannelName(target)
+        setup.onEvent(.dialBegin(target: target, peer: peer))
+        func ended(_ status: String, answered: Double? = nil) {
+            finish(status, answered: answered, peer: status == "ANSWER" ? peer : nil)
+            setup.onEvent(.dialEnd(target: target, peer: peer, status: status))
+        }
+        switch behaviour {
+        case .unavailable:
+            return "200 result=0"
         case .busy:
-            finish("BUSY")
+            ended("BUSY")
+            setup.onEvent(.peerGone(target: target, peer: peer))
             return "200 result=0"
         case .noAnswer:
-            if case .hangup = try await nextDigit(until: started + (ringLimit ?? .infinity), accepting: []) {
-                finish("CANCEL")
+            let cancelled: Bool
+            if case .hangup = try await nextDigit(until: started + (ringLimit ?? .infinity), accepting: []) { cancelled = true } else { cancelled = false }
+            ended(cancelled ? "CANCEL" : "NOANSWER")
+            setup.onEvent(.peerGone(target: target, peer: peer))
+            return cancelled ? "200 result=-1" : "200 result=0"
+        case .answers(let after, let talk):
+            let ringsUntil = started + min(after, ringLimit ?? .infinity)
+            if case .hangup = try await nextDigit(until: ringsUntil, accepting: []) {
+                ended("CANCEL")
+                setup.onEvent(.peerGone(target: target, peer: peer))
                 return "200 result=-1"
             }
-            finish("NOANSWER")
-            return "200 result=0"
-        case .answers(let after, let talk):
             if let ringLimit, after > ringLimit {
-                if case .hangup = try await nextDigit(until: started + ringLimit, accepting: []) {
-                    finish("CANCEL")
-                    return "200 result=-1"
-                }
-                finish("NOANSWER")
+                ended("NOANSWER")
+                setup.onEvent(.peerGone(target: target, peer: peer))
                 return "200 result=0"
             }
-            if case .hangup = try await nextDigit(until: started + after, accepting: []) {
-                finish("CANCEL")
-                return "200 result=-1"
-            }
-            let peer = setup.nextChannelName(target)
             let answeredAt = now()
             state.withLock { state in
                 if state.outcome.answeredBy == nil {
@@ -201,11 +210,13 @@ extension SimulatedAGIChannel {
                     state.outcome.answeredAt = answeredAt
                 }
             }
+            setup.onEvent(.bridged(peer: peer))
             let limited = talkLimit.map { $0 < talk } ?? false
             let end = answeredAt + min(talk, talkLimit ?? .infinity)
             let callerLeft: Bool
             if case .hangup = try await nextDigit(until: end, accepting: []) { callerLeft = true } else { callerLeft = false }
-            finish("ANSWER", answered: now() - answeredAt, peer: peer)
+            ended("ANSWER", answered: now() - answeredAt)
+            setup.onEvent(.peerGone(target: target, peer: peer))
             return continueAfter && !callerLeft && !limited ? "200 result=0" : "200 result=-1"
         }
     }

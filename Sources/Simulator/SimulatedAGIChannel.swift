@@ -30,6 +30,8 @@ public final class SimulatedAGIChannel: Sendable {
         public var seed: UInt64 = 1
         /// Told of every command and its reply (the PBX turns them into AGIExec events).
         public var onCommand: @Sendable (_ command: String, _ reply: String) -> Void = { _, _ in }
+        /// Told of what happens on the line: digits, dials, bridges (the PBX raises AMI events).
+        public var onEvent: @Sendable (ChannelEvent) -> Void = { _ in }
 
         public init(identity: ChannelIdentity, host: String, script: String) {
             self.identity = identity
@@ -52,6 +54,17 @@ public final class SimulatedAGIChannel: Sendable {
         public var answeredAt: Double?
         /// Simulated seconds from the start to the end of the session.
         public var duration: Double = 0
+    }
+
+    /// Things on the line that Asterisk reports as manager events.
+    public enum ChannelEvent: Sendable, Equatable {
+        case dtmf(Character)
+        case dialBegin(target: String, peer: String)
+        case dialEnd(target: String, peer: String, status: String)
+        /// The dialled peer answered and the two are bridged.
+        case bridged(peer: String)
+        /// The peer's side ended (hang-up or the caller left).
+        case peerGone(target: String, peer: String)
     }
 
     struct State {

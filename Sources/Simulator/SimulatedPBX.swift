@@ -52,8 +52,9 @@ public final class SimulatedPBX: Sendable {
     /// Channels up now.
     public var liveChannels: [ChannelIdentity] { state.withLock { $0.live.values.map(\.identity).sorted { $0.uniqueID < $1.uniqueID } } }
 
-    /// One inbound call from `number` to `dnis`, run to its end.
-    public func call(from number: String?, name: String? = nil, dnis: String, caller: CallerScript) async throws -> SimulatedAGIChannel.Outcome {
+    /// One inbound call from `number` to `dnis`, run to its end. `channel` names the caller's
+    /// channel (`Local/4008@from-trunk` for an Originate); by default a trunk channel.
+    public func call(from number: String?, name: String? = nil, dnis: String, caller: CallerScript, channel channelBase: String? = nil) async throws -> SimulatedAGIChannel.Outcome {
         let (uniqueID, sequence) = state.withLock { state -> (String, Int) in
             defer {
                 state.nextUniqueID += 1
@@ -61,9 +62,10 @@ public final class SimulatedPBX: Sendable {
             }
             return ("\(epoch).\(state.nextUniqueID)", state.nextChannel)
         }
+        let suffix = String(format: "%08x", sequence)
         var identity = ChannelIdentity(
-            channel: "PJSIP/trunk-" + String(format: "%08x", sequence), type: "PJSIP", uniqueID: uniqueID,
-            context: configuration.context, exten: dnis
+            channel: channelBase.map { "\($0)-\(suffix);2" } ?? "PJSIP/trunk-\(suffix)", type: channelBase == nil ? "PJSIP" : "Local",
+            uniqueID: uniqueID, context: configuration.context, exten: dnis
         )
         identity.callerIDNumber = number
         identity.callerIDName = name
@@ -96,6 +98,7 @@ public final class SimulatedPBX: Sendable {
                 ("Result", code == "200" ? "Success" : code == "510" ? "Invalid or unknown command" : code == "511" ? "Command not permitted on a dead channel" : "Usage"),
             ])
         }
+        setup.onEvent = { [weak self, identity] event in self?.raise(event, on: identity) }
         let channel = SimulatedAGIChannel(setup)
         state.withLock { $0.live[uniqueID] = Live(identity: identity, channel: channel) }
         publishChannels()
@@ -110,6 +113,92 @@ public final class SimulatedPBX: Sendable {
         return try await channel.run(server: configuration.agiServer)
     }
 
+    /// The manager events for what happens on a call's line.
+    private func raise(_ event: SimulatedAGIChannel.ChannelEvent, on caller: ChannelIdentity) {
+        func peer(_ name: String, _ target: String) -> ChannelIdentity {
+            let exten = target.split(separator: "/").last.map { String($0.split(separator: "@").first ?? "") } ?? target
+            var identity = ChannelIdentity(channel: name, type: String(target.split(separator: "/").first ?? ""), uniqueID: "\(epoch).\(Self.peerNumber(name))", linkedID: caller.linkedID, context: "agents", exten: exten)
+            identity.callerIDNumber = caller.callerIDNumber
+            identity.callerIDName = caller.callerIDName
+            return identity
+        }
+        func device(_ target: String, _ state: String) {
+            ami?.broadcast(AMIMessage([("Event", "DeviceStateChange"), ("Privilege", "call,all"), ("Device", target), ("State", state)]))
+        }
+        func bridge(_ name: String, _ who: ChannelIdentity, count: Int) {
+            emit(name, "call,all", who, [], prefix: [
+                ("BridgeUniqueid", "bridge-\(caller.uniqueID)"), ("BridgeType", "basic"), ("BridgeTechnology", "simple_bridge"),
+                ("BridgeCreator", "<unknown>"), ("BridgeName", "<unknown>"), ("BridgeNumChannels", String(count)), ("BridgeVideoSourceMode", "none"),
+            ])
+        }
+        switch event {
+        case .dtmf(let digit):
+            emit("DTMFBegin", "dtmf,all", caller, [("Digit", String(digit)), ("Direction", "Received")])
+            emit("DTMFEnd", "dtmf,all", caller, [("Digit", String(digit)), ("DurationMs", "100"), ("Direction", "Received")])
+        case .dialBegin(let target, let name):
+            let dialled = peer(name, target)
+            emit("Newchannel", "call,all", dialled, [], state: "Down")
+            ami?.broadcast(AMIMessage([("Event", "DialBegin"), ("Privilege", "call,all")] + Self.snapshot(caller)
+                + Self.snapshot(dialled, state: "Down").map { ("Dest" + $0.name, $0.value) } + [("DialString", target)]))
+            device(target, "RINGING")
+        case .dialEnd(let target, let name, let status):
+            let dialled = peer(name, target)
+            ami?.broadcast(AMIMessage([("Event", "DialEnd"), ("Privilege", "call,all")] + Self.snapshot(caller)
+                + Self.snapshot(dialled).map { ("Dest" + $0.name, $0.value) } + [("DialStatus", status)]))
+        case .bridged(let name):
+            let dialled = peer(name, "")
+            device(name.split(separator: "-").dropLast().joined(separator: "-"), "INUSE")
+            ami?.broadcast(AMIMessage([("Event", "BridgeCreate"), ("Privilege", "call,all"), ("BridgeUniqueid", "bridge-\(caller.uniqueID)"),
+                                       ("BridgeType", "basic"), ("BridgeTechnology", "simple_bridge"), ("BridgeCreator", "<unknown>"),
+                                       ("BridgeName", "<unknown>"), ("BridgeNumChannels", "0"), ("BridgeVideoSourceMode", "none")]))
+            bridge("BridgeEnter", dialled, count: 1)
+            bridge("BridgeEnter", caller, count: 2)
+        case .peerGone(let target, let name):
+            let dialled = peer(name, target)
+            bridge("BridgeLeave", caller, count: 1)
+            bridge("BridgeLeave", dialled, count: 0)
+            emit("Hangup", "call,all", dialled, [("Cause", "16"), ("Cause-txt", "Normal Clearing")])
+            device(target, "NOT_INUSE")
+        }
+    }
+
+    /// A number for a dialled channel's uniqueid, from its name's sequence.
+    static func peerNumber(_ name: String) -> Int {
+        Int(name.split(separator: "-").last.map { String($0.prefix { $0 != ";" }) } ?? "", radix: 16).map { $0 + 100_000 } ?? 0
+    }
+
+    /// Originate of `Local/<exten>@<context>`: a call into the FastAGI script from the caller id
+    /// given, answered by the simulated caller at once. Async: the response says it is queued,
+    /// the OriginateResponse event (with the ActionID) follows when the channel is up.
+    private func originate(_ action: AMIMessage) -> (response: [(name: String, value: String)], items: [AMIMessage]) {
+        guard let channel = action["Channel"], channel.hasPrefix("Local/") else {
+            return ([("Response", "Error"), ("Message", "Originate of \(action["Channel"] ?? "nothing"): the simulator originates Local channels only")], [])
+        }
+        let exten = String(channel.dropFirst(6).prefix { $0 != "@" })
+        let (number, name) = Self.callerID(action["CallerID"] ?? "")
+        let actionID = action.actionID
+        let uniqueID = state.withLock { "\(epoch).\($0.nextUniqueID)" }
+        Task { [weak self] in
+            guard let self else { return }
+            var headers: [(name: String, value: String)] = [("Event", "OriginateResponse"), ("Privilege", "call,all")]
+            if let actionID { headers.append(("ActionID", actionID)) }
+            headers += [("Response", "Success"), ("Channel", channel), ("Context", action["Context"] ?? ""), ("Exten", action["Exten"] ?? ""),
+                        ("Reason", "4"), ("Uniqueid", uniqueID), ("CallerIDNum", number ?? "<unknown>"), ("CallerIDName", name ?? "<unknown>")]
+            self.ami?.broadcast(AMIMessage(headers))
+            _ = try? await self.call(from: number, name: name, dnis: exten, caller: CallerScript(), channel: channel)
+        }
+        return ([("Response", "Success"), ("Message", "Originate successfully queued")], [])
+    }
+
+    /// `"Lab Caller" <5550001>` → (5550001, Lab Caller).
+    static func callerID(_ text: String) -> (number: String?, name: String?) {
+        guard let open = text.firstIndex(of: "<"), let close = text.lastIndex(of: ">"), open < close else {
+            return (text.isEmpty ? nil : text, nil)
+        }
+        let name = text[..<open].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        return (String(text[text.index(after: open)..<close]), name.isEmpty ? nil : name)
+    }
+
     /// What CoreShowChannels lists.
     private func publishChannels() {
         ami?.setChannels(liveChannels.map { identity in
@@ -121,14 +210,17 @@ public final class SimulatedPBX: Sendable {
     }
 
     /// Raises an event with Asterisk's channel fields, in Asterisk's order.
-    private func emit(_ name: String, _ privilege: String, _ identity: ChannelIdentity, _ extra: [(name: String, value: String)], state: String = "Up") {
+    private func emit(
+        _ name: String, _ privilege: String, _ identity: ChannelIdentity, _ extra: [(name: String, value: String)],
+        state: String = "Up", prefix: [(name: String, value: String)] = []
+    ) {
         guard let ami else { return }
-        ami.broadcast(AMIMessage([("Event", name), ("Privilege", privilege)] + Self.snapshot(identity, state: state) + extra))
+        ami.broadcast(AMIMessage([("Event", name), ("Privilege", privilege)] + prefix + Self.snapshot(identity, state: state) + extra))
     }
 
     static func snapshot(_ identity: ChannelIdentity, state: String = "Up") -> [(name: String, value: String)] {
         [
-            ("Channel", identity.channel), ("ChannelState", state == "Up" ? "6" : "4"), ("ChannelStateDesc", state),
+            ("Channel", identity.channel), ("ChannelState", ["Down": "0", "Ring": "4", "Ringing": "5", "Up": "6"][state] ?? "6"), ("ChannelStateDesc", state),
             ("CallerIDNum", identity.callerIDNumber ?? "<unknown>"), ("CallerIDName", identity.callerIDName ?? "<unknown>"),
             ("ConnectedLineNum", "<unknown>"), ("ConnectedLineName", "<unknown>"), ("Language", identity.language),
             ("AccountCode", identity.accountCode), ("Context", identity.context), ("Exten", identity.exten),
@@ -167,6 +259,8 @@ public final class SimulatedPBX: Sendable {
             let items = configuration.endpoints.keys.sorted().map { AMIMessage([("Event", "DeviceStateChange"), ("Device", $0), ("State", "NOT_INUSE")]) }
             return ([("Response", "Success"), ("EventList", "start"), ("Message", "Device State Changes will follow")],
                     items + [AMIMessage([("Event", "DeviceStateListComplete"), ("EventList", "Complete"), ("ListItems", String(items.count))])])
+        case "originate":
+            return originate(action)
         case "events", "mixmonitor", "stopmixmonitor":
             return ([("Response", "Success")], [])
         case "command":

@@ -158,3 +158,97 @@ import Wire
         await clientRunning.value
     }
 }
+
+/// Originate through the manager interface, and the events of a call that reaches an agent.
+@Suite(.timeLimit(.minutes(1))) struct SimulatedOriginateTests {
+    @Test func anOriginatedCallRunsTheScriptAndRaisesDialAndBridgeEvents() async throws {
+        let router = AGIRouter()
+        let seen = SimulatorEndToEndTests.Seen()
+        router.register("ivr") { session in
+            seen.note("caller", "\(session.environment.callerIDName ?? "") <\(session.environment.callerIDNumber ?? "")>")
+            seen.note("dnis", session.environment.extensionName)
+            _ = try await session.dial("PJSIP/1001", timeout: 20)
+        }
+        let agi = AGIServer(
+            listener: try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0)),
+            allow: [try AddressRange(parsing: "127.0.0.0/8")], router: router, logger: .silent
+        )
+        let serving = Task { await agi.run() }
+        let asterisk = SimulatedAMIServer(listener: try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0)), accounts: ["switchboard": "s3cret"], logger: .silent)
+        let amiServing = Task { await asterisk.run() }
+        var configuration = SimulatedPBX.Configuration(agiServer: agi.localAddress)
+        configuration.clock = SimulationClock(scale: 50)
+        configuration.endpoints = ["PJSIP/1001": .answers(after: 2, talk: 10)]
+        let pbx = SimulatedPBX(configuration, ami: asterisk)
+        defer {
+            withExtendedLifetime(pbx) {}
+            agi.stopAccepting()
+            asterisk.stop()
+            serving.cancel()
+            amiServing.cancel()
+        }
+        let events = EventCollector()
+        let client = try await AMIConnection.connect(to: asterisk.localAddress, logger: .silent) { events.append($0) }
+        try await client.login(username: "switchboard", secret: Secret("s3cret"))
+        let originated = try await client.send(.originate(channel: "Local/4008@from-trunk", context: "from-trunk", exten: "4008", priority: 1, callerID: "\"Zhou Min\" <13800138000>"))
+        #expect(originated.completion?["Response"] == "Success")
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !events.names.contains("Hangup") || events.names.filter({ $0 == "Hangup" }).count < 2, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(seen["caller"] == "Zhou Min <13800138000>")
+        #expect(seen["dnis"] == "4008")
+        var tracker = ChannelTracker()
+        for event in events.all { tracker.apply(event) }
+        let caller = try #require(tracker.ended.first { $0.snapshot.channel.hasPrefix("Local/4008@from-trunk-") })
+        #expect(caller.dialStatus == "ANSWER")
+        #expect(caller.dialed.count == 1)
+        let names = events.names
+        for expected in ["Newchannel", "Newexten", "AGIExecStart", "AGIExecEnd", "DialBegin", "DialEnd", "BridgeCreate", "BridgeEnter", "BridgeLeave", "DeviceStateChange", "Hangup"] {
+            #expect(names.contains(expected), "\(expected)")
+        }
+        #expect(names.firstIndex(of: "DialBegin")! < names.firstIndex(of: "BridgeEnter")!)
+    }
+}
+
+extension SimulatedOriginateTests {
+    @Test func digitsTheFlowHearsAreDTMFEvents() async throws {
+        let router = AGIRouter()
+        router.register("ivr") { session in _ = try await session.getData("custom/menu", timeout: .seconds(3), maxDigits: 3) }
+        let agi = AGIServer(
+            listener: try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0)),
+            allow: [try AddressRange(parsing: "127.0.0.0/8")], router: router, logger: .silent
+        )
+        let serving = Task { await agi.run() }
+        let asterisk = SimulatedAMIServer(listener: try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0)), accounts: ["switchboard": "s3cret"], logger: .silent)
+        let amiServing = Task { await asterisk.run() }
+        defer {
+            agi.stopAccepting()
+            asterisk.stop()
+            serving.cancel()
+            amiServing.cancel()
+        }
+        var configuration = SimulatedPBX.Configuration(agiServer: agi.localAddress)
+        configuration.clock = SimulationClock(scale: 50)
+        let pbx = SimulatedPBX(configuration, ami: asterisk)
+        let events = EventCollector()
+        let client = try await AMIConnection.connect(to: asterisk.localAddress, logger: .silent) { events.append($0) }
+        try await client.login(username: "switchboard", secret: Secret("s3cret"))
+        _ = try await pbx.call(from: "13800138000", dnis: "4008", caller: CallerScript(presses: [(1, "42#")]))
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !events.names.contains("Hangup"), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        let digits = events.all.compactMap { event -> String? in
+            if case .dtmf(_, let digit, _, let received) = event.kind, received { return digit } else { return nil }
+        }
+        #expect(digits == ["4", "2", "#"])
+        #expect(events.names.filter { $0 == "DTMFBegin" }.count == 3)
+    }
+}
+
+/// Events a connection delivered.
+final class EventCollector: Sendable {
+    private let events = Mutex<[AMIEvent]>([])
+    func append(_ event: AMIEvent) { events.withLock { $0.append(event) } }
+    var all: [AMIEvent] { events.withLock { $0 } }
+    var names: [String] { all.map(\.name) }
+}
