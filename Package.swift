@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Core", "Wire", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "AppTests",
-            dependencies: ["App", "SwitchboardCLI", "switchboard", "AGI", "Core", "Config", "Wire", "AMI", "Simulator", "Store"],
+            dependencies: ["App", "SwitchboardCLI", "switchboard", "AGI", "Core", "Config", "Wire", "AMI", "Simulator", "Store", "TestSupport"],
             swiftSettings: strict
         ),
     ]

@@ -23,6 +23,7 @@ enum SimulateCommand {
             .value("seed", "S", "random seed (default 1)"),
             .value("speed", "X", "simulated seconds per real second (default 20)"),
             .value("script", "PATH", "the FastAGI script calls run (default ivr/main)"),
+            .value("scenario", "FILE", "a scenario file: [traffic], [keys], [agents] (the options above override it)"),
             .config, .json,
         ],
         action: run
@@ -30,9 +31,10 @@ enum SimulateCommand {
 
     @Sendable static func run(_ parsed: ParsedCommand, _ terminal: Terminal) async throws {
         var options = SimulatedTraffic.Options()
+        if let scenario = parsed.value("scenario") { try SimulationScenario.load(scenario, into: &options) }
         options.calls = try parsed.integer("calls", default: options.calls, range: 1...1_000_000)
         options.agents = try parsed.integer("agents", default: options.agents, range: 0...10_000)
-        options.seed = UInt64(try parsed.integer("seed", default: 1, range: 0...Int.max))
+        options.seed = UInt64(try parsed.integer("seed", default: Int(options.seed), range: 0...Int.max))
         options.rate = try parsed.number("rate", default: options.rate, range: 0.001...10_000)
         options.speed = try parsed.number("speed", default: options.speed, range: 0.1...10_000)
         options.script = parsed.value("script") ?? options.script

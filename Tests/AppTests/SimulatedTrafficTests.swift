@@ -1,6 +1,9 @@
 import AGI
 import App
 import Core
+import Foundation
+import Simulator
+import TestSupport
 import Testing
 import Wire
 
@@ -38,5 +41,52 @@ import Wire
         let second = await SimulatedTraffic(options: options).run(against: server.localAddress)
         #expect(second.answered == first.answered)
         #expect(second.handledByAgent == first.handledByAgent)
+    }
+
+    @Test func aScenarioFileSetsTrafficKeysAndPhones() async throws {
+        let file = temporaryPath("scenario.conf")
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try """
+            [traffic]
+            calls = 12
+            rate = 4
+            seed = 3
+            speed = 200
+            [keys]
+            1-3 => 1
+            [agents]
+            PJSIP/1001 = busy
+            PJSIP/1002 = answers 1 5
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        var options = SimulatedTraffic.Options()
+        try SimulationScenario.load(file, into: &options)
+        #expect(options.calls == 12)
+        #expect(options.agents == 0)
+        #expect(options.presses.map(\.keys) == ["1"])
+        #expect(options.otherEndpoints == ["PJSIP/1001": .busy, "PJSIP/1002": .answers(after: 1, talk: 5)])
+
+        let router = AGIRouter()
+        router.register("ivr") { session in
+            // Key 1 tries 1001 (busy), then 1002.
+            if try await session.getData("custom/menu", timeout: .seconds(5), maxDigits: 1).digits == "1" {
+                if try await session.dial("PJSIP/1001", timeout: 20).rawStatus != "ANSWER" { _ = try await session.dial("PJSIP/1002", timeout: 20) }
+            }
+        }
+        let server = AGIServer(
+            listener: try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0)),
+            allow: [try AddressRange(parsing: "127.0.0.0/8")], router: router, logger: .silent
+        )
+        let serving = Task { await server.run() }
+        defer {
+            server.stopAccepting()
+            serving.cancel()
+        }
+        let summary = await SimulatedTraffic(options: options).run(against: server.localAddress)
+        #expect(summary.handledByAgent == ["PJSIP/1002": 12])
+
+        try "[keys]\nsoon => 1\n[agents]\nPJSIP/1 = sometimes\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let problems = errorText { try SimulationScenario.load(file, into: &options) } ?? ""
+        #expect(problems.contains("\(file):2: [keys]: 'soon => 1' is not FROM-TO => KEYS (such as 1-2 => 12)"))
+        #expect(problems.contains("\(file):4: [agents] PJSIP/1: 'sometimes' is not answers AFTER TALK, busy, noanswer or unavailable"))
     }
 }

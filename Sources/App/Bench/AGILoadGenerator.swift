@@ -1,5 +1,5 @@
-import AGI
 import Core
+import Simulator
 import Synchronization
 import Wire
 
@@ -88,17 +88,13 @@ struct AGILoadGenerator: Sendable {
 
     static let reply = Array("200 result=1 (bench-value)\n".utf8)
 
-    /// The fields Asterisk 20 sends, in its order (see agi-basic-ivr.log).
+    /// The environment the simulator's channels send, as Asterisk 20 does.
     static func environment(script: String, uniqueID: String) -> [UInt8] {
-        let pairs: [(String, String)] = [
-            ("network", "yes"), ("network_script", script), ("request", "agi://127.0.0.1:4573/\(script)"),
-            ("channel", "Local/5551234@from-trunk-00000000;2"), ("language", "en"), ("type", "Local"),
-            ("uniqueid", uniqueID), ("version", "20.20.1"), ("callerid", "5550001"), ("calleridname", "Lab Caller"),
-            ("callingpres", "0"), ("callingani2", "0"), ("callington", "0"), ("callingtns", "0"),
-            ("dnid", "unknown"), ("rdnis", "unknown"), ("context", "from-trunk"), ("extension", "5551234"),
-            ("priority", "3"), ("enhanced", "0.0"), ("accountcode", ""), ("threadid", "140682336306880"),
-        ]
-        return Array((pairs.map { "agi_\($0.0): \($0.1)\n" }.joined() + "\n").utf8)
+        var identity = ChannelIdentity(channel: "Local/5551234@from-trunk-00000000;2", type: "Local", uniqueID: uniqueID, context: "from-trunk", exten: "5551234")
+        identity.callerIDNumber = "5550001"
+        identity.callerIDName = "Lab Caller"
+        identity.priority = 3
+        return identity.environment(host: "127.0.0.1:4573", script: script, arguments: [])
     }
 }
 
