@@ -109,12 +109,7 @@ extension SimulatedAGIChannel {
         case "dial":
             return dead ? "200 result=-1" : try await dial(data)
         case "mixmonitor":
-            let path = data.split(separator: ",", omittingEmptySubsequences: false).first.map(String.init) ?? ""
-            let now = now()
-            state.withLock { state in
-                state.mixMonitor = (path, now)
-                state.variables["MIXMONITOR_FILENAME"] = path
-            }
+            startRecording(data.split(separator: ",", omittingEmptySubsequences: false).first.map(String.init) ?? "")
             return "200 result=0"
         case "stopmixmonitor":
             finishRecording()

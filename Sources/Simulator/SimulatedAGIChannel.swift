@@ -142,6 +142,18 @@ public final class SimulatedAGIChannel: Sendable {
         }
     }
 
+    /// Starts recording the call to `path`, as MixMonitor does (the WAV is written when it stops
+    /// or the call ends).
+    public func startRecording(_ path: String) {
+        state.withLock { state in
+            state.mixMonitor = (path, state.time)
+            state.variables["MIXMONITOR_FILENAME"] = path
+        }
+    }
+
+    /// Stops a recording started by MixMonitor and writes its file.
+    public func stopRecording() { finishRecording() }
+
     /// A channel variable, as AMI Getvar reads it.
     public func variable(_ name: String) -> String? { state.withLock { $0.variables[name] } }
 

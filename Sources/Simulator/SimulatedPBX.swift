@@ -261,7 +261,15 @@ public final class SimulatedPBX: Sendable {
                     items + [AMIMessage([("Event", "DeviceStateListComplete"), ("EventList", "Complete"), ("ListItems", String(items.count))])])
         case "originate":
             return originate(action)
-        case "events", "mixmonitor", "stopmixmonitor":
+        case "mixmonitor", "stopmixmonitor":
+            guard let channelName = action["Channel"], let target = live(channelName) else { return error("No such channel") }
+            if action["Action"]?.lowercased() == "mixmonitor" {
+                target.channel.startRecording(action["File"] ?? "\(target.identity.uniqueID).wav")
+            } else {
+                target.channel.stopRecording()
+            }
+            return ([("Response", "Success")], [])
+        case "events":
             return ([("Response", "Success")], [])
         case "command":
             let lines = liveChannels.map { "\($0.channel)  \($0.exten)@\($0.context):\($0.priority)  Up  AGI(agi://\(configuration.agiHost)/\(configuration.script))" }

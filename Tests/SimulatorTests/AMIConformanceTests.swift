@@ -59,3 +59,36 @@ import Wire
             .replacing(/(Uptime|LastReload): [0-9]+/) { "\($0.1): <s>" }
     }
 }
+
+/// The call events the simulator raises carry Asterisk's headers in Asterisk's order: each must
+/// have the headers, in order, of an event of the same name in the recorded calls (Asterisk
+/// sends some in two shapes: a DialBegin from an Originate has no calling channel).
+///
+/// What the simulator does not raise, for want of a dialplan engine: VarSet, Newexten for every
+/// dialplan priority (it raises the one that starts AGI), LocalBridge and the Local ;1 half,
+/// NewCallerid/NewConnectedLine, SoftHangupRequest/HangupRequest, MusicOnHold*, Queue*/Agent*
+/// (Switchboard routes calls itself), so the recorded call sequences are not replayed as a whole.
+@Suite(.timeLimit(.minutes(1))) struct AMIEventShapeTests {
+    @Test func everyRaisedEventHasAsteriskHeaderOrder() async throws {
+        var recorded: [String: Set<[String]>] = [:]
+        for name in try Transcript.names(prefix: "ami-call") + ["ami-queue-call", "ami-actions"] {
+            var framer = Framer()
+            framer.append(try Transcript(name).binFile(.fromAsterisk))
+            _ = try framer.nextLine()
+            while let block = try framer.nextBlock() {
+                let message = AMIMessage(block: block)
+                guard message.kind == .event, let event = message.firstValue, message.actionID == nil else { continue }
+                recorded[event, default: []].insert(message.headers.map(\.name))
+            }
+        }
+        let raised = try await SimulatedOriginateTests.eventsOfACallThatReachesAnAgent()
+        var compared = 0
+        for event in raised {
+            guard let shapes = recorded[event.name] else { continue }
+            #expect(shapes.contains(event.message.headers.map(\.name)), "\(event.name): \(event.message.headers.map(\.name)) is not one of \(shapes)")
+            compared += 1
+        }
+        #expect(Set(raised.map(\.name)).isSuperset(of: ["Newchannel", "Newexten", "AGIExecStart", "AGIExecEnd", "DialBegin", "DialEnd", "BridgeCreate", "BridgeEnter", "BridgeLeave", "DeviceStateChange", "Hangup"]))
+        #expect(compared > 20)
+    }
+}
