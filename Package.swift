@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "SwitchboardCLI", dependencies: ["Core", "Config", "App", "IVR", "Store", "Wire"], swiftSettings: strict),
         .executableTarget(name: "switchboard", dependencies: ["SwitchboardCLI"], swiftSettings: strict),
 
-        .target(name: "TestSupport", dependencies: ["Core", "Wire"], path: "Tests/TestSupport", swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["Core", "Wire", "AGI"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: strict),
         .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "AGITests", dependencies: ["AGI", "Core", "Wire", "TestSupport"], swiftSettings: strict),

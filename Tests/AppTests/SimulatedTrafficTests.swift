@@ -17,28 +17,21 @@ import Wire
             // Key 1 → agent 1001, anything else → 1002.
             _ = try await session.dial(choice.digits == "1" ? "PJSIP/1001" : "PJSIP/1002", timeout: 30)
         }
-        let server = AGIServer(
-            listener: try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0)),
-            allow: [try AddressRange(parsing: "127.0.0.0/8")], router: router, logger: .silent
-        )
-        let serving = Task { await server.run() }
-        defer {
-            server.stopAccepting()
-            serving.cancel()
-        }
+        let server = try LoopbackAGIServer(router: router)
+        defer { server.stop() }
         var options = SimulatedTraffic.Options()
         options.calls = 30
         options.rate = 5
         options.agents = 2
         options.speed = 200
         options.seed = 42
-        let first = await SimulatedTraffic(options: options).run(against: server.localAddress)
+        let first = await SimulatedTraffic(options: options).run(against: server.address)
         #expect(first.failed == 0)
         #expect(first.answered + first.abandoned + first.unanswered == 30)
         #expect(first.answered > 0)
         #expect(first.handledByAgent.values.reduce(0, +) == first.answered)
         #expect(Set(first.handledByAgent.keys).isSubset(of: ["PJSIP/1001", "PJSIP/1002"]))
-        let second = await SimulatedTraffic(options: options).run(against: server.localAddress)
+        let second = await SimulatedTraffic(options: options).run(against: server.address)
         #expect(second.answered == first.answered)
         #expect(second.handledByAgent == first.handledByAgent)
     }
@@ -72,16 +65,9 @@ import Wire
                 if try await session.dial("PJSIP/1001", timeout: 20).rawStatus != "ANSWER" { _ = try await session.dial("PJSIP/1002", timeout: 20) }
             }
         }
-        let server = AGIServer(
-            listener: try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0)),
-            allow: [try AddressRange(parsing: "127.0.0.0/8")], router: router, logger: .silent
-        )
-        let serving = Task { await server.run() }
-        defer {
-            server.stopAccepting()
-            serving.cancel()
-        }
-        let summary = await SimulatedTraffic(options: options).run(against: server.localAddress)
+        let server = try LoopbackAGIServer(router: router)
+        defer { server.stop() }
+        let summary = await SimulatedTraffic(options: options).run(against: server.address)
         #expect(summary.handledByAgent == ["PJSIP/1002": 12])
 
         try "[keys]\nsoon => 1\n[agents]\nPJSIP/1 = sometimes\n".write(toFile: file, atomically: true, encoding: .utf8)

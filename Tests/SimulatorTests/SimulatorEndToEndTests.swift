@@ -17,17 +17,9 @@ import Wire
     }
 
     func serve(_ handler: @escaping AGIRouter.Handler, _ body: (SocketAddress) async throws -> Void) async throws {
-        let router = AGIRouter()
-        router.register("ivr", handler)
-        let server = AGIServer(
-            listener: try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0)),
-            allow: [try AddressRange(parsing: "127.0.0.0/8")], router: router, logger: .silent
-        )
-        let running = Task { await server.run() }
-        try await body(server.localAddress)
-        server.stopAccepting()
-        server.closeAll()
-        await running.value
+        let agi = try LoopbackAGIServer(script: "ivr", handler: handler)
+        defer { agi.stop() }
+        try await body(agi.address)
     }
 
     func setup(script: String = "ivr/main", caller: CallerScript = CallerScript(), scale: Double = 20) -> SimulatedAGIChannel.Setup {
@@ -116,14 +108,10 @@ import Wire
             let waited = try await session.exec("Wait", ["60"])
             flowSaw.note("wait", String(waited))
         }
-        let agi = AGIServer(
-            listener: try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0)),
-            allow: [try AddressRange(parsing: "127.0.0.0/8")], router: router, logger: .silent
-        )
-        let serving = Task { await agi.run() }
+        let agi = try LoopbackAGIServer(router: router)
         let asterisk = SimulatedAMIServer(listener: try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0)), accounts: ["switchboard": "s3cret"], logger: .silent)
         let amiServing = Task { await asterisk.run() }
-        var configuration = SimulatedPBX.Configuration(agiServer: agi.localAddress)
+        var configuration = SimulatedPBX.Configuration(agiServer: agi.address)
         configuration.clock = SimulationClock(scale: 10)
         let recordings = NSTemporaryDirectory() + "pbx-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: recordings) }
@@ -133,9 +121,8 @@ import Wire
         let client = AMIClient(settings: AMIClient.Settings(host: "127.0.0.1", port: port, username: "switchboard", secret: Secret("s3cret")), logger: .silent)
         let clientRunning = Task { await client.run() }
         defer {
-            agi.stopAccepting()
+            agi.stop()
             asterisk.stop()
-            serving.cancel()
             amiServing.cancel()
         }
         while client.status.state != "connected" { try await Task.sleep(for: .milliseconds(5)) }
@@ -188,22 +175,17 @@ import Wire
     static func eventsOfACallThatReachesAnAgent() async throws -> [AMIEvent] {
         let router = AGIRouter()
         router.register("ivr") { session in _ = try await session.dial("PJSIP/1001", timeout: 20) }
-        let agi = AGIServer(
-            listener: try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0)),
-            allow: [try AddressRange(parsing: "127.0.0.0/8")], router: router, logger: .silent
-        )
-        let serving = Task { await agi.run() }
+        let agi = try LoopbackAGIServer(router: router)
         let asterisk = SimulatedAMIServer(listener: try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0)), accounts: ["switchboard": "s3cret"], logger: .silent)
         let amiServing = Task { await asterisk.run() }
-        var configuration = SimulatedPBX.Configuration(agiServer: agi.localAddress)
+        var configuration = SimulatedPBX.Configuration(agiServer: agi.address)
         configuration.clock = SimulationClock(scale: 50)
         configuration.endpoints = ["PJSIP/1001": .answers(after: 2, talk: 10)]
         let pbx = SimulatedPBX(configuration, ami: asterisk)
         defer {
             withExtendedLifetime(pbx) {}
-            agi.stopAccepting()
+            agi.stop()
             asterisk.stop()
-            serving.cancel()
             amiServing.cancel()
         }
         let events = EventCollector()
@@ -224,20 +206,15 @@ extension SimulatedOriginateTests {
     @Test func digitsTheFlowHearsAreDTMFEvents() async throws {
         let router = AGIRouter()
         router.register("ivr") { session in _ = try await session.getData("custom/menu", timeout: .seconds(3), maxDigits: 3) }
-        let agi = AGIServer(
-            listener: try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0)),
-            allow: [try AddressRange(parsing: "127.0.0.0/8")], router: router, logger: .silent
-        )
-        let serving = Task { await agi.run() }
+        let agi = try LoopbackAGIServer(router: router)
         let asterisk = SimulatedAMIServer(listener: try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0)), accounts: ["switchboard": "s3cret"], logger: .silent)
         let amiServing = Task { await asterisk.run() }
         defer {
-            agi.stopAccepting()
+            agi.stop()
             asterisk.stop()
-            serving.cancel()
             amiServing.cancel()
         }
-        var configuration = SimulatedPBX.Configuration(agiServer: agi.localAddress)
+        var configuration = SimulatedPBX.Configuration(agiServer: agi.address)
         configuration.clock = SimulationClock(scale: 50)
         let pbx = SimulatedPBX(configuration, ami: asterisk)
         let events = EventCollector()
