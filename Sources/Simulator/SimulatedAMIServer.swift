@@ -40,7 +40,14 @@ public final class SimulatedAMIServer: Sendable {
     final class Session: Sendable {
         let outgoing: AsyncStream<[UInt8]>.Continuation
         let wantsEvents = Atomic<Bool>(false)
+        /// Writes queued and not yet on the socket: the firehose waits on it.
+        let queued = Atomic<Int>(0)
         init(outgoing: AsyncStream<[UInt8]>.Continuation) { self.outgoing = outgoing }
+
+        func send(_ bytes: [UInt8]) {
+            queued.add(1, ordering: .relaxed)
+            outgoing.yield(bytes)
+        }
     }
 
     /// - Parameter accounts: username → secret, as in manager.conf.
@@ -86,7 +93,19 @@ public final class SimulatedAMIServer: Sendable {
     public func broadcast(_ event: AMIMessage) {
         let bytes = event.encoded
         for session in state.withLock({ Array($0.sessions.values) }) where session.wantsEvents.load(ordering: .relaxed) {
-            session.outgoing.yield(bytes)
+            session.send(bytes)
+        }
+    }
+
+    /// Sends `events` (encoded back to back) `times` over to every session with events on, as
+    /// fast as each reads them: a session's queue is kept short, so memory stays flat.
+    public func firehose(_ events: [UInt8], times: Int) async {
+        let sessions = state.withLock { Array($0.sessions.values) }.filter { $0.wantsEvents.load(ordering: .relaxed) }
+        for _ in 0..<times {
+            for session in sessions {
+                while session.queued.load(ordering: .relaxed) > 4 { try? await Task.sleep(for: .microseconds(200)) }
+                session.send(events)
+            }
         }
     }
 
@@ -118,10 +137,13 @@ public final class SimulatedAMIServer: Sendable {
         }
         defer { _ = state.withLock { $0.sessions.removeValue(forKey: id) } }
         let writer = Task(executorPreference: connection.loop) {
-            for await bytes in stream { try await connection.write(bytes) }
+            for await bytes in stream {
+                try await connection.write(bytes)
+                session.queued.subtract(1, ordering: .relaxed)
+            }
         }
         defer { writer.cancel() }
-        outgoing.yield(Array((Self.banner + "\r\n").utf8))
+        session.send(Array((Self.banner + "\r\n").utf8))
         var reader = FramedReader(connection: connection)
         var challenge: String?
         var user: String?
@@ -133,7 +155,7 @@ public final class SimulatedAMIServer: Sendable {
                 func reply(_ headers: [(name: String, value: String)]) {
                     var all: [(name: String, value: String)] = [headers[0]]
                     if let id = action.actionID { all.append(("ActionID", id)) }
-                    outgoing.yield(AMIMessage(all + headers.dropFirst()).encoded)
+                    session.send(AMIMessage(all + headers.dropFirst()).encoded)
                 }
                 switch name.lowercased() {
                 case "challenge":
@@ -165,11 +187,11 @@ public final class SimulatedAMIServer: Sendable {
                     reply([("Response", "Success"), ("Message", "Authentication accepted")])
                     if session.wantsEvents.load(ordering: .relaxed) {
                         let uptime = String(Int(started.secondsElapsed))
-                        outgoing.yield(AMIMessage([
+                        session.send(AMIMessage([
                             ("Event", "FullyBooted"), ("Privilege", "system,all"), ("Uptime", uptime), ("LastReload", uptime), ("Status", "Fully Booted"),
                         ]).encoded)
                         let now = Self.eventTime()
-                        outgoing.yield(AMIMessage([
+                        session.send(AMIMessage([
                             ("Event", "SuccessfulAuth"), ("Privilege", "security,all"), ("EventTV", now), ("Severity", "Informational"),
                             ("Service", "AMI"), ("EventVersion", "1"), ("AccountID", username), ("SessionID", String(format: "0x%012lx", id)),
                             ("LocalAddress", Self.describe(localAddress)), ("RemoteAddress", Self.describe(connection.peer)),
@@ -186,9 +208,9 @@ public final class SimulatedAMIServer: Sendable {
                     let items = state.withLock { $0.channels }
                     reply([("Response", "Success"), ("EventList", "start"), ("Message", "Channels will follow")])
                     for item in items {
-                        outgoing.yield(AMIMessage([item.headers[0]] + [("ActionID", action.actionID ?? "")] + item.headers.dropFirst()).encoded)
+                        session.send(AMIMessage([item.headers[0]] + [("ActionID", action.actionID ?? "")] + item.headers.dropFirst()).encoded)
                     }
-                    outgoing.yield(AMIMessage([
+                    session.send(AMIMessage([
                         ("Event", "CoreShowChannelsComplete"), ("ActionID", action.actionID ?? ""), ("EventList", "Complete"), ("ListItems", String(items.count)),
                     ]).encoded)
                 case "logoff":
@@ -200,7 +222,7 @@ public final class SimulatedAMIServer: Sendable {
                     if let answer = state.withLock({ $0.actions })?(action) {
                         reply(answer.response)
                         for item in answer.items {
-                            outgoing.yield(AMIMessage([item.headers[0], ("ActionID", action.actionID ?? "")] + item.headers.dropFirst()).encoded)
+                            session.send(AMIMessage([item.headers[0], ("ActionID", action.actionID ?? "")] + item.headers.dropFirst()).encoded)
                         }
                     } else {
                         reply([("Response", "Error"), ("Message", "Invalid/unknown command: \(name). Use Action: ListCommands to show available commands.")])

@@ -1,6 +1,7 @@
 import AMI
 import Core
 import Foundation
+import Simulator
 import Wire
 
 /// `switchboard bench ami`: how fast the AMI client takes events in, from memory and from a
@@ -128,9 +129,12 @@ public struct AMIBenchmark: Sendable {
 
     /// The whole client path: reader, tracker, and one subscriber that counts.
     private func overLoopback(_ chunk: [UInt8]) async throws -> SocketRun {
-        let (firehose, port) = try firehose(chunk)
-        let serving = Task { try await firehose.serveOne() }
-        let total = firehose.total
+        let (asterisk, serving, port) = try simulatedAsterisk()
+        defer {
+            asterisk.stop()
+            serving.cancel()
+        }
+        let total = totalEvents
         var settings = AMIClient.Settings(host: "127.0.0.1", port: port, username: "bench", secret: Secret("bench"))
         settings.pingInterval = nil
         settings.subscriberBuffer = 100_000
@@ -144,7 +148,9 @@ public struct AMIBenchmark: Sendable {
         let tenth = max(1, total / 10)
         for await item in feed {
             switch item {
-            case .connected: started = MonotonicTime.now()
+            case .connected:
+                started = MonotonicTime.now()
+                Task { await asterisk.firehose(chunk, times: total / Self.eventsPerChunk) }
             case .event: received += 1
             case .resync(let count): missed += count
             case .disconnected: break
@@ -157,32 +163,40 @@ public struct AMIBenchmark: Sendable {
         let seconds = started.secondsElapsed
         await client.stop()
         await running.value
-        firehose.listener.close()
-        serving.cancel()
         return SocketRun(client: "switchboard", events: total, received: received, seconds: seconds, chunk: chunk, residentMiB: resident)
     }
 
-    /// A firehose on a free loopback port sending `socketEvents` (rounded to whole chunks).
-    private func firehose(_ chunk: [UInt8]) throws -> (AMIFirehose, port: UInt16) {
-        let firehose = try AMIFirehose(
-            listener: Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0)), chunk: chunk,
-            eventsPerChunk: Self.eventsPerChunk, total: max(1, options.socketEvents / Self.eventsPerChunk) * Self.eventsPerChunk
+    /// `socketEvents`, in whole chunks.
+    private var totalEvents: Int { max(1, options.socketEvents / Self.eventsPerChunk) * Self.eventsPerChunk }
+
+    /// The simulator's manager interface on a free loopback port, with a `bench` account.
+    private func simulatedAsterisk() throws -> (SimulatedAMIServer, Task<Void, Never>, port: UInt16) {
+        let asterisk = SimulatedAMIServer(
+            listener: try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0)), accounts: ["bench": "bench"], logger: .silent
         )
-        guard case .ipv4(_, let port) = firehose.listener.localAddress else { throw BenchmarkError("no loopback port") }
-        return (firehose, port)
+        guard case .ipv4(_, let port) = asterisk.localAddress else { throw BenchmarkError("no loopback port") }
+        return (asterisk, Task { await asterisk.run() }, port)
     }
 
     private func runPanoramisk(script: String, chunk: [UInt8]) async throws -> SocketRun {
-        let (firehose, port) = try firehose(chunk)
-        let serving = Task { try await firehose.serveOne() }
+        let (asterisk, serving, port) = try simulatedAsterisk()
         defer {
-            firehose.listener.close()
+            asterisk.stop()
             serving.cancel()
         }
-        let total = firehose.total
-        let output = try await PeerProcess.run(["python3", script, "--port", String(port), "--events", String(total)])
+        let total = totalEvents
+        let peer = try PeerProcess(["python3", script, "--port", String(port), "--events", String(total)])
+        defer { peer.stop() }
+        let deadline = MonotonicTime.after(.seconds(20))
+        while asterisk.eventSessions == 0 {
+            guard MonotonicTime.now() < deadline else { throw BenchmarkError("the panoramisk client did not log in (is it installed? pip install panoramisk)") }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let firing = Task { await asterisk.firehose(chunk, times: total / Self.eventsPerChunk) }
+        let output = await peer.wholeOutput()
+        firing.cancel()
         guard let result = try? JSONDecoder().decode(PanoramiskResult.self, from: Data(output.utf8)) else {
-            throw BenchmarkError("the panoramisk client failed (is it installed? pip install panoramisk): \(output.prefix(300))")
+            throw BenchmarkError("the panoramisk client failed: \(output.prefix(300))")
         }
         return SocketRun(client: "panoramisk", events: total, received: result.received, seconds: result.seconds, chunk: chunk, residentMiB: [])
     }
