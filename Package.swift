@@ -29,6 +29,8 @@ let package = Package(
         .target(name: "Config", dependencies: ["Core", "Wire"], swiftSettings: strict),
         // IVR flows: files → flows → an interpreter over an abstract call (no I/O here).
         .target(name: "IVR", dependencies: ["Core", "Config"], swiftSettings: strict),
+        // Skills-based routing decisions: pure, driven by the time its caller passes in.
+        .target(name: "ACD", swiftSettings: strict),
         // Asterisk's side of FastAGI and AMI, for tests, benchmarks and the demo.
         .target(name: "Simulator", dependencies: ["Core", "Wire", "AGI", "AMI"], swiftSettings: strict),
         .target(name: "App", dependencies: ["Core", "Wire", "Config", "AGI", "AMI", "IVR", "Simulator", "Store"], swiftSettings: strict),
@@ -40,6 +42,7 @@ let package = Package(
         .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "AGITests", dependencies: ["AGI", "Core", "Wire", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "AMITests", dependencies: ["AMI", "Core", "Wire", "TestSupport", "Simulator"], swiftSettings: strict),
+        .testTarget(name: "ACDTests", dependencies: ["ACD"], swiftSettings: strict),
         .testTarget(name: "IVRTests", dependencies: ["IVR", "Config", "Core", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "AGI", "AMI", "Core", "Wire", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store", "SQLite", "Core", "TestSupport"], swiftSettings: strict),

@@ -1,0 +1,325 @@
+/// The ACD's decisions. When an agent becomes free, they get the highest-priority,
+/// longest-waiting call across every queue they are eligible for (every required skill at the
+/// required level, the call's own language). When a call arrives and several agents fit, the
+/// queue's strategy picks one. Queue rules (relax a level, accept other skills, raise
+/// priority, overflow) are applied by how long the caller has waited — re-evaluated as they
+/// wait, not frozen at join. A ring-no-answer puts the caller back at the same place and
+/// counts a miss against the agent; too many in a row pause the agent.
+///
+/// A value type with no I/O and no clock: the caller passes `now` (seconds) to every change
+/// and carries out the decisions it returns.
+public struct RoutingEngine: Sendable {
+    public private(set) var queues: [String: QueueDefinition] = [:]
+    public private(set) var agents: [String: RoutingAgent] = [:]
+    public private(set) var calls: [Int: WaitingCall] = [:]
+    /// Per queue, per extra priority: waiting calls in arrival order.
+    private var lines: [String: [Int: [Int]]] = [:]
+    /// Per skill: agents who can take a call now.
+    private var freeBySkill: [String: Set<String>] = [:]
+    private var nextSequence = 0
+    private var turns: [String: Int] = [:]
+    /// Wrap-up each agent on a call will have, from the queue the call came from.
+    private var wrapUps: [String: Double] = [:]
+
+    public init(queues: [QueueDefinition], agents: [RoutingAgent]) {
+        for queue in queues { self.queues[queue.name] = queue }
+        for agent in agents { self.agents[agent.id] = agent }
+        for agent in agents where agent.canTakeCall { markFree(agent.id) }
+    }
+
+    // MARK: agents
+
+    public mutating func login(_ id: String, now: Double) -> [RoutingDecision] {
+        guard var agent = agents[id], agent.state == .loggedOut else { return [] }
+        agent.state = .available
+        agent.availableSince = now
+        agent.misses = 0
+        agents[id] = agent
+        return becameFree(id, now: now)
+    }
+
+    public mutating func logout(_ id: String) {
+        guard var agent = agents[id], agent.state != .loggedOut else { return }
+        markBusy(id)
+        agent.state = .loggedOut
+        agents[id] = agent
+    }
+
+    /// Pauses an agent who is free or wrapping up (one on a call pauses after it).
+    public mutating func pause(_ id: String, reason: String) {
+        guard var agent = agents[id] else { return }
+        switch agent.state {
+        case .available, .wrapUp: break
+        default: return
+        }
+        markBusy(id)
+        agent.state = .paused(reason: reason)
+        agents[id] = agent
+    }
+
+    public mutating func unpause(_ id: String, now: Double) -> [RoutingDecision] {
+        guard var agent = agents[id], case .paused = agent.state else { return [] }
+        agent.state = .available
+        agent.availableSince = now
+        agent.misses = 0
+        agents[id] = agent
+        return becameFree(id, now: now)
+    }
+
+    /// The phone's own state from AMI: an agent busy on a call routing did not place is never offered one.
+    public mutating func setDeviceBusy(_ id: String, _ busy: Bool, now: Double) -> [RoutingDecision] {
+        guard var agent = agents[id], agent.deviceBusy != busy else { return [] }
+        agent.deviceBusy = busy
+        agents[id] = agent
+        if busy {
+            markBusy(id)
+            return []
+        }
+        return agent.state == .available ? becameFree(id, now: now) : []
+    }
+
+    // MARK: calls
+
+    /// A caller joins a queue.
+    public mutating func enqueue(_ call: WaitingCall, now: Double) -> [RoutingDecision] {
+        guard queues[call.queue] != nil, calls[call.id] == nil else { return [] }
+        var call = call
+        call.sequence = nextSequence
+        nextSequence += 1
+        insertInLine(call)
+        calls[call.id] = call
+        // An agent for it, by the queue's strategy; that agent then takes the best call they can
+        // (an older one of higher or equal priority goes first).
+        guard let agent = chooseAgent(for: call, now: now) else { return [] }
+        return offerBest(to: agent, now: now)
+    }
+
+    /// The agent answered: the call leaves the line.
+    public mutating func answered(_ callID: Int, now: Double) {
+        guard let call = calls[callID], let agentID = call.offeredTo, var agent = agents[agentID] else { return }
+        removeFromLine(call)
+        calls[callID] = nil
+        agent.state = .onCall(call: callID)
+        agent.misses = 0
+        agent.callsToday += 1
+        agents[agentID] = agent
+        wrapUps[agentID] = queues[call.queue]?.wrapUpSeconds ?? 0
+    }
+
+    /// Ring-no-answer (or busy): the caller keeps their place; the agent counts a miss.
+    public mutating func notAnswered(_ callID: Int, now: Double) -> [RoutingDecision] {
+        guard var call = calls[callID], let agentID = call.offeredTo, var agent = agents[agentID] else { return [] }
+        call.offeredTo = nil
+        calls[callID] = call
+        agent.misses += 1
+        var decisions: [RoutingDecision] = []
+        let limit = queues[call.queue]?.maxMisses ?? 2
+        if agent.misses >= limit {
+            agent.state = .paused(reason: "missed \(agent.misses) calls")
+            agents[agentID] = agent
+            decisions.append(.autoPaused(agent: agentID))
+        } else {
+            agent.state = .available
+            agent.availableSince = now
+            agents[agentID] = agent
+            markFree(agentID)
+        }
+        // The caller is offered to another free agent at once; the one who missed gets calls again from the next tick.
+        if let next = chooseAgent(for: call, now: now, excluding: agentID) {
+            decisions += offerBest(to: next, now: now)
+        }
+        return decisions
+    }
+
+    /// The caller left the queue (hung up, or pressed the key for voicemail or a callback).
+    public mutating func abandoned(_ callID: Int, now: Double) -> [RoutingDecision] {
+        guard let call = calls[callID] else { return [] }
+        removeFromLine(call)
+        calls[callID] = nil
+        guard let agentID = call.offeredTo, var agent = agents[agentID] else { return [] }
+        agent.state = .available
+        agent.availableSince = now
+        agents[agentID] = agent
+        return becameFree(agentID, now: now)
+    }
+
+    /// A connected call ended: the agent wraps up.
+    public mutating func callEnded(agent id: String, now: Double) {
+        guard var agent = agents[id], case .onCall = agent.state else { return }
+        agent.state = .wrapUp(until: now + (wrapUps.removeValue(forKey: id) ?? 0))
+        agents[id] = agent
+    }
+
+    /// Time passing: wrap-ups end, rules change what waiting calls need, overflows happen.
+    public mutating func tick(now: Double) -> [RoutingDecision] {
+        var decisions: [RoutingDecision] = []
+        for (id, agent) in agents {
+            if case .wrapUp(let until) = agent.state, until <= now {
+                var agent = agent
+                agent.state = .available
+                agent.availableSince = now
+                agents[id] = agent
+                markFree(id)
+            }
+        }
+        for call in calls.values.sorted(by: { $0.sequence < $1.sequence }) where call.offeredTo == nil {
+            guard let queue = queues[call.queue] else { continue }
+            if let target = queue.rules.last(where: { rule in
+                if case .overflow = rule.change { return rule.after <= now - call.arrivedAt } else { return false }
+            }), case .overflow(let to) = target.change, queues[to] != nil, to != call.queue {
+                removeFromLine(call)
+                var moved = call
+                moved.queue = to
+                calls[call.id] = moved
+                insertInLine(moved)
+                decisions.append(.overflowed(call: call.id, to: to))
+            }
+        }
+        // Rules may have made calls reachable: every free agent looks again, longest idle first.
+        for id in freeAgents().sorted(by: { (agents[$0]!.availableSince, $0) < (agents[$1]!.availableSince, $1) }) {
+            decisions += offerBest(to: id, now: now)
+        }
+        return decisions
+    }
+
+    // MARK: questions
+
+    /// The call's place in its queue (1 = next), counting calls that would be served first.
+    public func position(of callID: Int, now: Double) -> Int? {
+        guard let call = calls[callID] else { return nil }
+        let mine = rank(call, now: now)
+        return calls.values.filter { $0.queue == call.queue && rank($0, now: now) < mine }.count + 1
+    }
+
+    /// Priority the call has now: the queue's, the call's own, and what rules have added.
+    public func priority(of call: WaitingCall, now: Double) -> Int {
+        guard let queue = queues[call.queue] else { return call.extraPriority }
+        let raised = queue.rules.reduce(0) { total, rule in
+            if case .raisePriority(let by) = rule.change, rule.after <= now - call.arrivedAt { return total + by }
+            return total
+        }
+        return queue.priority + call.extraPriority + raised
+    }
+
+    /// The skill sets that qualify an agent for the call now (any one of them, all its skills).
+    public func requirements(of call: WaitingCall, now: Double) -> [[String: Int]] {
+        guard let queue = queues[call.queue] else { return [] }
+        let waited = now - call.arrivedAt
+        var base = queue.skills
+        var sets: [[String: Int]] = []
+        for rule in queue.rules where rule.after <= waited {
+            switch rule.change {
+            case .relax(let skill, let level): if base[skill] != nil { base[skill] = min(base[skill]!, level) }
+            case .alternative(let skills): sets.append(skills)
+            default: break
+            }
+        }
+        return ([base] + sets).map { $0.merging(call.extraSkills) { max($0, $1) } }
+    }
+
+    public func isEligible(_ agent: RoutingAgent, for call: WaitingCall, now: Double) -> Bool {
+        requirements(of: call, now: now).contains { set in set.allSatisfy { (agent.skills[$0.key] ?? 0) >= $0.value } }
+    }
+
+    // MARK: inside
+
+    /// Order of service within a queue: higher priority first, then earlier arrival.
+    private func rank(_ call: WaitingCall, now: Double) -> (Int, Double, Int) {
+        (-priority(of: call, now: now), call.arrivedAt, call.sequence)
+    }
+
+    /// Offers `agentID` the best call they are eligible for, if any.
+    private mutating func offerBest(to agentID: String, now: Double) -> [RoutingDecision] {
+        guard let agent = agents[agentID], agent.canTakeCall, let callID = bestCall(for: agent, now: now) else { return [] }
+        calls[callID]!.offeredTo = agentID
+        var ringing = agent
+        ringing.state = .ringing(call: callID)
+        agents[agentID] = ringing
+        markBusy(agentID)
+        return [.offer(call: callID, agent: agentID)]
+    }
+
+    /// The highest-priority, longest-waiting call across every queue the agent can serve.
+    private func bestCall(for agent: RoutingAgent, now: Double) -> Int? {
+        var best: (rank: (Int, Double, Int), id: Int)?
+        for (_, classes) in lines {
+            for (_, ids) in classes {
+                // In one class, calls are in arrival order: the first eligible is the best of it.
+                for id in ids {
+                    let call = calls[id]!
+                    guard call.offeredTo == nil else { continue }
+                    if isEligible(agent, for: call, now: now) {
+                        let rank = rank(call, now: now)
+                        if best.map({ rank < $0.rank }) ?? true { best = (rank, id) }
+                        break
+                    }
+                }
+            }
+        }
+        return best?.id
+    }
+
+    /// Among free agents eligible for `call`, the one the queue's strategy picks.
+    private mutating func chooseAgent(for call: WaitingCall, now: Double, excluding: String? = nil) -> String? {
+        guard let queue = queues[call.queue] else { return nil }
+        let required = requirements(of: call, now: now)
+        // Candidates: free agents with every skill of one requirement set (start from its rarest skill).
+        var candidates: Set<String> = []
+        for set in required {
+            guard let pivot = set.keys.min(by: { (freeBySkill[$0]?.count ?? 0) < (freeBySkill[$1]?.count ?? 0) }) else {
+                candidates.formUnion(freeAgents())
+                continue
+            }
+            for id in freeBySkill[pivot] ?? [] where set.allSatisfy({ (agents[id]!.skills[$0.key] ?? 0) >= $0.value }) {
+                candidates.insert(id)
+            }
+        }
+        if let excluding { candidates.remove(excluding) }
+        guard !candidates.isEmpty else { return nil }
+        switch queue.strategy {
+        case .longestIdle:
+            return candidates.min { (agents[$0]!.availableSince, $0) < (agents[$1]!.availableSince, $1) }
+        case .bestSkill:
+            func score(_ id: String) -> Int { queue.skills.keys.reduce(0) { $0 + (agents[id]!.skills[$1] ?? 0) } }
+            return candidates.min { (-score($0), agents[$0]!.availableSince, $0) < (-score($1), agents[$1]!.availableSince, $1) }
+        case .fewestCalls:
+            return candidates.min { (agents[$0]!.callsToday, agents[$0]!.availableSince, $0) < (agents[$1]!.callsToday, agents[$1]!.availableSince, $1) }
+        case .roundRobin:
+            let ordered = candidates.sorted()
+            let turn = turns[queue.name, default: 0]
+            turns[queue.name] = turn + 1
+            return ordered[turn % ordered.count]
+        }
+    }
+
+    private mutating func becameFree(_ id: String, now: Double) -> [RoutingDecision] {
+        markFree(id)
+        return offerBest(to: id, now: now)
+    }
+
+    private func freeAgents() -> Set<String> {
+        Set(agents.values.filter(\.canTakeCall).map(\.id))
+    }
+
+    private mutating func markFree(_ id: String) {
+        guard let agent = agents[id], agent.canTakeCall else { return }
+        for skill in agent.skills.keys { freeBySkill[skill, default: []].insert(id) }
+    }
+
+    private mutating func markBusy(_ id: String) {
+        guard let agent = agents[id] else { return }
+        for skill in agent.skills.keys { freeBySkill[skill]?.remove(id) }
+    }
+
+    private mutating func insertInLine(_ call: WaitingCall) {
+        var line = lines[call.queue, default: [:]][call.extraPriority, default: []]
+        // Arrival order; an overflowed call keeps its place by its first arrival.
+        let index = line.firstIndex { other in (calls[other]?.arrivedAt ?? .infinity, calls[other]?.sequence ?? .max) > (call.arrivedAt, call.sequence) } ?? line.count
+        line.insert(call.id, at: index)
+        lines[call.queue, default: [:]][call.extraPriority] = line
+    }
+
+    private mutating func removeFromLine(_ call: WaitingCall) {
+        lines[call.queue]?[call.extraPriority]?.removeAll { $0 == call.id }
+    }
+}
