@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "ACD", swiftSettings: strict),
         // Asterisk's side of FastAGI and AMI, for tests, benchmarks and the demo.
         .target(name: "Simulator", dependencies: ["Core", "Wire", "AGI", "AMI"], swiftSettings: strict),
-        .target(name: "App", dependencies: ["Core", "Wire", "Config", "AGI", "AMI", "IVR", "Simulator", "Store"], swiftSettings: strict),
+        .target(name: "App", dependencies: ["Core", "Wire", "Config", "AGI", "AMI", "ACD", "IVR", "Simulator", "Store"], swiftSettings: strict),
         .target(name: "SwitchboardCLI", dependencies: ["Core", "Config", "App", "IVR", "Store", "Wire"], swiftSettings: strict),
         .executableTarget(name: "switchboard", dependencies: ["SwitchboardCLI"], swiftSettings: strict),
 
@@ -42,7 +42,7 @@ let package = Package(
         .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "AGITests", dependencies: ["AGI", "Core", "Wire", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "AMITests", dependencies: ["AMI", "Core", "Wire", "TestSupport", "Simulator"], swiftSettings: strict),
-        .testTarget(name: "ACDTests", dependencies: ["ACD"], swiftSettings: strict),
+        .testTarget(name: "ACDTests", dependencies: ["ACD", "Core"], swiftSettings: strict),
         .testTarget(name: "IVRTests", dependencies: ["IVR", "Config", "Core", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "AGI", "AMI", "Core", "Wire", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store", "SQLite", "Core", "TestSupport"], swiftSettings: strict),

@@ -20,9 +20,29 @@ public struct RoutingEngine: Sendable {
     private var turns: [String: Int] = [:]
     /// Wrap-up each agent on a call will have, from the queue the call came from.
     private var wrapUps: [String: Double] = [:]
+    /// Agents wrapping up, and when they are done.
+    private var wrappingUp: [String: Double] = [:]
+    /// When free agents last looked again at every line (rules change calls by the second).
+    private var lastReview = -Double.infinity
+
+    /// Per queue, the most any waiting call can ask for once every rule applies: an agent who
+    /// meets none of these sets can skip the queue without looking at its calls.
+    private var loosest: [String: [[String: Int]]] = [:]
 
     public init(queues: [QueueDefinition], agents: [RoutingAgent]) {
-        for queue in queues { self.queues[queue.name] = queue }
+        for queue in queues {
+            self.queues[queue.name] = queue
+            var base = queue.skills
+            var sets: [[String: Int]] = []
+            for rule in queue.rules {
+                switch rule.change {
+                case .relax(let skill, let level): if base[skill] != nil { base[skill] = min(base[skill]!, level) }
+                case .alternative(let skills): sets.append(skills)
+                default: break
+                }
+            }
+            loosest[queue.name] = [base] + sets
+        }
         for agent in agents { self.agents[agent.id] = agent }
         for agent in agents where agent.canTakeCall { markFree(agent.id) }
     }
@@ -146,27 +166,32 @@ public struct RoutingEngine: Sendable {
     /// A connected call ended: the agent wraps up.
     public mutating func callEnded(agent id: String, now: Double) {
         guard var agent = agents[id], case .onCall = agent.state else { return }
-        agent.state = .wrapUp(until: now + (wrapUps.removeValue(forKey: id) ?? 0))
+        let until = now + (wrapUps.removeValue(forKey: id) ?? 0)
+        agent.state = .wrapUp(until: until)
         agents[id] = agent
+        wrappingUp[id] = until
     }
 
     /// Time passing: wrap-ups end, rules change what waiting calls need, overflows happen.
     public mutating func tick(now: Double) -> [RoutingDecision] {
         var decisions: [RoutingDecision] = []
-        for (id, agent) in agents {
-            if case .wrapUp(let until) = agent.state, until <= now {
-                var agent = agent
-                agent.state = .available
-                agent.availableSince = now
-                agents[id] = agent
-                markFree(id)
-            }
+        let wrapped = wrappingUp.filter { $0.value <= now }.map(\.key)
+        for id in wrapped {
+            wrappingUp[id] = nil
+            // Paused (or logged out) during wrap-up: stays so.
+            guard case .wrapUp = agents[id]?.state else { continue }
+            agents[id]!.state = .available
+            agents[id]!.availableSince = now
+            markFree(id)
         }
-        for call in calls.values.sorted(by: { $0.sequence < $1.sequence }) where call.offeredTo == nil {
-            guard let queue = queues[call.queue] else { continue }
-            if let target = queue.rules.last(where: { rule in
-                if case .overflow = rule.change { return rule.after <= now - call.arrivedAt } else { return false }
-            }), case .overflow(let to) = target.change, queues[to] != nil, to != call.queue {
+        // Overflow rules: only queues that have one, only their waiting calls, oldest first.
+        for queue in queues.values {
+            guard let overflow = queue.rules.first(where: { if case .overflow = $0.change { true } else { false } }),
+                  case .overflow(let to) = overflow.change, queues[to] != nil, to != queue.name else { continue }
+            let due = (lines[queue.name] ?? [:]).values.joined().compactMap { calls[$0] }
+                .filter { $0.offeredTo == nil && now - $0.arrivedAt >= overflow.after }
+                .sorted { $0.sequence < $1.sequence }
+            for call in due {
                 removeFromLine(call)
                 var moved = call
                 moved.queue = to
@@ -175,8 +200,11 @@ public struct RoutingEngine: Sendable {
                 decisions.append(.overflowed(call: call.id, to: to))
             }
         }
-        // Rules may have made calls reachable: every free agent looks again, longest idle first.
-        for id in freeAgents().sorted(by: { (agents[$0]!.availableSince, $0) < (agents[$1]!.availableSince, $1) }) {
+        // Rules (in whole seconds) may have made calls reachable: once a second, every free agent
+        // looks again, longest idle first. Agents freed by this tick look now.
+        let lookers = now - lastReview >= 1 ? freeAgents() : Set(wrapped)
+        if now - lastReview >= 1 { lastReview = now }
+        for id in lookers.sorted(by: { (agents[$0]!.availableSince, $0) < (agents[$1]!.availableSince, $1) }) {
             decisions += offerBest(to: id, now: now)
         }
         return decisions
@@ -217,8 +245,31 @@ public struct RoutingEngine: Sendable {
         return ([base] + sets).map { $0.merging(call.extraSkills) { max($0, $1) } }
     }
 
+    /// Whether `agent` meets one of the call's requirement sets now. The same answer as
+    /// `requirements(of:now:)` gives, without building the sets (it runs for every look at a line).
     public func isEligible(_ agent: RoutingAgent, for call: WaitingCall, now: Double) -> Bool {
-        requirements(of: call, now: now).contains { set in set.allSatisfy { (agent.skills[$0.key] ?? 0) >= $0.value } }
+        guard let queue = queues[call.queue] else { return false }
+        for (skill, level) in call.extraSkills where (agent.skills[skill] ?? 0) < level { return false }
+        let waited = now - call.arrivedAt
+        func has(_ skill: String, _ level: Int) -> Bool {
+            (agent.skills[skill] ?? 0) >= max(level, call.extraSkills[skill] ?? 0)
+        }
+        var meetsBase = true
+        for (skill, level) in queue.skills {
+            var required = level
+            for rule in queue.rules where rule.after <= waited {
+                if case .relax(skill, let relaxed) = rule.change { required = min(required, relaxed) }
+            }
+            if !has(skill, required) {
+                meetsBase = false
+                break
+            }
+        }
+        if meetsBase { return true }
+        for rule in queue.rules where rule.after <= waited {
+            if case .alternative(let skills) = rule.change, skills.allSatisfy({ has($0.key, $0.value) }) { return true }
+        }
+        return false
     }
 
     // MARK: inside
@@ -242,7 +293,8 @@ public struct RoutingEngine: Sendable {
     /// The highest-priority, longest-waiting call across every queue the agent can serve.
     private func bestCall(for agent: RoutingAgent, now: Double) -> Int? {
         var best: (rank: (Int, Double, Int), id: Int)?
-        for (_, classes) in lines {
+        for (queue, classes) in lines {
+            guard loosest[queue]?.contains(where: { set in set.allSatisfy { (agent.skills[$0.key] ?? 0) >= $0.value } }) ?? false else { continue }
             for (_, ids) in classes {
                 // In one class, calls are in arrival order: the first eligible is the best of it.
                 for id in ids {
@@ -312,10 +364,17 @@ public struct RoutingEngine: Sendable {
     }
 
     private mutating func insertInLine(_ call: WaitingCall) {
-        var line = lines[call.queue, default: [:]][call.extraPriority, default: []]
-        // Arrival order; an overflowed call keeps its place by its first arrival.
-        let index = line.firstIndex { other in (calls[other]?.arrivedAt ?? .infinity, calls[other]?.sequence ?? .max) > (call.arrivedAt, call.sequence) } ?? line.count
-        line.insert(call.id, at: index)
+        var line = lines[call.queue, default: [:]].removeValue(forKey: call.extraPriority) ?? []
+        // Arrival order; an overflowed call keeps its place by its first arrival (binary search).
+        func key(_ id: Int) -> (Double, Int) { (calls[id]?.arrivedAt ?? .infinity, calls[id]?.sequence ?? .max) }
+        var low = 0
+        var high = line.count
+        if let last = line.last, key(last) <= (call.arrivedAt, call.sequence) { low = high }
+        while low < high {
+            let middle = (low + high) / 2
+            if key(line[middle]) <= (call.arrivedAt, call.sequence) { low = middle + 1 } else { high = middle }
+        }
+        line.insert(call.id, at: low)
         lines[call.queue, default: [:]][call.extraPriority] = line
     }
 

@@ -1,4 +1,5 @@
 import AMI
+import Core
 import Foundation
 import Synchronization
 import Wire

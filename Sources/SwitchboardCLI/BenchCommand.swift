@@ -6,7 +6,7 @@ enum BenchCommand {
     static let spec = CommandSpec(
         name: "bench",
         summary: "measure performance (use a release build: swift build -c release)",
-        subcommands: [agi, ami, store]
+        subcommands: [agi, ami, store, routing]
     )
 
     static let agi = CommandSpec(
@@ -134,6 +134,43 @@ enum BenchCommand {
             history lookup: p50 \(String(format: "%.0f", report.lookupRoundTrip.p50Microseconds)) µs, p99 \(String(format: "%.0f", report.lookupRoundTrip.p99Microseconds)) µs, max \(String(format: "%.0f", report.lookupRoundTrip.maxMicroseconds)) µs (\(report.lookups) lookups among \(report.calls) calls)
             database:       \(String(format: "%.0f", report.databaseMegabytes)) MB
             """)
+    }
+
+    static let routing = CommandSpec(
+        name: "routing",
+        summary: "routing decisions: agents, waiting calls and skills under random traffic",
+        discussion: """
+            Builds the routing engine with --agents agents (five random skills each), a queue per
+            skill, and --calls waiting calls, then runs --operations random steps (arrivals,
+            answers, misses, completions, abandons, ticks), timing each decision.
+            """,
+        options: [
+            .value("agents", "N", "agents (default 1000)"),
+            .value("calls", "N", "waiting calls (default 10000)"),
+            .value("skills", "N", "skills, one queue each (default 50)"),
+            .value("operations", "N", "steps timed (default 200000)"),
+            .json,
+        ],
+        action: runRouting
+    )
+
+    @Sendable static func runRouting(_ parsed: ParsedCommand, _ terminal: Terminal) async throws {
+        var options = RoutingBenchmark.Options()
+        options.agents = try parsed.integer("agents", default: options.agents, range: 1...1_000_000)
+        options.waitingCalls = try parsed.integer("calls", default: options.waitingCalls, range: 1...10_000_000)
+        options.skills = try parsed.integer("skills", default: options.skills, range: 5...10_000)
+        options.operations = try parsed.integer("operations", default: options.operations, range: 1...100_000_000)
+        let report = RoutingBenchmark(options: options).run()
+        if parsed.flag("json") { return terminal.print(try JSONOutput.encode(report)) }
+        var lines = [String(
+            format: "%d agents, %d waiting calls, %d skills, %d queues: %.0f steps/s, %d offers",
+            report.agents, report.waitingCalls, report.skills, report.queues, report.decisionsPerSecond, report.offers
+        )]
+        lines.append(String(format: "decisions:          p50 %6.1f µs  p99 %7.1f µs  max %7.0f µs", report.decision.p50Microseconds, report.decision.p99Microseconds, report.decision.maxMicroseconds))
+        for (kind, latency) in report.byKind.sorted(by: { $0.key < $1.key }) {
+            lines.append(String(format: "  %-9@ %6d  p50 %6.1f µs  p99 %7.1f µs  max %7.0f µs", kind as NSString, latency.count, latency.p50Microseconds, latency.p99Microseconds, latency.maxMicroseconds))
+        }
+        terminal.print(lines.joined(separator: "\n"))
     }
 
     /// A comparison peer's script, which must be run from the project folder.

@@ -1,23 +1,13 @@
 import ACD
+import Core
 import Testing
 
 /// The engine's promises, checked after every step of seeded random traffic: agents join,
 /// pause, answer or miss; callers arrive with priorities and languages, wait, abandon.
 @Suite struct RoutingPropertyTests {
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test(arguments: [1, 2, 3, 4, 5] as [UInt64])
     func invariantsHoldUnderRandomTraffic(seed: UInt64) {
-        var random = Generator(state: seed)
+        var random = SeededGenerator(seed: seed)
         let skills = ["support", "sales", "billing", "lang:zh", "lang:en"]
         let queues = [
             QueueDefinition(name: "support", skills: ["support": 3], rules: [.init(after: 40, .relax(skill: "support", level: 2))]),
@@ -97,6 +87,11 @@ import Testing
                     other.id != callID && other.offeredTo == nil && rank(other) < rank(call) && engine.isEligible(agent, for: other, now: now)
                 }
                 #expect(skipped.isEmpty, "call \(callID) offered to \(agentID) ahead of \(skipped.map(\.id))")
+            }
+            // The fast eligibility test agrees with the requirement sets it stands for.
+            if let call = engine.calls.values.first, let agent = engine.agents.values.randomElement(using: &random) {
+                let bySets = engine.requirements(of: call, now: now).contains { set in set.allSatisfy { (agent.skills[$0.key] ?? 0) >= $0.value } }
+                #expect(engine.isEligible(agent, for: call, now: now) == bySets)
             }
             // At most one call rings any agent.
             let rung = engine.calls.values.compactMap(\.offeredTo)
