@@ -32,19 +32,29 @@ public struct RoutingEngine: Sendable {
     public init(queues: [QueueDefinition], agents: [RoutingAgent]) {
         for queue in queues {
             self.queues[queue.name] = queue
-            var base = queue.skills
-            var sets: [[String: Int]] = []
-            for rule in queue.rules {
-                switch rule.change {
-                case .relax(let skill, let level): if base[skill] != nil { base[skill] = min(base[skill]!, level) }
-                case .alternative(let skills): sets.append(skills)
-                default: break
-                }
-            }
-            loosest[queue.name] = [base] + sets
+            loosest[queue.name] = Self.loosest(queue)
         }
         for agent in agents { self.agents[agent.id] = agent }
         for agent in agents where agent.canTakeCall { markFree(agent.id) }
+    }
+
+    /// Adds (or replaces) a queue.
+    public mutating func define(_ queue: QueueDefinition) {
+        queues[queue.name] = queue
+        loosest[queue.name] = Self.loosest(queue)
+    }
+
+    /// Adds an agent (logged out), or updates a known agent's skills.
+    public mutating func define(_ agent: RoutingAgent) {
+        if var known = agents[agent.id] {
+            markBusy(agent.id)
+            known.skills = agent.skills
+            agents[agent.id] = known
+            markFree(agent.id)
+        } else {
+            agents[agent.id] = agent
+            markFree(agent.id)
+        }
     }
 
     // MARK: agents
@@ -273,6 +283,19 @@ public struct RoutingEngine: Sendable {
     }
 
     // MARK: inside
+
+    private static func loosest(_ queue: QueueDefinition) -> [[String: Int]] {
+        var base = queue.skills
+        var sets: [[String: Int]] = []
+        for rule in queue.rules {
+            switch rule.change {
+            case .relax(let skill, let level): if base[skill] != nil { base[skill] = min(base[skill]!, level) }
+            case .alternative(let skills): sets.append(skills)
+            default: break
+            }
+        }
+        return [base] + sets
+    }
 
     /// Order of service within a queue: higher priority first, then earlier arrival.
     private func rank(_ call: WaitingCall, now: Double) -> (Int, Double, Int) {

@@ -61,7 +61,12 @@ public final class SwitchboardServer: Sendable {
         }
         let flows = FlowLibrary(folder: config.ivr.flowsPath, sounds: config.ivr.soundsPath, logger: logger.named("ivr"))
         flows.reload()
-        var flowServices = StoreFlowServices(store: store, library: flows, recordingsFolder: config.general.recordingsPath, logger: logger.named("ivr"), turns: QueueTurns())
+        let routing = RoutingService(
+            agents: try await store.agents().map { ($0.id, $0.endpoint, $0.skills, $0.languages) }, queues: [],
+            loggedIn: config.acd.loginAtStart, logger: logger.named("acd")
+        )
+        register(routing)
+        var flowServices = StoreFlowServices(store: store, library: flows, recordingsFolder: config.general.recordingsPath, logger: logger.named("ivr"), routing: routing)
         flowServices.clock = clock
         let ivr = IVRHandler(library: flows, services: flowServices, store: store, logger: logger.named("ivr"))
         agiRouter.register("ivr") { session in try await ivr.handle(session) }
@@ -88,6 +93,7 @@ public final class SwitchboardServer: Sendable {
                 group.addTask { await agi.run() }
                 group.addTask { await control.run() }
                 if let ami { group.addTask { await ami.run() } }
+                group.addTask { await routing.run() }
             }
         }
 
@@ -115,6 +121,18 @@ public final class SwitchboardServer: Sendable {
         await services.value
         drain.cancel()
         logger.notice("switchboard stopped")
+    }
+
+    /// The control commands supervisors and agents use: `queue-show`, `agent`.
+    private func register(_ routing: RoutingService) {
+        router.register("queue-show") { _ in routing.report() }
+        router.register("agent") { request in
+            guard let id = request.arguments["agent"], let change = request.arguments["change"].flatMap(RoutingService.AgentChange.init(rawValue:)) else {
+                throw ControlCommandError("agent needs an agent id and one of login, logout, pause, unpause")
+            }
+            if let problem = routing.change(id, change, reason: request.arguments["reason"]) { throw ControlCommandError(problem) }
+            return "agent \(id): \(change.rawValue)"
+        }
     }
 
     private var amiSettings: AMIClient.Settings {

@@ -3,7 +3,7 @@ import Foundation
 
 extension SwitchboardConfig {
     /// Sections this version understands; later features add theirs here.
-    static let knownSections: Set<String> = ["general", "agi", "ami", "ivr", "control"]
+    static let knownSections: Set<String> = ["general", "agi", "ami", "ivr", "acd", "control"]
 
     /// Where `serve`, `status` and `config check` look when no `--config` is given.
     public static let standardPath = "/etc/asterisk/switchboard.conf"
@@ -73,6 +73,11 @@ extension SwitchboardConfig {
             if let value = reader.path("flows", relativeTo: file) { config.ivr.flowsPath = value }
             if let value = reader.path("sounds", relativeTo: file) { config.ivr.soundsPath = value }
             if let value = reader.string("operator") { config.ivr.operatorTarget = value }
+        }
+        read("acd") { reader in
+            if let value = reader.choice("login_at_start", { ["yes": true, "no": false][$0.lowercased()] }, expected: "yes or no") {
+                config.acd.loginAtStart = value
+            }
         }
         read("control") { reader in
             if let value = reader.path("socket", relativeTo: file) { config.control.socketPath = value }

@@ -46,6 +46,12 @@ public struct SwitchboardConfig: Sendable {
         public var operatorTarget = "PJSIP/operator"
     }
 
+    public struct ACD: Sendable {
+        /// Log every agent in when the server starts (demos, tests); otherwise agents log in by
+        /// phone or `switchboard agent login`.
+        public var loginAtStart = false
+    }
+
     public struct Control: Sendable {
         public var socketPath = "switchboard.ctl"
     }
@@ -54,6 +60,7 @@ public struct SwitchboardConfig: Sendable {
     public var agi = AGI()
     public var ami = AMI()
     public var ivr = IVR()
+    public var acd = ACD()
     public var control = Control()
     /// The file this came from; nil for the built-in defaults.
     public var sourceFile: String?

@@ -18,7 +18,7 @@ enum DemoCommand {
             """,
         options: [
             .value("calls", "N", "callers in all (default 60)"),
-            .value("speed", "X", "simulated seconds per real second (default 60)"),
+            .value("speed", "X", "simulated seconds per real second (default 120)"),
             .value("seed", "S", "random seed (default 1)"),
             .value("flows", "DIR", "the IVR flows to run (default: dialplans/ivr in this folder)"),
         ],
@@ -30,6 +30,8 @@ enum DemoCommand {
         Agent(id: "1002", name: "Ann Lee", endpoint: "PJSIP/1002", skills: ["support": 4], languages: ["en"]),
         Agent(id: "1003", name: "Wang Fang", endpoint: "PJSIP/1003", skills: ["support": 3, "sales": 2], languages: ["zh"]),
         Agent(id: "1004", name: "Chen Jie", endpoint: "PJSIP/1004", skills: ["sales": 3, "support": 3], languages: ["zh", "en"]),
+        Agent(id: "1005", name: "Maria Gomez", endpoint: "PJSIP/1005", skills: ["sales": 3, "support": 3], languages: ["en"]),
+        Agent(id: "1006", name: "Zhang Wei", endpoint: "PJSIP/1006", skills: ["support": 4, "sales": 2], languages: ["zh"]),
     ]
 
     static let customers = [
@@ -42,10 +44,11 @@ enum DemoCommand {
     @Sendable static func run(_ parsed: ParsedCommand, _ terminal: Terminal) async throws {
         var options = SimulatedTraffic.Options()
         options.calls = try parsed.integer("calls", default: 60, range: 1...100_000)
-        options.speed = try parsed.number("speed", default: 60, range: 1...10_000)
+        options.speed = try parsed.number("speed", default: 120, range: 1...10_000)
         options.seed = UInt64(try parsed.integer("seed", default: 1, range: 0...Int.max))
         options.agents = agents.count
-        options.rate = 0.2
+        options.rate = 0.05
+        options.talk = 20...90
         // The language menu (1 Mandarin, 2 English), then the main menu (1 sales, 2 support, 3 status, 0 operator).
         options.presses = [(1...2, "1112"), (5...7, "111222230")]
         options.knownNumbers = ["13900000001", "13900000002", "13900000003", "13900000004"]
@@ -67,6 +70,8 @@ enum DemoCommand {
             national_length = 11
             [agi]
             port = 0
+            [acd]
+            login_at_start = yes
             [ivr]
             flows = \(flows)
             [control]

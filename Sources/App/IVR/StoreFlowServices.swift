@@ -1,18 +1,19 @@
+import ACD
 import Core
 import Foundation
 import IVR
 import Store
 import Synchronization
 
-/// What flows need from Switchboard, backed by the store. Queues are served here by ringing
-/// the agents who have the queue's skills in turn, until the ACD takes queues over.
+/// What flows need from Switchboard, backed by the store and the ACD.
 struct StoreFlowServices: FlowServices {
     let store: Store
     let library: FlowLibrary
     let recordingsFolder: String
     let logger: Logger
-    /// Where each queue's next turn starts, so the same agent is not always rung first.
-    let turns: QueueTurns
+    let routing: RoutingService
+    /// Longest a caller is held before the queue node gives up (the flow goes on at `next`).
+    var maxWaitSeconds = 600
     /// What time conditions see (tests fix it).
     var clock: @Sendable () -> Date = { Date() }
 
@@ -26,17 +27,55 @@ struct StoreFlowServices: FlowServices {
         return (call.outcome ?? "", call.arrivedAt)
     }
 
+    /// Holds the caller in the ACD's queue until an agent is chosen, then rings that agent; a
+    /// ring-no-answer puts the caller back at the same place. The caller hears their position
+    /// every 30 s; `*` leaves the queue (the flow goes on, to voicemail in the samples).
+    /// The hold is one-second waits, so a chosen agent's phone rings within a second.
     func enqueue(_ queue: Node.Queue, caller: CallerInfo, variables: [String: String], channel: any CallChannel) async throws -> QueueOutcome {
-        let eligible = try await store.agents().filter { agent in queue.skills.allSatisfy { (agent.skills[$0.key] ?? 0) >= $0.value } }
-        guard !eligible.isEmpty else { return .gaveUp("no agent has the skills \(queue.skills.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ","))") }
-        let first = turns.next(queue.name, count: eligible.count)
-        for offset in 0..<eligible.count {
-            let agent = eligible[(first + offset) % eligible.count]
-            if case .answered = try await channel.transfer(agent.endpoint, timeoutSeconds: 20) {
-                return .connected(agent: agent.id)
+        let definition = QueueDefinition(name: queue.name, skills: queue.skills, priority: queue.priority, wrapUpSeconds: 0)
+        let tier = Int(variables["CUSTOMER_TIER"] ?? "") ?? 0
+        let call = routing.join(queue: definition, extraPriority: tier, language: variables["LANGUAGE"])
+        var waited = 0
+        do {
+            while true {
+                if let offer = routing.takeOffer(call) {
+                    await event(uniqueID: caller.uniqueID, kind: "offered", data: "\(queue.name): agent \(offer.agent)")
+                    if let name = variables["CUSTOMER_NAME"] {
+                        try await channel.setVariable("CALLERID(name)", tier > 0 ? "VIP\(tier) \(name)" : name)
+                    }
+                    let started = clock()
+                    if case .answered = try await channel.transfer(offer.endpoint, timeoutSeconds: 20) {
+                        routing.answered(call)
+                        await event(uniqueID: caller.uniqueID, kind: "connected", data: "\(queue.name): agent \(offer.agent)")
+                        routing.ended(agent: offer.agent, talkSeconds: clock().timeIntervalSince(started))
+                        return .connected(agent: offer.agent)
+                    }
+                    routing.notAnswered(call)
+                    await event(uniqueID: caller.uniqueID, kind: "ring-no-answer", data: "\(queue.name): agent \(offer.agent)")
+                    continue
+                }
+                if waited >= maxWaitSeconds {
+                    routing.leave(call)
+                    return .gaveUp("no agent within \(maxWaitSeconds) s")
+                }
+                if waited % 30 == 15, let (position, estimate) = routing.position(of: call) {
+                    _ = try await channel.play([position == 1 ? "queue-youarenext" : "queue-thereare"], interruptingDigits: "*")
+                    if position > 1 { try await channel.say(.number, String(position - 1)) }
+                    await event(uniqueID: caller.uniqueID, kind: "position", data: "\(position), about \(Int(estimate)) s")
+                }
+                let (keys, _) = try await channel.readDigits(prompts: [], maxDigits: 1, timeoutSeconds: 1, terminator: nil, sensitive: false)
+                if keys == "*" {
+                    routing.leave(call)
+                    await event(uniqueID: caller.uniqueID, kind: "exit-by-key", data: queue.name)
+                    return .gaveUp("the caller pressed *")
+                }
+                waited += 1
             }
+        } catch {
+            routing.leave(call)
+            await event(uniqueID: caller.uniqueID, kind: "abandoned", data: "\(queue.name) after \(waited) s")
+            throw error
         }
-        return .gaveUp("no agent answered")
     }
 
     func voicemailPath(uniqueID: String) -> String { recordingsFolder + "/voicemail-" + uniqueID }
@@ -56,16 +95,4 @@ struct StoreFlowServices: FlowServices {
     func flow(named name: String) -> Flow? { library.flow(named: name) }
 
     func now() -> Date { clock() }
-}
-
-/// Round-robin starting points per queue.
-final class QueueTurns: Sendable {
-    private let turns = Mutex<[String: Int]>([:])
-
-    func next(_ queue: String, count: Int) -> Int {
-        turns.withLock { turns in
-            defer { turns[queue, default: 0] += 1 }
-            return turns[queue, default: 0] % max(count, 1)
-        }
-    }
 }

@@ -24,6 +24,8 @@ public struct SimulatedTraffic: Sendable {
         public var presses: [(window: ClosedRange<Double>, keys: String)] = [(2...6, "123")]
         /// Numbers some callers call from (known customers); the rest are random mobiles.
         public var knownNumbers: [String] = []
+        /// How long agents talk, in seconds.
+        public var talk: ClosedRange<Double> = 30...240
         /// Extra phones to simulate besides the agents' (an operator desk).
         public var otherEndpoints: [String: EndpointBehaviour] = [:]
 
@@ -56,13 +58,13 @@ public struct SimulatedTraffic: Sendable {
         self.options = options
     }
 
-    /// The agents' phones: each answers after 2–8 s and talks 30–240 s (one in ten never answers).
+    /// The agents' phones: each answers after 2–8 s and talks as `talk` says (one in ten never answers).
     func endpoints(_ generator: inout SeededGenerator) -> [String: EndpointBehaviour] {
         var endpoints: [String: EndpointBehaviour] = [:]
         for index in 0..<options.agents {
             endpoints["PJSIP/\(1001 + index)"] = Double.random(in: 0..<1, using: &generator) < 0.1
                 ? .noAnswer
-                : .answers(after: Double.random(in: 2...8, using: &generator), talk: Double.random(in: 30...240, using: &generator))
+                : .answers(after: Double.random(in: 2...8, using: &generator), talk: Double.random(in: options.talk, using: &generator))
         }
         return endpoints
     }

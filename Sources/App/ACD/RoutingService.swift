@@ -1,0 +1,211 @@
+import ACD
+import Core
+import Synchronization
+
+/// The ACD at work in the server: the routing engine behind a lock, on the server's clock,
+/// with the agents' phones and the offers that waiting flows pick up.
+public final class RoutingService: Sendable {
+    public struct Offer: Sendable, Equatable {
+        public var agent: String
+        public var endpoint: String
+    }
+
+    struct State {
+        var engine: RoutingEngine
+        var endpoints: [String: String]
+        /// Offers made and not yet taken by the flow holding the caller.
+        var offers: [Int: String] = [:]
+        var nextCall = 1
+        var joined: [Int: (queue: String, at: Double)] = [:]
+        var handleTimes: [Double] = []
+    }
+
+    private let state: Mutex<State>
+    private let started = MonotonicTime.now()
+    private let logger: Logger
+
+    /// - Parameters:
+    ///   - agents: id, endpoint, skills (languages become `lang:` skills).
+    ///   - loggedIn: agents logged in at start (the demo's; others log in by phone or CLI).
+    public init(agents: [(id: String, endpoint: String, skills: [String: Int], languages: [String])], queues: [QueueDefinition], loggedIn: Bool, logger: Logger) {
+        var engine = RoutingEngine(queues: queues, agents: agents.map { agent in
+            RoutingAgent(id: agent.id, skills: agent.skills.merging(agent.languages.map { ("lang:\($0)", 5) }) { max($0, $1) })
+        })
+        if loggedIn { for agent in agents { _ = engine.login(agent.id, now: 0) } }
+        state = Mutex(State(engine: engine, endpoints: Dictionary(agents.map { ($0.id, $0.endpoint) }) { first, _ in first }))
+        self.logger = logger
+    }
+
+    /// Seconds since the service started: the engine's clock.
+    public func now() -> Double { started.secondsElapsed }
+
+    /// Ticks once a second: wrap-ups end, rules re-evaluate, overflows move calls.
+    public func run() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(1))
+            let now = now()
+            state.withLock { state in record(state.engine.tick(now: now), in: &state) }
+        }
+    }
+
+    /// A caller joins `queue` (defined on first use from the flow's node if not configured),
+    /// with priority from the flow and the customer's tier, needing an agent who speaks `language`.
+    public func join(queue: QueueDefinition, extraPriority: Int, language: String?) -> Int {
+        let now = now()
+        return state.withLock { state in
+            if state.engine.queues[queue.name] == nil { state.engine.define(queue) }
+            let id = state.nextCall
+            state.nextCall += 1
+            state.joined[id] = (queue.name, now)
+            // The caller's language is required when some agent speaks it (agents with no
+            // languages configured serve everyone).
+            let skill = language.map { "lang:\($0)" }
+            let spoken = skill.map { skill in state.engine.agents.values.contains { $0.skills[skill] != nil } } ?? false
+            let extra = spoken ? [skill!: 1] : [:]
+            record(state.engine.enqueue(WaitingCall(id: id, queue: queue.name, arrivedAt: now, extraPriority: extraPriority, extraSkills: extra), now: now), in: &state)
+            return id
+        }
+    }
+
+    /// The agent chosen for the call, once; nil while it waits.
+    public func takeOffer(_ call: Int) -> Offer? {
+        state.withLock { state in
+            guard let agent = state.offers.removeValue(forKey: call) else { return nil }
+            return Offer(agent: agent, endpoint: state.endpoints[agent] ?? agent)
+        }
+    }
+
+    public func answered(_ call: Int) {
+        let now = now()
+        state.withLock { state in
+            state.engine.answered(call, now: now)
+            state.joined[call] = nil
+        }
+    }
+
+    /// Ring-no-answer: the caller keeps their place.
+    public func notAnswered(_ call: Int) {
+        let now = now()
+        state.withLock { state in record(state.engine.notAnswered(call, now: now), in: &state) }
+    }
+
+    /// The caller left the queue (hung up, chose voicemail, waited too long).
+    public func leave(_ call: Int) {
+        let now = now()
+        state.withLock { state in
+            state.offers[call] = nil
+            state.joined[call] = nil
+            record(state.engine.abandoned(call, now: now), in: &state)
+        }
+    }
+
+    /// A connected call ended after `seconds` of talk: the agent wraps up.
+    public func ended(agent: String, talkSeconds: Double) {
+        let now = now()
+        state.withLock { state in
+            state.engine.callEnded(agent: agent, now: now)
+            state.handleTimes = Array((state.handleTimes + [talkSeconds]).suffix(200))
+        }
+    }
+
+    public enum AgentChange: String, Sendable, CaseIterable { case login, logout, pause, unpause }
+
+    /// An agent's own change (phone feature code or CLI); an error text when it does not apply.
+    public func change(_ agent: String, _ change: AgentChange, reason: String? = nil) -> String? {
+        let now = now()
+        return state.withLock { state -> String? in
+            guard let before = state.engine.agents[agent]?.state else { return "no agent \(agent)" }
+            switch change {
+            case .login: record(state.engine.login(agent, now: now), in: &state)
+            case .logout: state.engine.logout(agent)
+            case .pause: state.engine.pause(agent, reason: reason ?? "break")
+            case .unpause: record(state.engine.unpause(agent, now: now), in: &state)
+            }
+            let after = state.engine.agents[agent]?.state
+            return after == before && change != .logout ? "agent \(agent) is \(Self.describe(before)): cannot \(change.rawValue)" : nil
+        }
+    }
+
+    /// The phone's own state from AMI (busy on a call routing did not place).
+    public func deviceBusy(_ agent: String, _ busy: Bool) {
+        let now = now()
+        state.withLock { state in record(state.engine.setDeviceBusy(agent, busy, now: now), in: &state) }
+    }
+
+    /// Position in line (1 = next) and an estimated wait from recent handle times and agents serving the queue.
+    public func position(of call: Int) -> (position: Int, estimatedSeconds: Double)? {
+        let now = now()
+        return state.withLock { state in
+            guard let position = state.engine.position(of: call, now: now), let queue = state.joined[call]?.queue else { return nil }
+            let handle = state.handleTimes.isEmpty ? 120 : state.handleTimes.reduce(0, +) / Double(state.handleTimes.count)
+            let serving = max(1, state.engine.agents.values.filter { agent in
+                agent.state != .loggedOut && (state.engine.queues[queue]?.skills ?? [:]).allSatisfy { (agent.skills[$0.key] ?? 0) >= $0.value }
+            }.count)
+            return (position, Double(position) * handle / Double(serving))
+        }
+    }
+
+    /// What `switchboard queue show` prints.
+    public func report() -> QueueReport {
+        let now = now()
+        return state.withLock { state in
+            let engine = state.engine
+            let waiting = engine.calls.values.sorted { $0.sequence < $1.sequence }.map { call in
+                QueueReport.Caller(
+                    call: call.id, queue: call.queue, waitSeconds: now - call.arrivedAt, priority: engine.priority(of: call, now: now),
+                    position: engine.position(of: call.id, now: now) ?? 0, ringing: call.offeredTo
+                )
+            }
+            let agents = engine.agents.values.sorted { $0.id < $1.id }.map { agent in
+                QueueReport.AgentLine(agent: agent.id, state: Self.describe(agent.state), callsToday: agent.callsToday, phoneBusy: agent.deviceBusy)
+            }
+            return QueueReport(queues: engine.queues.keys.sorted(), waiting: waiting, agents: agents)
+        }
+    }
+
+    static func describe(_ state: AgentState) -> String {
+        switch state {
+        case .loggedOut: "logged out"
+        case .available: "available"
+        case .ringing(let call): "ringing (call \(call))"
+        case .onCall(let call): "on call \(call)"
+        case .wrapUp: "wrap-up"
+        case .paused(let reason): "paused: \(reason)"
+        }
+    }
+
+    private func record(_ decisions: [RoutingDecision], in state: inout State) {
+        for decision in decisions {
+            switch decision {
+            case .offer(let call, let agent): state.offers[call] = agent
+            case .overflowed(let call, let queue):
+                state.joined[call]?.queue = queue
+                logger.info("call overflowed", ["call": "\(call)", "queue": queue])
+            case .autoPaused(let agent): logger.warning("agent paused after missed calls", ["agent": agent])
+            }
+        }
+    }
+}
+
+/// Waiting callers and agents, for supervisors.
+public struct QueueReport: Codable, Sendable {
+    public struct Caller: Codable, Sendable {
+        public var call: Int
+        public var queue: String
+        public var waitSeconds: Double
+        public var priority: Int
+        public var position: Int
+        public var ringing: String?
+    }
+
+    public struct AgentLine: Codable, Sendable {
+        public var agent: String
+        public var state: String
+        public var callsToday: Int
+        public var phoneBusy: Bool
+    }
+
+    public var queues: [String]
+    public var waiting: [Caller]
+    public var agents: [AgentLine]
+}
