@@ -19,6 +19,8 @@ public enum Switchboard {
             StatusCommand.spec,
             ChannelsCommand.spec,
             FlowsCommand.spec,
+            QueueCommands.queue,
+            QueueCommands.agent,
             SimulateCommand.spec,
             DemoCommand.spec,
             AgentsCommand.spec,

@@ -1,0 +1,61 @@
+import App
+import Config
+import Foundation
+
+/// `switchboard queue show` and `switchboard agent login|logout|pause|unpause`: the ACD of the
+/// running server, through its control socket.
+enum QueueCommands {
+    static let queue = CommandSpec(
+        name: "queue",
+        summary: "what the ACD is doing: waiting callers and agents",
+        subcommands: [
+            CommandSpec(
+                name: "show", summary: "waiting callers (wait, priority, position) and agents (state), for one queue or all",
+                options: [.config, .json], arguments: [ArgumentSpec(name: "NAME", help: "a queue", isOptional: true)], action: show
+            ),
+        ]
+    )
+
+    static let agent = CommandSpec(
+        name: "agent",
+        summary: "log an agent in or out, pause or unpause them",
+        subcommands: RoutingService.AgentChange.allCases.map { change in
+            CommandSpec(
+                name: change.rawValue, summary: "\(change.rawValue) an agent" + (change == .pause ? " (with --reason)" : ""),
+                options: (change == .pause ? [.value("reason", "TEXT", "why (shown in queue show; default: break)")] : []) + [.config],
+                arguments: [ArgumentSpec(name: "ID", help: "the agent's id")],
+                action: { parsed, terminal in try await changeAgent(parsed, terminal, change) }
+            )
+        }
+    )
+
+    @Sendable static func show(_ parsed: ParsedCommand, _ terminal: Terminal) async throws {
+        let (config, _) = try ConfigLocation.load(for: parsed)
+        var report = try await ControlClient(path: config.control.socketPath).send("queue-show", as: QueueReport.self)
+        if let name = parsed.arguments.first {
+            guard report.queues.contains(name) else { throw ControlCommandError("no queue '\(name)' (queues: \(report.queues.joined(separator: ", ")))") }
+            report.waiting = report.waiting.filter { $0.queue == name }
+        }
+        if parsed.flag("json") { return terminal.print(try JSONOutput.encode(report)) }
+        var lines = ["waiting: \(report.waiting.count)"]
+        if !report.waiting.isEmpty {
+            lines.append(TextTable.render(
+                header: ["CALL", "QUEUE", "WAIT", "PRIORITY", "POSITION", "RINGING"],
+                rows: report.waiting.map { ["\($0.call)", $0.queue, "\(Int($0.waitSeconds)) s", "\($0.priority)", "\($0.position)", $0.ringing ?? ""] }
+            ))
+        }
+        lines.append("")
+        lines.append(TextTable.render(
+            header: ["AGENT", "STATE", "CALLS TODAY"],
+            rows: report.agents.map { [$0.agent, $0.state + ($0.phoneBusy ? " (phone busy)" : ""), "\($0.callsToday)"] }
+        ))
+        terminal.print(lines.joined(separator: "\n"))
+    }
+
+    static func changeAgent(_ parsed: ParsedCommand, _ terminal: Terminal, _ change: RoutingService.AgentChange) async throws {
+        let (config, _) = try ConfigLocation.load(for: parsed)
+        var arguments = ["agent": parsed.argument(0), "change": change.rawValue]
+        if let reason = parsed.value("reason") { arguments["reason"] = reason }
+        terminal.print(try await ControlClient(path: config.control.socketPath).send("agent", arguments: arguments, as: String.self))
+    }
+}
