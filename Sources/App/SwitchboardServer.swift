@@ -66,6 +66,8 @@ public final class SwitchboardServer: Sendable {
             loggedIn: config.acd.loginAtStart, logger: logger.named("acd")
         )
         register(routing)
+        let features = AgentFeatureHandler(routing: routing, store: store, logger: logger.named("acd"))
+        agiRouter.register("agent") { session in try await features.handle(session) }
         var flowServices = StoreFlowServices(store: store, library: flows, recordingsFolder: config.general.recordingsPath, logger: logger.named("ivr"), routing: routing)
         flowServices.clock = clock
         let ivr = IVRHandler(library: flows, services: flowServices, store: store, logger: logger.named("ivr"))

@@ -19,6 +19,7 @@ public struct SoundLibrary: Sendable {
             "queue-thankyou": 13600, "queue-youarenext": 11200, "queue-thereare": 7200, "queue-callswaiting": 9600,
             "queue-holdtime": 12000, "queue-minutes": 5600, "vm-intro": 36000, "auth-thankyou": 6400,
             "sorry": 5000, "invalid": 9600, "tt-monkeys": 64000, "transfer": 8800, "please-try-again": 8000,
+            "agent-user": 9600, "agent-pass": 8800, "agent-incorrect": 12000, "agent-loginok": 7200, "agent-loggedoff": 7600,
         ]
         for digit in 0...9 { table["digits/\(digit)"] = 6600 }
         return table
