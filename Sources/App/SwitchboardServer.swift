@@ -61,8 +61,14 @@ public final class SwitchboardServer: Sendable {
         }
         let flows = FlowLibrary(folder: config.ivr.flowsPath, sounds: config.ivr.soundsPath, logger: logger.named("ivr"))
         flows.reload()
+        let queues: [String: QueueSettings]
+        do {
+            queues = try config.acd.queuesPath.map { try QueueSettings.load(file: $0) } ?? [:]
+        } catch {
+            throw StartupError("bad queues file \(config.acd.queuesPath ?? ""): \(error)")
+        }
         let routing = RoutingService(
-            agents: try await store.agents().map { ($0.id, $0.endpoint, $0.skills, $0.languages) }, queues: [],
+            agents: try await store.agents().map { ($0.id, $0.endpoint, $0.skills, $0.languages) }, queues: queues,
             loggedIn: config.acd.loginAtStart, logger: logger.named("acd")
         )
         register(routing)

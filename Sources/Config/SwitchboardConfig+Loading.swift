@@ -78,6 +78,7 @@ extension SwitchboardConfig {
             if let value = reader.choice("login_at_start", { ["yes": true, "no": false][$0.lowercased()] }, expected: "yes or no") {
                 config.acd.loginAtStart = value
             }
+            if let value = reader.path("queues", relativeTo: file) { config.acd.queuesPath = value }
         }
         read("control") { reader in
             if let value = reader.path("socket", relativeTo: file) { config.control.socketPath = value }

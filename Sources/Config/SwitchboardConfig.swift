@@ -50,6 +50,8 @@ public struct SwitchboardConfig: Sendable {
         /// Log every agent in when the server starts (demos, tests); otherwise agents log in by
         /// phone or `switchboard agent login`.
         public var loginAtStart = false
+        /// The queues file (strategy, rules, holding); nil: queues take the flows' skills and defaults.
+        public var queuesPath: String?
     }
 
     public struct Control: Sendable {

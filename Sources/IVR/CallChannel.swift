@@ -13,6 +13,10 @@ public protocol CallChannel {
     func say(_ what: Node.Say.What, _ value: String) async throws
     func setLanguage(_ language: String) async throws
     func setVariable(_ name: String, _ value: String) async throws
+    /// Music on hold on or off (it plays while the channel waits for keys).
+    func setMusic(_ on: Bool, musicClass: String) async throws
+    /// Records the whole call into `path` from now (MixMonitor).
+    func startRecording(_ path: String) async throws
     /// Dials `target` and bridges the caller to whoever answers.
     func transfer(_ target: String, timeoutSeconds: Int) async throws -> TransferOutcome
     /// Records the caller into `path` (without extension); returns the seconds recorded.

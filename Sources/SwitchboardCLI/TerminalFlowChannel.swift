@@ -46,6 +46,14 @@ struct TerminalFlowChannel: CallChannel {
         terminal.print("  set \(name) = \(value)")
     }
 
+    func setMusic(_ on: Bool, musicClass: String) async throws {
+        terminal.print("  ♫ music on hold \(on ? "on (\(musicClass))" : "off")")
+    }
+
+    func startRecording(_ path: String) async throws {
+        terminal.print("  ● recording the call to \(path)")
+    }
+
     func transfer(_ target: String, timeoutSeconds: Int) async throws -> TransferOutcome {
         terminal.print("  ☎ dial \(target) (rings up to \(timeoutSeconds) s): answered")
         return .answered(by: target)

@@ -26,7 +26,7 @@ import Wire
             let flowsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../dialplans/ivr").standardized.path
             let library = FlowLibrary(folder: flowsFolder, sounds: nil, logger: .silent)
             library.reload()
-            let routing = RoutingService(agents: try await store.agents().map { ($0.id, $0.endpoint, $0.skills, $0.languages) }, queues: [], loggedIn: true, logger: .silent)
+            let routing = RoutingService(agents: try await store.agents().map { ($0.id, $0.endpoint, $0.skills, $0.languages) }, queues: [:], loggedIn: true, logger: .silent)
             var services = StoreFlowServices(store: store, library: library, recordingsFolder: folder + "/recordings", logger: .silent, routing: routing)
             services.clock = { Date(timeIntervalSince1970: 1_795_514_400) }
             let handler = IVRHandler(library: library, services: services, store: store, logger: .silent)

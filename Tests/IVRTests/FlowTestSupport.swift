@@ -37,6 +37,8 @@ final class ScriptedChannel: CallChannel, @unchecked Sendable {
     func say(_ what: Node.Say.What, _ value: String) async throws { heard.append("say \(what.rawValue) \(value)") }
     func setLanguage(_ language: String) async throws { heard.append("language \(language)") }
     func setVariable(_ name: String, _ value: String) async throws { heard.append("set \(name)=\(value)") }
+    func setMusic(_ on: Bool, musicClass: String) async throws { heard.append("music \(on)") }
+    func startRecording(_ path: String) async throws { heard.append("record call \(path)") }
 
     func transfer(_ target: String, timeoutSeconds: Int) async throws -> TransferOutcome {
         heard.append("dial \(target)")

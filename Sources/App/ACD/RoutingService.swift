@@ -23,12 +23,15 @@ public final class RoutingService: Sendable {
     private let state: Mutex<State>
     private let started = MonotonicTime.now()
     private let logger: Logger
+    /// Queues from the queues file, by name.
+    public let settings: [String: QueueSettings]
 
     /// - Parameters:
     ///   - agents: id, endpoint, skills (languages become `lang:` skills).
     ///   - loggedIn: agents logged in at start (the demo's; others log in by phone or CLI).
-    public init(agents: [(id: String, endpoint: String, skills: [String: Int], languages: [String])], queues: [QueueDefinition], loggedIn: Bool, logger: Logger) {
-        var engine = RoutingEngine(queues: queues, agents: agents.map { agent in
+    public init(agents: [(id: String, endpoint: String, skills: [String: Int], languages: [String])], queues: [String: QueueSettings], loggedIn: Bool, logger: Logger) {
+        settings = queues
+        var engine = RoutingEngine(queues: queues.values.map(\.definition), agents: agents.map { agent in
             RoutingAgent(id: agent.id, skills: agent.skills.merging(agent.languages.map { ("lang:\($0)", 5) }) { max($0, $1) })
         })
         if loggedIn { for agent in agents { _ = engine.login(agent.id, now: 0) } }
@@ -46,6 +49,11 @@ public final class RoutingService: Sendable {
             let now = now()
             state.withLock { state in record(state.engine.tick(now: now), in: &state) }
         }
+    }
+
+    /// The queue's settings: from the queues file, or defaults around the flow's skills.
+    public func settings(for name: String, skills: [String: Int], priority: Int) -> QueueSettings {
+        settings[name] ?? QueueSettings(QueueDefinition(name: name, skills: skills, priority: priority, wrapUpSeconds: 0))
     }
 
     /// A caller joins `queue` (defined on first use from the flow's node if not configured),

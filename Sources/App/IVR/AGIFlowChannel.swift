@@ -63,6 +63,14 @@ struct AGIFlowChannel: CallChannel {
         try await guarded { try await session.setVariable(name, value) }
     }
 
+    func setMusic(_ on: Bool, musicClass: String) async throws {
+        try await guarded { try await session.setMusic(on, musicClass: musicClass) }
+    }
+
+    func startRecording(_ path: String) async throws {
+        _ = try await guarded { try await session.exec("MixMonitor", [path]) }
+    }
+
     func transfer(_ target: String, timeoutSeconds: Int) async throws -> TransferOutcome {
         let result = try await guarded { try await session.dial(target, timeout: timeoutSeconds) }
         switch result.rawStatus {

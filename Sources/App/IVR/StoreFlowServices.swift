@@ -12,8 +12,6 @@ struct StoreFlowServices: FlowServices {
     let recordingsFolder: String
     let logger: Logger
     let routing: RoutingService
-    /// Longest a caller is held before the queue node gives up (the flow goes on at `next`).
-    var maxWaitSeconds = 600
     /// What time conditions see (tests fix it).
     var clock: @Sendable () -> Date = { Date() }
 
@@ -32,10 +30,11 @@ struct StoreFlowServices: FlowServices {
     /// every 30 s; `*` leaves the queue (the flow goes on, to voicemail in the samples).
     /// The hold is one-second waits, so a chosen agent's phone rings within a second.
     func enqueue(_ queue: Node.Queue, caller: CallerInfo, variables: [String: String], channel: any CallChannel) async throws -> QueueOutcome {
-        let definition = QueueDefinition(name: queue.name, skills: queue.skills, priority: queue.priority, wrapUpSeconds: 0)
+        let settings = routing.settings(for: queue.name, skills: queue.skills, priority: queue.priority)
         let tier = Int(variables["CUSTOMER_TIER"] ?? "") ?? 0
-        let call = routing.join(queue: definition, extraPriority: tier, language: variables["LANGUAGE"])
+        let call = routing.join(queue: settings.definition, extraPriority: tier, language: variables["LANGUAGE"])
         var waited = 0
+        try await channel.setMusic(true, musicClass: settings.musicClass)
         do {
             while true {
                 if let offer = routing.takeOffer(call) {
@@ -43,8 +42,10 @@ struct StoreFlowServices: FlowServices {
                     if let name = variables["CUSTOMER_NAME"] {
                         try await channel.setVariable("CALLERID(name)", tier > 0 ? "VIP\(tier) \(name)" : name)
                     }
+                    try await channel.setMusic(false, musicClass: settings.musicClass)
+                    if settings.record { try await channel.startRecording(recordingsFolder + "/" + caller.uniqueID + ".wav") }
                     let started = clock()
-                    if case .answered = try await channel.transfer(offer.endpoint, timeoutSeconds: 20) {
+                    if case .answered = try await channel.transfer(offer.endpoint, timeoutSeconds: Int(settings.definition.ringTimeoutSeconds)) {
                         routing.answered(call)
                         await event(uniqueID: caller.uniqueID, kind: "connected", data: "\(queue.name): agent \(offer.agent)")
                         routing.ended(agent: offer.agent, talkSeconds: clock().timeIntervalSince(started))
@@ -52,20 +53,30 @@ struct StoreFlowServices: FlowServices {
                     }
                     routing.notAnswered(call)
                     await event(uniqueID: caller.uniqueID, kind: "ring-no-answer", data: "\(queue.name): agent \(offer.agent)")
+                    try await channel.setMusic(true, musicClass: settings.musicClass)
                     continue
                 }
-                if waited >= maxWaitSeconds {
+                if waited >= settings.maxWaitSeconds {
                     routing.leave(call)
-                    return .gaveUp("no agent within \(maxWaitSeconds) s")
+                    try await channel.setMusic(false, musicClass: settings.musicClass)
+                    return .gaveUp("no agent within \(settings.maxWaitSeconds) s")
                 }
-                if waited % 30 == 15, let (position, estimate) = routing.position(of: call) {
+                let every = settings.announceEverySeconds
+                if every > 0, waited % every == every / 2, let (position, estimate) = routing.position(of: call) {
+                    // "There are N calls ahead of you … the estimated hold time is M minutes", from live data.
                     _ = try await channel.play([position == 1 ? "queue-youarenext" : "queue-thereare"], interruptingDigits: "*")
-                    if position > 1 { try await channel.say(.number, String(position - 1)) }
+                    if position > 1 {
+                        try await channel.say(.number, String(position - 1))
+                        _ = try await channel.play(["queue-callswaiting", "queue-holdtime"], interruptingDigits: "*")
+                        try await channel.say(.number, String(max(1, Int((estimate / 60).rounded()))))
+                        _ = try await channel.play(["queue-minutes"], interruptingDigits: "*")
+                    }
                     await event(uniqueID: caller.uniqueID, kind: "position", data: "\(position), about \(Int(estimate)) s")
                 }
                 let (keys, _) = try await channel.readDigits(prompts: [], maxDigits: 1, timeoutSeconds: 1, terminator: nil, sensitive: false)
                 if keys == "*" {
                     routing.leave(call)
+                    try await channel.setMusic(false, musicClass: settings.musicClass)
                     await event(uniqueID: caller.uniqueID, kind: "exit-by-key", data: queue.name)
                     return .gaveUp("the caller pressed *")
                 }

@@ -1,0 +1,128 @@
+import ACD
+import Config
+import Foundation
+
+/// A queue as admins write it in the queues file (`[acd] queues`), routing and holding together.
+///
+///     [support]
+///     skills = support:3
+///     priority = 0
+///     strategy = longest-idle      ; best-skill, fewest-calls, round-robin
+///     service_level = 20           ; seconds, for reports
+///     ring_timeout = 15
+///     wrapup = 10
+///     max_wait = 600               ; then the flow goes on (voicemail in the samples)
+///     announce_every = 30          ; position and estimated wait, 0 for never
+///     music_class = default
+///     record = yes                 ; MixMonitor from the moment an agent answers
+///     rule = 30 relax support:2    ; after 30 s, support level 2 is enough
+///     rule = 60 also billing:4     ; after 60 s, billing 4 agents may take it too
+///     rule = 90 priority +5
+///     rule = 300 overflow general
+public struct QueueSettings: Sendable {
+    public var definition: QueueDefinition
+    public var maxWaitSeconds: Int
+    public var announceEverySeconds: Int
+    public var musicClass: String
+    public var record: Bool
+
+    /// Defaults for a queue a flow names that the queues file does not.
+    public init(_ definition: QueueDefinition) {
+        self.definition = definition
+        maxWaitSeconds = 600
+        announceEverySeconds = 30
+        musicClass = "default"
+        record = false
+    }
+
+    /// Every queue in the file; every problem as `file:line: message`.
+    public static func load(file: String) throws -> [String: QueueSettings] {
+        var problems: [ConfigDiagnostic] = []
+        var queues: [String: QueueSettings] = [:]
+        for section in try INIParser.parse(file: file).concreteSections {
+            var definition = QueueDefinition(name: section.name, skills: [:])
+            var settings = QueueSettings(definition)
+            func number(_ entry: INIEntry) -> Double? {
+                guard let value = Double(entry.value), value >= 0 else {
+                    problems.append(.error("\(entry.key): '\(entry.value)' is not a number of seconds", at: entry.location))
+                    return nil
+                }
+                return value
+            }
+            for entry in section.entries {
+                switch entry.key {
+                case "skills":
+                    guard let skills = skillLevels(entry.value) else {
+                        problems.append(.error("skills: '\(entry.value)' is not skill:level, … (levels 1-5)", at: entry.location))
+                        continue
+                    }
+                    definition.skills = skills
+                case "priority": if let value = Int(entry.value) { definition.priority = value } else { problems.append(.error("priority: '\(entry.value)' is not a whole number", at: entry.location)) }
+                case "strategy":
+                    guard let strategy = QueueDefinition.Strategy(rawValue: entry.value) else {
+                        problems.append(.error("strategy: '\(entry.value)' is not one of \(QueueDefinition.Strategy.allCases.map(\.rawValue).joined(separator: ", "))", at: entry.location))
+                        continue
+                    }
+                    definition.strategy = strategy
+                case "service_level": if let value = number(entry) { definition.serviceLevelSeconds = value }
+                case "ring_timeout": if let value = number(entry) { definition.ringTimeoutSeconds = value }
+                case "wrapup": if let value = number(entry) { definition.wrapUpSeconds = value }
+                case "max_wait": if let value = number(entry) { settings.maxWaitSeconds = Int(value) }
+                case "announce_every": if let value = number(entry) { settings.announceEverySeconds = Int(value) }
+                case "music_class": settings.musicClass = entry.value
+                case "record": settings.record = ["yes", "true", "on", "1"].contains(entry.value.lowercased())
+                case "rule":
+                    guard let rule = rule(entry.value) else {
+                        problems.append(.error("rule: '\(entry.value)' is not SECONDS relax SKILL:LEVEL | also SKILL:LEVEL,… | priority +N | overflow QUEUE", at: entry.location))
+                        continue
+                    }
+                    definition.rules.append(rule)
+                default:
+                    problems.append(.warning("[\(section.name)]: unknown key '\(entry.key)'", at: entry.location))
+                }
+            }
+            definition.rules.sort { $0.after < $1.after }
+            if definition.skills.isEmpty { problems.append(.error("[\(section.name)] needs skills =", at: section.location)) }
+            settings.definition = definition
+            queues[section.name] = settings
+        }
+        for settings in queues.values {
+            for rule in settings.definition.rules {
+                if case .overflow(let target) = rule.change, queues[target] == nil {
+                    problems.append(.error("[\(settings.definition.name)]: overflow to unknown queue '\(target)'", at: nil))
+                }
+            }
+        }
+        let errors = problems.filter { $0.severity == .error }
+        if !errors.isEmpty { throw ConfigError(errors) }
+        return queues
+    }
+
+    static func skillLevels(_ text: String) -> [String: Int]? {
+        var skills: [String: Int] = [:]
+        for item in text.split(separator: ",") {
+            let parts = item.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, let level = Int(parts[1]), (1...5).contains(level) else { return nil }
+            skills[parts[0]] = level
+        }
+        return skills.isEmpty ? nil : skills
+    }
+
+    static func rule(_ text: String) -> QueueDefinition.Rule? {
+        let words = text.split(separator: " ", maxSplits: 2).map(String.init)
+        guard words.count == 3, let after = Double(words[0]) else { return nil }
+        switch words[1] {
+        case "relax":
+            guard let skills = skillLevels(words[2]), skills.count == 1 else { return nil }
+            return .init(after: after, .relax(skill: skills.first!.key, level: skills.first!.value))
+        case "also":
+            return skillLevels(words[2]).map { .init(after: after, .alternative($0)) }
+        case "priority":
+            return Int(words[2].replacingOccurrences(of: "+", with: "")).map { .init(after: after, .raisePriority(by: $0)) }
+        case "overflow":
+            return .init(after: after, .overflow(to: words[2]))
+        default:
+            return nil
+        }
+    }
+}
