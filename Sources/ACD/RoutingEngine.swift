@@ -173,13 +173,21 @@ public struct RoutingEngine: Sendable {
         return becameFree(agentID, now: now)
     }
 
-    /// A connected call ended: the agent wraps up.
-    public mutating func callEnded(agent id: String, now: Double) {
-        guard var agent = agents[id], case .onCall = agent.state else { return }
-        let until = now + (wrapUps.removeValue(forKey: id) ?? 0)
-        agent.state = .wrapUp(until: until)
+    /// A connected call ended: the agent wraps up, or with no wrap-up takes the next call now.
+    @discardableResult
+    public mutating func callEnded(agent id: String, now: Double) -> [RoutingDecision] {
+        guard var agent = agents[id], case .onCall = agent.state else { return [] }
+        let wrapUp = wrapUps.removeValue(forKey: id) ?? 0
+        if wrapUp <= 0 {
+            agent.state = .available
+            agent.availableSince = now
+            agents[id] = agent
+            return becameFree(id, now: now)
+        }
+        agent.state = .wrapUp(until: now + wrapUp)
         agents[id] = agent
-        wrappingUp[id] = until
+        wrappingUp[id] = now + wrapUp
+        return []
     }
 
     /// Time passing: wrap-ups end, rules change what waiting calls need, overflows happen.

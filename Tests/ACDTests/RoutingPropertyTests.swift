@@ -49,7 +49,8 @@ import Testing
                 }
             case 6:
                 if let agent = engine.agents.values.filter({ if case .onCall = $0.state { true } else { false } }).randomElement(using: &random) {
-                    engine.callEnded(agent: agent.id, now: now)
+                    freed = agent.id
+                    decisions = engine.callEnded(agent: agent.id, now: now)
                 }
             case 7:
                 if let call = engine.calls.keys.randomElement(using: &random) {

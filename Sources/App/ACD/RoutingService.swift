@@ -111,7 +111,7 @@ public final class RoutingService: Sendable {
     public func ended(agent: String, talkSeconds: Double) {
         let now = now()
         state.withLock { state in
-            state.engine.callEnded(agent: agent, now: now)
+            record(state.engine.callEnded(agent: agent, now: now), in: &state)
             state.handleTimes = Array((state.handleTimes + [talkSeconds]).suffix(200))
         }
     }

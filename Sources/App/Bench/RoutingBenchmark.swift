@@ -95,7 +95,7 @@ public struct RoutingBenchmark: Sendable {
                 }
             } else if roll < 80, let index = talkingIndex {
                 kind = "end"
-                engine.callEnded(agent: talking.remove(at: index), now: now)
+                decisions = engine.callEnded(agent: talking.remove(at: index), now: now)
             } else if roll < 90, engine.calls[leaving]?.offeredTo == nil {
                 kind = "abandon"
                 decisions = engine.abandoned(leaving, now: now)

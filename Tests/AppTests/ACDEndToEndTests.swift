@@ -1,0 +1,88 @@
+import ACD
+import AGI
+import Core
+import Foundation
+import IVR
+import Simulator
+import Store
+import TestSupport
+import Testing
+@testable import App
+
+/// The ACD behind a flow's queue node, over the real FastAGI server, with simulated callers.
+@Suite(.timeLimit(.minutes(1))) struct ACDEndToEndTests {
+    final class Center {
+        let folder = temporaryPath("acd-e2e")
+        var store: Store!
+        var routing: RoutingService!
+        var server: LoopbackAGIServer!
+
+        /// One flow: look the caller up, queue for support, then hang up.
+        func start(agents: [Agent], loggedIn: Bool) async throws {
+            try FileManager.default.createDirectory(atPath: folder + "/flows", withIntermediateDirectories: true)
+            try "[flow]\nstart = who\n[who]\ntype = lookup\nnext = wait\n[wait]\ntype = queue\nqueue = support\nskills = support:2\nnext = bye\n[bye]\ntype = hangup\n"
+                .write(toFile: folder + "/flows/q.conf", atomically: true, encoding: .utf8)
+            store = try await Store.open(path: folder + "/sb.db")
+            for agent in agents { try await store.addAgent(agent) }
+            try await store.addCustomer(CustomerDraft(name: "Sun Li", phones: ["13900000002"], vipTier: 3))
+            routing = RoutingService(agents: agents.map { ($0.id, $0.endpoint, $0.skills, $0.languages) }, queues: [:], loggedIn: loggedIn, logger: .silent)
+            let library = FlowLibrary(folder: folder + "/flows", sounds: nil, logger: .silent)
+            library.reload()
+            let services = StoreFlowServices(store: store, library: library, recordingsFolder: folder, logger: .silent, routing: routing)
+            let handler = IVRHandler(library: library, services: services, store: store, logger: .silent)
+            server = try LoopbackAGIServer(script: "ivr") { session in try await handler.handle(session) }
+        }
+
+        func pbx(_ endpoints: [String: EndpointBehaviour]) -> SimulatedPBX {
+            var configuration = SimulatedPBX.Configuration(agiServer: server.address)
+            configuration.script = "ivr/q"
+            configuration.clock = SimulationClock(scale: 40)
+            configuration.endpoints = endpoints
+            return SimulatedPBX(configuration)
+        }
+
+        func connectedAt(_ number: String) async throws -> Date? {
+            guard let call = try await store.callHistory(number: number, limit: 1).first else { return nil }
+            return try await store.callEvents(callID: call.id!).first { $0.kind == "connected" }?.at
+        }
+
+        func stop() {
+            server.stop()
+            store.close()
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+    }
+
+    /// One agent, busy; a regular caller, then a VIP, wait. When the agent is free the VIP goes first.
+    @Test func aVIPJumpsTheLine() async throws {
+        let center = Center()
+        try await center.start(agents: [Agent(id: "1001", name: "Li", endpoint: "PJSIP/1001", skills: ["support": 3])], loggedIn: true)
+        defer { center.stop() }
+        let pbx = center.pbx(["PJSIP/1001": .answers(after: 1, talk: 20)])
+        async let first = pbx.call(from: "13800000001", dnis: "4008", caller: CallerScript(hangupAfter: 400))
+        try await Task.sleep(for: .milliseconds(100))
+        async let regular = pbx.call(from: "13800000002", dnis: "4008", caller: CallerScript(hangupAfter: 400))
+        try await Task.sleep(for: .milliseconds(100))
+        async let vip = pbx.call(from: "13900000002", dnis: "4008", caller: CallerScript(hangupAfter: 400))
+        let outcomes = try await [first, regular, vip]
+        #expect(outcomes.map(\.answeredBy) == ["PJSIP/1001", "PJSIP/1001", "PJSIP/1001"])
+        let regularAt = try #require(try await center.connectedAt("13800000002"))
+        let vipAt = try #require(try await center.connectedAt("13900000002"))
+        #expect(vipAt < regularAt)
+    }
+
+    /// Nobody logged in: the caller waits, gives up, and leaves the queue cleanly.
+    @Test func anAbandonedCallerLeavesCleanly() async throws {
+        let center = Center()
+        try await center.start(agents: [Agent(id: "1001", name: "Li", endpoint: "PJSIP/1001", skills: ["support": 3])], loggedIn: false)
+        defer { center.stop() }
+        let outcome = try await center.pbx([:]).call(from: "13800000009", dnis: "4008", caller: CallerScript(hangupAfter: 20))
+        #expect(outcome.endedBy == "caller")
+        #expect(center.routing.report().waiting.isEmpty)
+        let call = try #require(try await center.store.callHistory(number: "13800000009", limit: 1).first)
+        #expect(call.outcome == "caller-hung-up")
+        let kinds = try await center.store.callEvents(callID: call.id!).map(\.kind)
+        #expect(kinds.contains("queued") && kinds.contains("abandoned"))
+        #expect(kinds.filter { $0 == "position" }.count >= 1)
+    }
+}
