@@ -139,6 +139,14 @@ extension AMIAction {
 
     public static func deviceStateList() -> AMIAction { AMIAction("DeviceStateList") }
 
+    /// Plays a DTMF digit on `channel`; with `receive` the channel takes it as if the caller had
+    /// pressed it (app_senddtmf queues the frame), which ends a WAIT FOR DIGIT at once.
+    public static func playDTMF(channel: String, digit: Character, receive: Bool = false) -> AMIAction {
+        var headers: [(name: String, value: String)] = [("Channel", channel), ("Digit", String(digit))]
+        if receive { headers.append(("Receive", "yes")) }
+        return AMIAction("PlayDTMF", headers)
+    }
+
     public static func extensionStateList() -> AMIAction { AMIAction("ExtensionStateList") }
 }
 

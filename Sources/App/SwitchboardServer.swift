@@ -42,6 +42,12 @@ public final class SwitchboardServer: Sendable {
         }
         defer { store.close() }
         let schema = try await store.schemaVersion()
+        let queues: [String: QueueSettings]
+        do {
+            queues = try config.acd.queuesPath.map { try QueueSettings.load(file: $0) } ?? [:]
+        } catch {
+            throw StartupError("bad queues file \(config.acd.queuesPath ?? ""): \(error)")
+        }
         let agiAddress = try SocketAddress(host: config.agi.bindAddress, port: config.agi.port)
         let agi: AGIServer
         do {
@@ -61,16 +67,11 @@ public final class SwitchboardServer: Sendable {
         }
         let flows = FlowLibrary(folder: config.ivr.flowsPath, sounds: config.ivr.soundsPath, logger: logger.named("ivr"))
         flows.reload()
-        let queues: [String: QueueSettings]
-        do {
-            queues = try config.acd.queuesPath.map { try QueueSettings.load(file: $0) } ?? [:]
-        } catch {
-            throw StartupError("bad queues file \(config.acd.queuesPath ?? ""): \(error)")
-        }
-        let routing = RoutingService(
-            agents: try await store.agents().map { ($0.id, $0.endpoint, $0.skills, $0.languages) }, queues: queues,
-            loggedIn: config.acd.loginAtStart, logger: logger.named("acd")
-        )
+        let ami = config.ami.isConfigured ? AMIClient(settings: amiSettings, logger: logger.named("ami")) : nil
+        var wake: (@Sendable (String) -> Void)?
+        if let ami { wake = { channel in Self.wake(channel, through: ami) } }
+        let agents = try await store.agents().map { (id: $0.id, endpoint: $0.endpoint, skills: $0.skills, languages: $0.languages) }
+        let routing = RoutingService(agents: agents, queues: queues, loggedIn: config.acd.loginAtStart, logger: logger.named("acd"), wake: wake)
         register(routing)
         let features = AgentFeatureHandler(routing: routing, store: store, logger: logger.named("acd"))
         agiRouter.register("agent") { session in try await features.handle(session) }
@@ -82,7 +83,6 @@ public final class SwitchboardServer: Sendable {
             let diagnostics = flows.reload()
             return FlowsReloadReply(flows: flows.names, problems: diagnostics.map(\.description), reloaded: !diagnostics.contains { $0.severity == .error })
         }
-        let ami = config.ami.isConfigured ? AMIClient(settings: amiSettings, logger: logger.named("ami")) : nil
         router.register("status") { [self] _ in status(agi: agi, ami: ami, database: store.path, schema: schema) }
         router.register("channels") { _ in
             guard let ami else { throw ControlCommandError("AMI is not configured: set [ami] username and secret in the config") }
@@ -129,6 +129,11 @@ public final class SwitchboardServer: Sendable {
         await services.value
         drain.cancel()
         logger.notice("switchboard stopped")
+    }
+
+    /// Ends the WAIT FOR DIGIT of the flow holding `channel`: the ACD has chosen an agent.
+    static func wake(_ channel: String, through ami: AMIClient) {
+        Task { _ = try? await ami.send(.playDTMF(channel: channel, digit: RoutingService.wakeDigit, receive: true), timeout: .seconds(2)) }
     }
 
     /// The control commands supervisors and agents use: `queue-show`, `agent`.

@@ -31,13 +31,16 @@ public struct CallerInfo: Sendable, Equatable {
     public var dnis: String?
     public var uniqueID: String
     public var language: String
+    /// Asterisk's channel name (`PJSIP/trunk-00000007`), for AMI actions on the call.
+    public var channel: String?
 
-    public init(number: String?, name: String?, dnis: String?, uniqueID: String, language: String) {
+    public init(number: String?, name: String?, dnis: String?, uniqueID: String, language: String, channel: String? = nil) {
         self.number = number
         self.name = name
         self.dnis = dnis
         self.uniqueID = uniqueID
         self.language = language
+        self.channel = channel
     }
 }
 

@@ -119,6 +119,16 @@ public final class SimulatedAGIChannel: Sendable {
         }
     }
 
+    /// A digit the channel receives now from outside, as AMI PlayDTMF with `Receive: yes`
+    /// queues it: a running WAIT FOR DIGIT or prompt hears it at once.
+    public func receive(digit: Character) {
+        state.withLock { state in
+            let at = state.time
+            let index = state.digits.firstIndex { $0.at > at } ?? state.digits.count
+            state.digits.insert((at, digit), at: index)
+        }
+    }
+
     /// The channel's simulated time.
     func now() -> Double { state.withLock { $0.time } }
 
@@ -133,6 +143,8 @@ public final class SimulatedAGIChannel: Sendable {
                     state.hangupAt = min(state.hangupAt ?? .infinity, state.time)
                     return true
                 }
+                // A digit received from outside (AMI PlayDTMF) is due now.
+                if let digit = state.digits.first, digit.at <= state.time { return true }
                 return state.time >= target
             }
             if done { return }

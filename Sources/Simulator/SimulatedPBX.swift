@@ -262,6 +262,12 @@ public final class SimulatedPBX: Sendable {
                     items + [AMIMessage([("Event", "DeviceStateListComplete"), ("EventList", "Complete"), ("ListItems", String(items.count))])])
         case "originate":
             return originate(action)
+        case "playdtmf":
+            guard let channelName = action["Channel"], let target = live(channelName) else { return error("Channel not found") }
+            guard let digit = action["Digit"]?.first else { return error("No digit specified") }
+            // Receive: yes makes the channel hear it; otherwise it is sent to the caller, unheard by AGI.
+            if ["yes", "true", "1", "on"].contains((action["Receive"] ?? "").lowercased()) { target.channel.receive(digit: digit) }
+            return ([("Response", "Success"), ("Message", "DTMF successfully queued")], [])
         case "mixmonitor", "stopmixmonitor":
             guard let channelName = action["Channel"], let target = live(channelName) else { return error("No such channel") }
             if action["Action"]?.lowercased() == "mixmonitor" {

@@ -17,6 +17,8 @@ public final class RoutingService: Sendable {
         var offers: [Int: String] = [:]
         var nextCall = 1
         var joined: [Int: (queue: String, at: Double)] = [:]
+        /// The caller's channel, for waking the flow that holds it.
+        var channels: [Int: String] = [:]
         var handleTimes: [Double] = []
     }
 
@@ -25,12 +27,25 @@ public final class RoutingService: Sendable {
     private let logger: Logger
     /// Queues from the queues file, by name.
     public let settings: [String: QueueSettings]
+    /// Wakes the flow holding a caller the moment an agent is chosen (AMI PlayDTMF of `D`, which
+    /// ends its WAIT FOR DIGIT); nil when there is no AMI, and the flow looks every second.
+    private let wake: (@Sendable (_ channel: String) -> Void)?
+
+    /// The digit the ACD sends to wake a holding flow: callers' keypads have no `D`.
+    public static let wakeDigit: Character = "D"
+
+    /// Whether an offer reaches a holding flow at once (otherwise within a second).
+    public var wakesHoldingCalls: Bool { wake != nil }
 
     /// - Parameters:
     ///   - agents: id, endpoint, skills (languages become `lang:` skills).
     ///   - loggedIn: agents logged in at start (the demo's; others log in by phone or CLI).
-    public init(agents: [(id: String, endpoint: String, skills: [String: Int], languages: [String])], queues: [String: QueueSettings], loggedIn: Bool, logger: Logger) {
+    public init(
+        agents: [(id: String, endpoint: String, skills: [String: Int], languages: [String])], queues: [String: QueueSettings],
+        loggedIn: Bool, logger: Logger, wake: (@Sendable (_ channel: String) -> Void)? = nil
+    ) {
         settings = queues
+        self.wake = wake
         var engine = RoutingEngine(queues: queues.values.map(\.definition), agents: agents.map { agent in
             RoutingAgent(id: agent.id, skills: agent.skills.merging(agent.languages.map { ("lang:\($0)", 5) }) { max($0, $1) })
         })
@@ -58,13 +73,14 @@ public final class RoutingService: Sendable {
 
     /// A caller joins `queue` (defined on first use from the flow's node if not configured),
     /// with priority from the flow and the customer's tier, needing an agent who speaks `language`.
-    public func join(queue: QueueDefinition, extraPriority: Int, language: String?) -> Int {
+    public func join(queue: QueueDefinition, extraPriority: Int, language: String?, channel: String? = nil) -> Int {
         let now = now()
         return state.withLock { state in
             if state.engine.queues[queue.name] == nil { state.engine.define(queue) }
             let id = state.nextCall
             state.nextCall += 1
             state.joined[id] = (queue.name, now)
+            state.channels[id] = channel
             // The caller's language is required when some agent speaks it (agents with no
             // languages configured serve everyone).
             let skill = language.map { "lang:\($0)" }
@@ -88,6 +104,7 @@ public final class RoutingService: Sendable {
         state.withLock { state in
             state.engine.answered(call, now: now)
             state.joined[call] = nil
+            state.channels[call] = nil
         }
     }
 
@@ -103,6 +120,7 @@ public final class RoutingService: Sendable {
         state.withLock { state in
             state.offers[call] = nil
             state.joined[call] = nil
+            state.channels[call] = nil
             record(state.engine.abandoned(call, now: now), in: &state)
         }
     }
@@ -185,7 +203,9 @@ public final class RoutingService: Sendable {
     private func record(_ decisions: [RoutingDecision], in state: inout State) {
         for decision in decisions {
             switch decision {
-            case .offer(let call, let agent): state.offers[call] = agent
+            case .offer(let call, let agent):
+                state.offers[call] = agent
+                if let wake, let channel = state.channels[call] { wake(channel) }
             case .overflowed(let call, let queue):
                 state.joined[call]?.queue = queue
                 logger.info("call overflowed", ["call": "\(call)", "queue": queue])

@@ -14,7 +14,8 @@ struct AGIFlowChannel: CallChannel {
         let environment = session.environment
         caller = CallerInfo(
             number: environment.callerIDNumber, name: environment.callerIDName,
-            dnis: environment.dnid ?? environment.extensionName, uniqueID: environment.uniqueID, language: environment.language
+            dnis: environment.dnid ?? environment.extensionName, uniqueID: environment.uniqueID, language: environment.language,
+            channel: environment.channel
         )
     }
 

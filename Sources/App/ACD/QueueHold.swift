@@ -1,0 +1,99 @@
+import ACD
+import Foundation
+import IVR
+
+/// One caller held in an ACD queue by their flow: music on hold, their position and an
+/// estimated wait announced from live data, `*` to leave (the flow goes on, to voicemail in the
+/// samples). When the ACD chooses an agent the flow rings them with the customer's name and
+/// VIP tier as caller name, recording from the answer if the queue says so; a ring-no-answer
+/// puts the caller back at the same place.
+///
+/// With AMI the hold is one WAIT FOR DIGIT until the next announcement, and the ACD ends it the
+/// moment it chooses an agent by making the channel receive a `D` (AMI PlayDTMF, Receive: yes).
+/// Without AMI the flow looks every second.
+struct QueueHold {
+    let queue: Node.Queue
+    let caller: CallerInfo
+    let variables: [String: String]
+    let channel: any CallChannel
+    let services: StoreFlowServices
+
+    var routing: RoutingService { services.routing }
+
+    func run() async throws -> QueueOutcome {
+        let settings = routing.settings(for: queue.name, skills: queue.skills, priority: queue.priority)
+        let tier = Int(variables["CUSTOMER_TIER"] ?? "") ?? 0
+        let call = routing.join(queue: settings.definition, extraPriority: tier, language: variables["LANGUAGE"], channel: caller.channel)
+        let every = settings.announceEverySeconds
+        var waited = 0
+        var nextAnnouncement = every > 0 ? every / 2 : Int.max
+        try await channel.setMusic(true, musicClass: settings.musicClass)
+        do {
+            while true {
+                if let offer = routing.takeOffer(call) {
+                    if let outcome = try await connect(call, to: offer, settings: settings, tier: tier) { return outcome }
+                    continue
+                }
+                if waited >= settings.maxWaitSeconds {
+                    try await leave(call, settings, kind: "gave-up")
+                    return .gaveUp("no agent within \(settings.maxWaitSeconds) s")
+                }
+                if waited >= nextAnnouncement {
+                    try await announce(call)
+                    nextAnnouncement += every
+                }
+                let step = routing.wakesHoldingCalls ? max(1, min(nextAnnouncement, settings.maxWaitSeconds) - waited) : 1
+                let (keys, _) = try await channel.readDigits(prompts: [], maxDigits: 1, timeoutSeconds: Double(step), terminator: nil, sensitive: false)
+                if keys.isEmpty { waited += step }
+                if keys == "*" {
+                    try await leave(call, settings, kind: "exit-by-key")
+                    return .gaveUp("the caller pressed *")
+                }
+            }
+        } catch {
+            routing.leave(call)
+            await services.event(uniqueID: caller.uniqueID, kind: "abandoned", data: "\(queue.name) after \(waited) s")
+            throw error
+        }
+    }
+
+    /// Rings the chosen agent; the outcome when they answered, nil (back in line) when not.
+    private func connect(_ call: Int, to offer: RoutingService.Offer, settings: QueueSettings, tier: Int) async throws -> QueueOutcome? {
+        await services.event(uniqueID: caller.uniqueID, kind: "offered", data: "\(queue.name): agent \(offer.agent)")
+        if let name = variables["CUSTOMER_NAME"] {
+            try await channel.setVariable("CALLERID(name)", tier > 0 ? "VIP\(tier) \(name)" : name)
+        }
+        try await channel.setMusic(false, musicClass: settings.musicClass)
+        if settings.record { try await channel.startRecording(services.recordingsFolder + "/" + caller.uniqueID + ".wav") }
+        let started = services.clock()
+        if case .answered = try await channel.transfer(offer.endpoint, timeoutSeconds: Int(settings.definition.ringTimeoutSeconds)) {
+            routing.answered(call)
+            await services.event(uniqueID: caller.uniqueID, kind: "connected", data: "\(queue.name): agent \(offer.agent)")
+            routing.ended(agent: offer.agent, talkSeconds: services.clock().timeIntervalSince(started))
+            return .connected(agent: offer.agent)
+        }
+        routing.notAnswered(call)
+        await services.event(uniqueID: caller.uniqueID, kind: "ring-no-answer", data: "\(queue.name): agent \(offer.agent)")
+        try await channel.setMusic(true, musicClass: settings.musicClass)
+        return nil
+    }
+
+    /// "There are N calls ahead of you … the estimated hold time is M minutes", from live data.
+    private func announce(_ call: Int) async throws {
+        guard let (position, estimate) = routing.position(of: call) else { return }
+        _ = try await channel.play([position == 1 ? "queue-youarenext" : "queue-thereare"], interruptingDigits: "*")
+        if position > 1 {
+            try await channel.say(.number, String(position - 1))
+            _ = try await channel.play(["queue-callswaiting", "queue-holdtime"], interruptingDigits: "*")
+            try await channel.say(.number, String(max(1, Int((estimate / 60).rounded()))))
+            _ = try await channel.play(["queue-minutes"], interruptingDigits: "*")
+        }
+        await services.event(uniqueID: caller.uniqueID, kind: "position", data: "\(position), about \(Int(estimate)) s")
+    }
+
+    private func leave(_ call: Int, _ settings: QueueSettings, kind: String) async throws {
+        routing.leave(call)
+        await services.event(uniqueID: caller.uniqueID, kind: kind, data: queue.name)
+        try await channel.setMusic(false, musicClass: settings.musicClass)
+    }
+}
