@@ -58,12 +58,13 @@ import Testing
         let center = Center()
         try await center.start(agents: [Agent(id: "1001", name: "Li", endpoint: "PJSIP/1001", skills: ["support": 3])], loggedIn: true)
         defer { center.stop() }
-        let pbx = center.pbx(["PJSIP/1001": .answers(after: 1, talk: 20)])
-        async let first = pbx.call(from: "13800000001", dnis: "4008", caller: CallerScript(hangupAfter: 400))
-        try await Task.sleep(for: .milliseconds(100))
-        async let regular = pbx.call(from: "13800000002", dnis: "4008", caller: CallerScript(hangupAfter: 400))
-        try await Task.sleep(for: .milliseconds(100))
-        async let vip = pbx.call(from: "13900000002", dnis: "4008", caller: CallerScript(hangupAfter: 400))
+        let pbx = center.pbx(["PJSIP/1001": .answers(after: 1, talk: 80)])
+        async let first = pbx.call(from: "13800000001", dnis: "4008", caller: CallerScript(hangupAfter: 900))
+        while center.routing.report().agents.first?.state.hasPrefix("available") == true { try await Task.sleep(for: .milliseconds(5)) }
+        async let regular = pbx.call(from: "13800000002", dnis: "4008", caller: CallerScript(hangupAfter: 900))
+        while center.routing.report().waiting.count < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        async let vip = pbx.call(from: "13900000002", dnis: "4008", caller: CallerScript(hangupAfter: 900))
+        while center.routing.report().waiting.count < 2 { try await Task.sleep(for: .milliseconds(5)) }
         let outcomes = try await [first, regular, vip]
         #expect(outcomes.map(\.answeredBy) == ["PJSIP/1001", "PJSIP/1001", "PJSIP/1001"])
         let regularAt = try #require(try await center.connectedAt("13800000002"))

@@ -21,9 +21,11 @@ import Wire
         defer { server.stop() }
         var options = SimulatedTraffic.Options()
         options.calls = 30
-        options.rate = 5
+        options.rate = 0.5
         options.agents = 2
-        options.speed = 200
+        options.talk = 10...40
+        // Callers spread out, so a loaded machine never leaves a flow idle past the simulator's grace.
+        options.speed = 50
         options.seed = 42
         let first = await SimulatedTraffic(options: options).run(against: server.address)
         #expect(first.failed == 0)
@@ -44,7 +46,7 @@ import Wire
             calls = 12
             rate = 4
             seed = 3
-            speed = 200
+            speed = 20
             [keys]
             1-3 => 1
             [agents]
