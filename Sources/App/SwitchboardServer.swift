@@ -71,7 +71,10 @@ public final class SwitchboardServer: Sendable {
         var wake: (@Sendable (String) -> Void)?
         if let ami { wake = { channel in Self.wake(channel, through: ami) } }
         let agents = try await store.agents().map { (id: $0.id, endpoint: $0.endpoint, skills: $0.skills, languages: $0.languages) }
-        let routing = RoutingService(agents: agents, queues: queues, loggedIn: config.acd.loginAtStart, logger: logger.named("acd"), wake: wake)
+        let routing = RoutingService(
+            agents: agents, queues: queues, loggedIn: config.acd.loginAtStart, logger: logger.named("acd"),
+            wake: wake, wakeReady: { ami?.status.state == "connected" }
+        )
         register(routing)
         let features = AgentFeatureHandler(routing: routing, store: store, logger: logger.named("acd"))
         agiRouter.register("agent") { session in try await features.handle(session) }

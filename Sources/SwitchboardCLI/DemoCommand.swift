@@ -4,6 +4,7 @@ import Core
 import Foundation
 import Simulator
 import Store
+import Wire
 
 /// `switchboard demo`: the whole system on one machine, no PBX needed.
 enum DemoCommand {
@@ -57,6 +58,15 @@ enum DemoCommand {
         guard FileManager.default.fileExists(atPath: flows + "/main.conf") else {
             throw StartupError("\(flows)/main.conf not found: run 'switchboard demo' from the project folder")
         }
+        // The simulated Asterisk's manager interface: Switchboard's AMI client logs in to it, and
+        // the ACD wakes holding callers through it.
+        let asterisk = SimulatedAMIServer(listener: try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0)), accounts: ["switchboard": "demo-secret"], logger: .silent)
+        let amiServing = Task { await asterisk.run() }
+        defer {
+            asterisk.stop()
+            amiServing.cancel()
+        }
+        guard case .ipv4(_, let amiPort) = asterisk.localAddress else { throw StartupError("no loopback port for the simulated AMI") }
         let folder = NSTemporaryDirectory() + "switchboard-demo-\(getpid())"
         try FileManager.default.createDirectory(atPath: folder + "/recordings", withIntermediateDirectories: true)
         let configPath = folder + "/switchboard.conf"
@@ -70,6 +80,10 @@ enum DemoCommand {
             national_length = 11
             [agi]
             port = 0
+            [ami]
+            port = \(amiPort)
+            username = switchboard
+            secret = demo-secret
             [acd]
             login_at_start = yes
             [ivr]
@@ -91,20 +105,30 @@ enum DemoCommand {
         let traffic = SimulatedTraffic(options: options)
         let total = options.calls
         var summary: SimulatedTraffic.Summary?
+        var report: QueueReport?
         try await RunningServer.with(config, terminal: terminal, clock: { officeHours }) { agi in
-            terminal.printError("server listening for FastAGI on \(agi); \(total) callers arriving")
-            summary = await traffic.run(against: agi) { progress in
+            // Callers once Switchboard's AMI client is in (it wakes holding callers through it).
+            let control = ControlClient(path: config.control.socketPath)
+            for _ in 0..<200 {
+                if (try? await control.send("status", as: StatusReport.self))?.ami.state == "connected" { break }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            terminal.printError("server listening for FastAGI on \(agi), AMI connected; \(total) callers arriving")
+            summary = await traffic.run(against: agi, ami: asterisk) { progress in
                 terminal.printError("  \(progress.finished)/\(total) calls done: \(progress.answered) with an agent, \(progress.abandoned) hung up waiting")
             }
+            report = try? await ControlClient(path: config.control.socketPath).send("queue-show", as: QueueReport.self)
         }
         let reader = try await Store.open(path: config.general.databasePath, readOnly: true, plan: config.general.phoneNumbers)
         let outcomes = try await reader.callOutcomes()
         reader.close()
         let recordings = (try? FileManager.default.contentsOfDirectory(atPath: config.general.recordingsPath).count) ?? 0
-        terminal.print(render(summary!, outcomes: outcomes, recordings: recordings, folder: folder, configPath: configPath))
+        terminal.print(render(summary!, outcomes: outcomes, recordings: recordings, folder: folder, configPath: configPath, dialLatency: report?.dialLatency))
     }
 
-    static func render(_ summary: SimulatedTraffic.Summary, outcomes: [String: Int], recordings: Int, folder: String, configPath: String) -> String {
+    static func render(
+        _ summary: SimulatedTraffic.Summary, outcomes: [String: Int], recordings: Int, folder: String, configPath: String, dialLatency: LatencySummary?
+    ) -> String {
         let names = Dictionary(uniqueKeysWithValues: agents.map { ($0.endpoint, "\($0.name) (\($0.id))") })
         var lines = [
             "",
@@ -114,6 +138,7 @@ enum DemoCommand {
             "  other endings:   \(summary.unanswered)  (voicemail, operator, self-service)",
             "  how calls ended: " + outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "),
             "  recordings:      \(recordings) voicemail and call files",
+            dialLatency.map { String(format: "  agent chosen → phone dialled: p50 %.1f ms, p99 %.1f ms (%d calls)", $0.p50Microseconds / 1000, $0.p99Microseconds / 1000, $0.count) } ?? "",
             "  handled by agent:",
         ]
         lines += summary.handledByAgent.sorted { $0.key < $1.key }.map { "    \(names[$0.key] ?? $0.key): \($0.value)" }

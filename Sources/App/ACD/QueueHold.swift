@@ -59,13 +59,15 @@ struct QueueHold {
 
     /// Rings the chosen agent; the outcome when they answered, nil (back in line) when not.
     private func connect(_ call: Int, to offer: RoutingService.Offer, settings: QueueSettings, tier: Int) async throws -> QueueOutcome? {
-        await services.event(uniqueID: caller.uniqueID, kind: "offered", data: "\(queue.name): agent \(offer.agent)")
+        // The timeline is written beside the call, not before it: a busy disk must not hold the ring.
+        Task { [services, caller, queue] in await services.event(uniqueID: caller.uniqueID, kind: "offered", data: "\(queue.name): agent \(offer.agent)") }
         if let name = variables["CUSTOMER_NAME"] {
             try await channel.setVariable("CALLERID(name)", tier > 0 ? "VIP\(tier) \(name)" : name)
         }
         try await channel.setMusic(false, musicClass: settings.musicClass)
         if settings.record { try await channel.startRecording(services.recordingsFolder + "/" + caller.uniqueID + ".wav") }
         let started = services.clock()
+        routing.dialling(call)
         if case .answered = try await channel.transfer(offer.endpoint, timeoutSeconds: Int(settings.definition.ringTimeoutSeconds)) {
             routing.answered(call)
             await services.event(uniqueID: caller.uniqueID, kind: "connected", data: "\(queue.name): agent \(offer.agent)")
@@ -81,12 +83,12 @@ struct QueueHold {
     /// "There are N calls ahead of you … the estimated hold time is M minutes", from live data.
     private func announce(_ call: Int) async throws {
         guard let (position, estimate) = routing.position(of: call) else { return }
-        _ = try await channel.play([position == 1 ? "queue-youarenext" : "queue-thereare"], interruptingDigits: "*")
+        _ = try await channel.play([position == 1 ? "queue-youarenext" : "queue-thereare"], interruptingDigits: "*D")
         if position > 1 {
             try await channel.say(.number, String(position - 1))
-            _ = try await channel.play(["queue-callswaiting", "queue-holdtime"], interruptingDigits: "*")
+            _ = try await channel.play(["queue-callswaiting", "queue-holdtime"], interruptingDigits: "*D")
             try await channel.say(.number, String(max(1, Int((estimate / 60).rounded()))))
-            _ = try await channel.play(["queue-minutes"], interruptingDigits: "*")
+            _ = try await channel.play(["queue-minutes"], interruptingDigits: "*D")
         }
         await services.event(uniqueID: caller.uniqueID, kind: "position", data: "\(position), about \(Int(estimate)) s")
     }

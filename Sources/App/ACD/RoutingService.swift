@@ -19,6 +19,9 @@ public final class RoutingService: Sendable {
         var joined: [Int: (queue: String, at: Double)] = [:]
         /// The caller's channel, for waking the flow that holds it.
         var channels: [Int: String] = [:]
+        /// When each offer was decided, and how long decisions took to become a dialled phone.
+        var offeredAt: [Int: MonotonicTime] = [:]
+        var dialLatencies: [UInt64] = []
         var handleTimes: [Double] = []
     }
 
@@ -30,22 +33,25 @@ public final class RoutingService: Sendable {
     /// Wakes the flow holding a caller the moment an agent is chosen (AMI PlayDTMF of `D`, which
     /// ends its WAIT FOR DIGIT); nil when there is no AMI, and the flow looks every second.
     private let wake: (@Sendable (_ channel: String) -> Void)?
+    /// Whether waking works now (AMI connected); while it does not, holding flows look every second.
+    private let wakeReady: @Sendable () -> Bool
 
     /// The digit the ACD sends to wake a holding flow: callers' keypads have no `D`.
     public static let wakeDigit: Character = "D"
 
     /// Whether an offer reaches a holding flow at once (otherwise within a second).
-    public var wakesHoldingCalls: Bool { wake != nil }
+    public var wakesHoldingCalls: Bool { wake != nil && wakeReady() }
 
     /// - Parameters:
     ///   - agents: id, endpoint, skills (languages become `lang:` skills).
     ///   - loggedIn: agents logged in at start (the demo's; others log in by phone or CLI).
     public init(
         agents: [(id: String, endpoint: String, skills: [String: Int], languages: [String])], queues: [String: QueueSettings],
-        loggedIn: Bool, logger: Logger, wake: (@Sendable (_ channel: String) -> Void)? = nil
+        loggedIn: Bool, logger: Logger, wake: (@Sendable (_ channel: String) -> Void)? = nil, wakeReady: @escaping @Sendable () -> Bool = { true }
     ) {
         settings = queues
         self.wake = wake
+        self.wakeReady = wakeReady
         var engine = RoutingEngine(queues: queues.values.map(\.definition), agents: agents.map { agent in
             RoutingAgent(id: agent.id, skills: agent.skills.merging(agent.languages.map { ("lang:\($0)", 5) }) { max($0, $1) })
         })
@@ -98,6 +104,19 @@ public final class RoutingService: Sendable {
             return Offer(agent: agent, endpoint: state.endpoints[agent] ?? agent)
         }
     }
+
+    /// The holding flow is dialling the chosen agent now: how long that took since the decision.
+    public func dialling(_ call: Int) {
+        let now = MonotonicTime.now()
+        state.withLock { state in
+            guard let decided = state.offeredAt.removeValue(forKey: call) else { return }
+            if state.dialLatencies.count >= 100_000 { state.dialLatencies.removeFirst(50_000) }
+            state.dialLatencies.append(now.nanoseconds - decided.nanoseconds)
+        }
+    }
+
+    /// From an agent chosen to their phone being dialled, over the calls so far.
+    public var dialLatency: LatencySummary { LatencySummary(nanoseconds: state.withLock { $0.dialLatencies }) }
 
     public func answered(_ call: Int) {
         let now = now()
@@ -185,7 +204,7 @@ public final class RoutingService: Sendable {
             let agents = engine.agents.values.sorted { $0.id < $1.id }.map { agent in
                 QueueReport.AgentLine(agent: agent.id, state: Self.describe(agent.state), callsToday: agent.callsToday, phoneBusy: agent.deviceBusy)
             }
-            return QueueReport(queues: engine.queues.keys.sorted(), waiting: waiting, agents: agents)
+            return QueueReport(queues: engine.queues.keys.sorted(), waiting: waiting, agents: agents, dialLatency: LatencySummary(nanoseconds: state.dialLatencies))
         }
     }
 
@@ -200,12 +219,26 @@ public final class RoutingService: Sendable {
         }
     }
 
+    /// Wakes the flow holding `call`, again every 20 ms until it takes the offer: a DTMF that
+    /// lands between two of the flow's commands is dropped by Asterisk, as a key pressed then is.
+    private func wakeUntilTaken(_ call: Int, _ channel: String) {
+        guard let wake else { return }
+        Task { [self] in
+            for _ in 0..<250 {
+                guard state.withLock({ $0.offers[call] != nil }) else { return }
+                wake(channel)
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }
+    }
+
     private func record(_ decisions: [RoutingDecision], in state: inout State) {
         for decision in decisions {
             switch decision {
             case .offer(let call, let agent):
                 state.offers[call] = agent
-                if let wake, let channel = state.channels[call] { wake(channel) }
+                state.offeredAt[call] = MonotonicTime.now()
+                if let channel = state.channels[call] { wakeUntilTaken(call, channel) }
             case .overflowed(let call, let queue):
                 state.joined[call]?.queue = queue
                 logger.info("call overflowed", ["call": "\(call)", "queue": queue])
@@ -236,4 +269,6 @@ public struct QueueReport: Codable, Sendable {
     public var queues: [String]
     public var waiting: [Caller]
     public var agents: [AgentLine]
+    /// From an agent chosen to their phone dialled.
+    public var dialLatency: LatencySummary
 }

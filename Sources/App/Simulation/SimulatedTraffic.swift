@@ -81,7 +81,9 @@ public struct SimulatedTraffic: Sendable {
         return (number, CallerScript(presses: presses, hangupAfter: patience))
     }
 
-    public func run(against server: SocketAddress, progress: @escaping @Sendable (Progress) -> Void = { _ in }) async -> Summary {
+    /// Runs the callers against the FastAGI server at `server`; with `ami`, the simulated PBX
+    /// also raises its events there and answers its actions (Switchboard's AMI client connects to it).
+    public func run(against server: SocketAddress, ami: SimulatedAMIServer? = nil, progress: @escaping @Sendable (Progress) -> Void = { _ in }) async -> Summary {
         var generator = SeededGenerator(seed: options.seed)
         var configuration = SimulatedPBX.Configuration(agiServer: server)
         configuration.endpoints = endpoints(&generator).merging(options.otherEndpoints) { agent, _ in agent }
@@ -89,7 +91,7 @@ public struct SimulatedTraffic: Sendable {
         configuration.script = options.script
         configuration.recordingsFolder = options.recordingsFolder
         configuration.seed = options.seed
-        let pbx = SimulatedPBX(configuration)
+        let pbx = SimulatedPBX(configuration, ami: ami)
         let counts = ProgressCounter()
         let started = MonotonicTime.now()
         let results = await withTaskGroup(of: SimulatedAGIChannel.Outcome?.self) { group in
