@@ -48,6 +48,7 @@ public final class SwitchboardServer: Sendable {
         } catch {
             throw StartupError("bad queues file \(config.acd.queuesPath ?? ""): \(error)")
         }
+        let agents = try await store.agents().map { (id: $0.id, endpoint: $0.endpoint, skills: $0.skills, languages: $0.languages) }
         let agiAddress = try SocketAddress(host: config.agi.bindAddress, port: config.agi.port)
         let agi: AGIServer
         do {
@@ -65,27 +66,14 @@ public final class SwitchboardServer: Sendable {
             agi.stopAccepting()
             throw error
         }
-        let flows = FlowLibrary(folder: config.ivr.flowsPath, sounds: config.ivr.soundsPath, logger: logger.named("ivr"))
-        flows.reload()
         let ami = config.ami.isConfigured ? AMIClient(settings: amiSettings, logger: logger.named("ami")) : nil
         var wake: (@Sendable (String) -> Void)?
         if let ami { wake = { channel in Self.wake(channel, through: ami) } }
-        let agents = try await store.agents().map { (id: $0.id, endpoint: $0.endpoint, skills: $0.skills, languages: $0.languages) }
         let routing = RoutingService(
             agents: agents, queues: queues, loggedIn: config.acd.loginAtStart, logger: logger.named("acd"),
             wake: wake, wakeReady: { ami?.status.state == "connected" }
         )
-        register(routing)
-        let features = AgentFeatureHandler(routing: routing, store: store, logger: logger.named("acd"))
-        agiRouter.register("agent") { session in try await features.handle(session) }
-        var flowServices = StoreFlowServices(store: store, library: flows, recordingsFolder: config.general.recordingsPath, logger: logger.named("ivr"), routing: routing)
-        flowServices.clock = clock
-        let ivr = IVRHandler(library: flows, services: flowServices, store: store, logger: logger.named("ivr"))
-        agiRouter.register("ivr") { session in try await ivr.handle(session) }
-        router.register("flows-reload") { _ in
-            let diagnostics = flows.reload()
-            return FlowsReloadReply(flows: flows.names, problems: diagnostics.map(\.description), reloaded: !diagnostics.contains { $0.severity == .error })
-        }
+        let flows = registerCallHandling(store: store, routing: routing)
         router.register("status") { [self] _ in status(agi: agi, ami: ami, database: store.path, schema: schema) }
         router.register("channels") { _ in
             guard let ami else { throw ControlCommandError("AMI is not configured: set [ami] username and secret in the config") }
@@ -132,6 +120,25 @@ public final class SwitchboardServer: Sendable {
         await services.value
         drain.cancel()
         logger.notice("switchboard stopped")
+    }
+
+    /// The FastAGI scripts (`ivr/<flow>`, `agent/<feature>`) and the control commands of the ACD
+    /// and the flows; returns the flows, which SIGHUP reloads.
+    private func registerCallHandling(store: Store, routing: RoutingService) -> FlowLibrary {
+        let flows = FlowLibrary(folder: config.ivr.flowsPath, sounds: config.ivr.soundsPath, logger: logger.named("ivr"))
+        flows.reload()
+        router.register("flows-reload") { _ in
+            let diagnostics = flows.reload()
+            return FlowsReloadReply(flows: flows.names, problems: diagnostics.map(\.description), reloaded: !diagnostics.contains { $0.severity == .error })
+        }
+        var services = StoreFlowServices(store: store, library: flows, recordingsFolder: config.general.recordingsPath, logger: logger.named("ivr"), routing: routing)
+        services.clock = clock
+        let ivr = IVRHandler(library: flows, services: services, store: store, logger: logger.named("ivr"))
+        agiRouter.register("ivr") { session in try await ivr.handle(session) }
+        let features = AgentFeatureHandler(routing: routing, store: store, logger: logger.named("acd"))
+        agiRouter.register("agent") { session in try await features.handle(session) }
+        register(routing)
+        return flows
     }
 
     /// Ends the WAIT FOR DIGIT of the flow holding `channel`: the ACD has chosen an agent.
