@@ -92,9 +92,10 @@ public final class SwitchboardServer: Sendable {
                 group.addTask { await agi.run() }
                 group.addTask { await control.run() }
                 if let ami { group.addTask { await ami.run() } }
-                group.addTask { await routing.run() }
             }
         }
+        // The ACD's clock ticks until shutdown; it has nothing to drain.
+        let ticking = Task { await routing.run() }
 
         for await number in shutdown {
             if number == SIGHUP {
@@ -107,6 +108,7 @@ public final class SwitchboardServer: Sendable {
         }
         agi.stopAccepting()
         control.stopAccepting()
+        ticking.cancel()
         await ami?.stop()
         // Connections get the drain period to finish; then they are closed, then cancelled.
         let drain = Task {
