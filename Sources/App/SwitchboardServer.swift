@@ -94,8 +94,9 @@ public final class SwitchboardServer: Sendable {
                 if let ami { group.addTask { await ami.run() } }
             }
         }
-        // The ACD's clock ticks until shutdown; it has nothing to drain.
+        // The ACD's clock ticks until shutdown; it has nothing to drain. It follows the phones' states over AMI.
         let ticking = Task { await routing.run() }
+        let following = ami.map { ami in Task { await routing.follow(ami) } }
 
         for await number in shutdown {
             if number == SIGHUP {
@@ -110,6 +111,7 @@ public final class SwitchboardServer: Sendable {
         control.stopAccepting()
         ticking.cancel()
         await ami?.stop()
+        following?.cancel()
         // Connections get the drain period to finish; then they are closed, then cancelled.
         let drain = Task {
             try await Task.sleep(for: Self.drainTimeout)

@@ -1,4 +1,5 @@
 import ACD
+import AMI
 import Core
 import Synchronization
 
@@ -171,10 +172,32 @@ public final class RoutingService: Sendable {
         }
     }
 
-    /// The phone's own state from AMI (busy on a call routing did not place).
-    public func deviceBusy(_ agent: String, _ busy: Bool) {
+    /// A phone's device state from AMI (`DeviceStateChange`, `DeviceStateList`): an agent whose
+    /// phone is in use, ringing or on hold outside routing is never offered a call.
+    public func deviceState(_ device: String, _ deviceState: String) {
+        let busy = ["INUSE", "BUSY", "RINGING", "RINGINUSE", "ONHOLD"].contains(deviceState.uppercased())
         let now = now()
-        state.withLock { state in record(state.engine.setDeviceBusy(agent, busy, now: now), in: &state) }
+        state.withLock { state in
+            for (agent, endpoint) in state.endpoints where endpoint == device {
+                record(state.engine.setDeviceBusy(agent, busy, now: now), in: &state)
+            }
+        }
+    }
+
+    /// Follows the phones' device states on the AMI client's feed, and reads them all again
+    /// (DeviceStateList) whenever the client (re)connects or falls behind.
+    public func follow(_ ami: AMIClient) async {
+        for await item in ami.subscribe(name: "acd", buffer: 10_000) {
+            switch item {
+            case .event(let event):
+                if case .deviceStateChange(let device, let deviceState) = event.kind { self.deviceState(device, deviceState) }
+            case .connected, .resync:
+                guard let list = try? await ami.send(.deviceStateList()) else { continue }
+                for item in list.items { if let device = item["Device"], let deviceState = item["State"] { self.deviceState(device, deviceState) } }
+            case .disconnected:
+                break
+            }
+        }
     }
 
     /// Position in line (1 = next) and an estimated wait from recent handle times and agents serving the queue.

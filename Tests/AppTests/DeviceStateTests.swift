@@ -1,0 +1,40 @@
+import ACD
+import AMI
+import Core
+import Simulator
+import Testing
+import Wire
+@testable import App
+
+/// The phones' real device states, from AMI, keep busy agents out of routing.
+@Suite(.timeLimit(.minutes(1))) struct DeviceStateTests {
+    @Test func anAgentOnAnotherCallIsNotOfferedOneUntilThePhoneIsFree() async throws {
+        let asterisk = SimulatedAMIServer(listener: try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0)), accounts: ["switchboard": "s3cret"], logger: .silent)
+        let serving = Task { await asterisk.run() }
+        defer {
+            asterisk.stop()
+            serving.cancel()
+        }
+        guard case .ipv4(_, let port) = asterisk.localAddress else { return }
+        let ami = AMIClient(settings: AMIClient.Settings(host: "127.0.0.1", port: port, username: "switchboard", secret: Secret("s3cret")), logger: .silent)
+        let running = Task { await ami.run() }
+        let routing = RoutingService(agents: [("1001", "PJSIP/1001", ["support": 3], [])], queues: [:], loggedIn: true, logger: .silent)
+        let following = Task { await routing.follow(ami) }
+        defer { following.cancel() }
+        while ami.status.state != "connected" || asterisk.eventSessions == 0 { try await Task.sleep(for: .milliseconds(5)) }
+
+        asterisk.broadcast(AMIMessage([("Event", "DeviceStateChange"), ("Privilege", "call,all"), ("Device", "PJSIP/1001"), ("State", "INUSE")]))
+        while routing.report().agents.first?.phoneBusy != true { try await Task.sleep(for: .milliseconds(5)) }
+        let call = routing.join(queue: QueueDefinition(name: "support", skills: ["support": 2]), extraPriority: 0, language: nil)
+        #expect(routing.takeOffer(call) == nil)
+        asterisk.broadcast(AMIMessage([("Event", "DeviceStateChange"), ("Privilege", "call,all"), ("Device", "PJSIP/1001"), ("State", "NOT_INUSE")]))
+        var offer: RoutingService.Offer?
+        for _ in 0..<400 where offer == nil {
+            offer = routing.takeOffer(call)
+            if offer == nil { try await Task.sleep(for: .milliseconds(5)) }
+        }
+        #expect(offer == RoutingService.Offer(agent: "1001", endpoint: "PJSIP/1001"))
+        await ami.stop()
+        await running.value
+    }
+}
