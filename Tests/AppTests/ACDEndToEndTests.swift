@@ -72,6 +72,38 @@ import Testing
         #expect(vipAt < regularAt)
     }
 
+    /// The only agent never answers: the first caller keeps their place through the misses, the
+    /// agent is paused, and the next agent to log in takes that caller before the later one.
+    @Test func ringNoAnswerKeepsTheCallersPlace() async throws {
+        let center = Center()
+        try await center.start(agents: [
+            Agent(id: "1001", name: "Away", endpoint: "PJSIP/1001", skills: ["support": 3]),
+            Agent(id: "1002", name: "Ann", endpoint: "PJSIP/1002", skills: ["support": 3]),
+        ], loggedIn: false)
+        defer { center.stop() }
+        _ = center.routing.change("1001", .login)
+        let routing: RoutingService = center.routing
+        let ticking = Task { await routing.run() }
+        defer { ticking.cancel() }
+        let pbx = center.pbx(["PJSIP/1001": .noAnswer, "PJSIP/1002": .answers(after: 1, talk: 5)])
+        async let first = pbx.call(from: "13800000001", dnis: "4008", caller: CallerScript(hangupAfter: 3000))
+        while center.routing.report().waiting.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
+        async let second = pbx.call(from: "13800000002", dnis: "4008", caller: CallerScript(hangupAfter: 3000))
+        while center.routing.report().agents.first(where: { $0.agent == "1001" })?.state.hasPrefix("paused") != true {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(center.routing.report().waiting.map(\.position) == [1, 2])
+        _ = center.routing.change("1002", .login)
+        let outcomes = try await [first, second]
+        #expect(outcomes.map(\.answeredBy) == ["PJSIP/1002", "PJSIP/1002"])
+        let firstAt = try #require(try await center.connectedAt("13800000001"))
+        let secondAt = try #require(try await center.connectedAt("13800000002"))
+        #expect(firstAt < secondAt)
+        let call = try #require(try await center.store.callHistory(number: "13800000001", limit: 1).first)
+        let kinds = try await center.store.callEvents(callID: call.id!).map(\.kind)
+        #expect(kinds.filter { $0 == "ring-no-answer" }.count == 2)
+    }
+
     /// Nobody logged in: the caller waits, gives up, and leaves the queue cleanly.
     @Test func anAbandonedCallerLeavesCleanly() async throws {
         let center = Center()
