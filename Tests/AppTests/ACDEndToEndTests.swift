@@ -18,14 +18,14 @@ import Testing
         var server: LoopbackAGIServer!
 
         /// One flow: look the caller up, queue for support, then hang up.
-        func start(agents: [Agent], loggedIn: Bool) async throws {
+        func start(agents: [Agent], loggedIn: Bool, queues: [String: QueueSettings] = [:]) async throws {
             try FileManager.default.createDirectory(atPath: folder + "/flows", withIntermediateDirectories: true)
             try "[flow]\nstart = who\n[who]\ntype = lookup\nnext = wait\n[wait]\ntype = queue\nqueue = support\nskills = support:2\nnext = bye\n[bye]\ntype = hangup\n"
                 .write(toFile: folder + "/flows/q.conf", atomically: true, encoding: .utf8)
             store = try await Store.open(path: folder + "/sb.db")
             for agent in agents { try await store.addAgent(agent) }
             try await store.addCustomer(CustomerDraft(name: "Sun Li", phones: ["13900000002"], vipTier: 3))
-            routing = RoutingService(agents: agents.map { ($0.id, $0.endpoint, $0.skills, $0.languages) }, queues: [:], loggedIn: loggedIn, logger: .silent)
+            routing = RoutingService(agents: agents.map { ($0.id, $0.endpoint, $0.skills, $0.languages) }, queues: queues, loggedIn: loggedIn, logger: .silent)
             let library = FlowLibrary(folder: folder + "/flows", sounds: nil, logger: .silent)
             library.reload()
             let services = StoreFlowServices(store: store, library: library, recordingsFolder: folder, logger: .silent, routing: routing)
@@ -102,6 +102,21 @@ import Testing
         let call = try #require(try await center.store.callHistory(number: "13800000001", limit: 1).first)
         let kinds = try await center.store.callEvents(callID: call.id!).map(\.kind)
         #expect(kinds.filter { $0 == "ring-no-answer" }.count == 2)
+    }
+
+    /// Support 3 is asked for; after a second of waiting, support 2 will do: the junior agent
+    /// gets the call then, as the queue's rule says (re-evaluated while the caller waits).
+    @Test func aRuleRelaxesTheSkillWhileTheCallerWaits() async throws {
+        let center = Center()
+        var support = QueueSettings(QueueDefinition(name: "support", skills: ["support": 3], rules: [.init(after: 1, .relax(skill: "support", level: 2))]))
+        support.announceEverySeconds = 0
+        try await center.start(agents: [Agent(id: "2001", name: "Junior", endpoint: "PJSIP/2001", skills: ["support": 2])], loggedIn: true, queues: ["support": support])
+        defer { center.stop() }
+        let routing: RoutingService = center.routing
+        let ticking = Task { await routing.run() }
+        defer { ticking.cancel() }
+        let outcome = try await center.pbx(["PJSIP/2001": .answers(after: 1, talk: 5)]).call(from: "13800000003", dnis: "4008", caller: CallerScript(hangupAfter: 3000))
+        #expect(outcome.answeredBy == "PJSIP/2001")
     }
 
     /// Nobody logged in: the caller waits, gives up, and leaves the queue cleanly.
