@@ -133,4 +133,6 @@ public enum RoutingDecision: Sendable, Equatable {
     case overflowed(call: Int, to: String)
     /// `agent` missed too many offers and is paused.
     case autoPaused(agent: String)
+    /// `agent`'s wrap-up is over; they take calls again.
+    case wrapUpEnded(agent: String)
 }

@@ -201,6 +201,7 @@ public struct RoutingEngine: Sendable {
             agents[id]!.state = .available
             agents[id]!.availableSince = now
             markFree(id)
+            decisions.append(.wrapUpEnded(agent: id))
         }
         // Overflow rules: only queues that have one, only their waiting calls, oldest first.
         for queue in queues.values {

@@ -71,7 +71,7 @@ public final class SwitchboardServer: Sendable {
         if let ami { wake = { channel in Self.wake(channel, through: ami) } }
         let routing = RoutingService(
             agents: agents, queues: queues, loggedIn: config.acd.loginAtStart, logger: logger.named("acd"),
-            wake: wake, wakeReady: { ami?.status.state == "connected" }
+            wake: wake, wakeReady: { ami?.status.state == "connected" }, journal: Self.journal(into: store, logger: logger.named("acd"))
         )
         let flows = registerCallHandling(store: store, routing: routing)
         router.register("status") { [self] _ in status(agi: agi, ami: ami, database: store.path, schema: schema) }
@@ -143,6 +143,23 @@ public final class SwitchboardServer: Sendable {
         agiRouter.register("agent") { session in try await features.handle(session) }
         register(routing)
         return flows
+    }
+
+    /// Routing steps into the store: a call's timeline, an agent's state changes. Written beside
+    /// routing, which never waits for the disk.
+    static func journal(into store: Store, logger: Logger) -> @Sendable (RoutingService.JournalEntry) -> Void {
+        { entry in
+            Task {
+                do {
+                    switch entry {
+                    case .call(let uniqueID, let kind, let data): try await store.appendCallEvents(uniqueID: uniqueID, [CallEvent(kind: kind, data: data)])
+                    case .agent(let id, let state, let reason): try await store.recordAgentState(agentID: id, state: state, reason: reason)
+                    }
+                } catch {
+                    logger.warning("routing step not stored: \(error)")
+                }
+            }
+        }
     }
 
     /// Ends the WAIT FOR DIGIT of the flow holding `channel`: the ACD has chosen an agent.

@@ -49,6 +49,12 @@ enum AgentTable {
         return agents
     }
 
+    static func stateChanges(_ db: Database, agentID: String) throws -> [(state: String, reason: String?, at: Date)] {
+        try db.query("SELECT state, reason, at FROM agent_state_changes WHERE agent_id = ? ORDER BY at, id", [agentID]) { row in
+            (try row.value(0), row[1], try row.value(2))
+        }
+    }
+
     static func recordState(_ db: Database, agentID: String, state: String, reason: String?, at: Date) throws {
         try db.execute("INSERT INTO agent_state_changes (agent_id, state, reason, at) VALUES (?, ?, ?, ?)", [agentID, state, reason, at])
     }

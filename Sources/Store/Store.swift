@@ -125,6 +125,11 @@ public actor Store {
         try db.transaction { try AgentTable.recordState(db, agentID: agentID, state: state, reason: reason, at: at) }
     }
 
+    /// An agent's state changes, oldest first.
+    public func agentStateChanges(agentID: String) throws -> [(state: String, reason: String?, at: Date)] {
+        try AgentTable.stateChanges(db, agentID: agentID)
+    }
+
     private func validate(_ agent: Agent) throws {
         guard !agent.id.isEmpty, !agent.id.contains(where: \.isWhitespace) else { throw StoreError.invalid("agent id '\(agent.id)' must be a word without spaces") }
         guard !agent.endpoint.isEmpty, agent.endpoint.contains("/") else {

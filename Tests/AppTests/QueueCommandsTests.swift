@@ -47,5 +47,10 @@ import Testing
         #expect(again.err == "switchboard: error: agent 1001 is paused: lunch: cannot login\n")
         stopping.yield(SIGTERM)
         try await serving.value
+        // The changes are in the agent's history.
+        let reopened = try await Store.open(path: config.general.databasePath)
+        defer { reopened.close() }
+        let changes = try await reopened.agentStateChanges(agentID: "1001").map { "\($0.state) \($0.reason ?? "")" }
+        #expect(changes == ["available ", "paused lunch"])
     }
 }

@@ -23,7 +23,7 @@ struct QueueHold {
     func run() async throws -> QueueOutcome {
         let settings = routing.settings(for: queue.name, skills: queue.skills, priority: queue.priority)
         let tier = Int(variables["CUSTOMER_TIER"] ?? "") ?? 0
-        let call = routing.join(queue: settings.definition, extraPriority: tier, language: variables["LANGUAGE"], channel: caller.channel)
+        let call = routing.join(queue: settings.definition, extraPriority: tier, language: variables["LANGUAGE"], channel: caller.channel, uniqueID: caller.uniqueID)
         let every = settings.announceEverySeconds
         var waited = 0
         var nextAnnouncement = every > 0 ? every / 2 : Int.max

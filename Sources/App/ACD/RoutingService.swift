@@ -20,6 +20,8 @@ public final class RoutingService: Sendable {
         var joined: [Int: (queue: String, at: Double)] = [:]
         /// The caller's channel, for waking the flow that holds it.
         var channels: [Int: String] = [:]
+        /// The caller's uniqueid, for their timeline.
+        var uniqueIDs: [Int: String] = [:]
         /// When each offer was decided, and how long decisions took to become a dialled phone.
         var offeredAt: [Int: MonotonicTime] = [:]
         var dialLatencies: [UInt64] = []
@@ -36,6 +38,14 @@ public final class RoutingService: Sendable {
     private let wake: (@Sendable (_ channel: String) -> Void)?
     /// Whether waking works now (AMI connected); while it does not, holding flows look every second.
     private let wakeReady: @Sendable () -> Bool
+    /// Where routing steps go to be kept: a call's timeline, an agent's state changes.
+    private let journal: @Sendable (JournalEntry) -> Void
+
+    /// A routing step worth keeping.
+    public enum JournalEntry: Sendable, Equatable {
+        case call(uniqueID: String, kind: String, data: String)
+        case agent(id: String, state: String, reason: String?)
+    }
 
     /// The digit the ACD sends to wake a holding flow: callers' keypads have no `D`.
     public static let wakeDigit: Character = "D"
@@ -48,11 +58,13 @@ public final class RoutingService: Sendable {
     ///   - loggedIn: agents logged in at start (the demo's; others log in by phone or CLI).
     public init(
         agents: [(id: String, endpoint: String, skills: [String: Int], languages: [String])], queues: [String: QueueSettings],
-        loggedIn: Bool, logger: Logger, wake: (@Sendable (_ channel: String) -> Void)? = nil, wakeReady: @escaping @Sendable () -> Bool = { true }
+        loggedIn: Bool, logger: Logger, wake: (@Sendable (_ channel: String) -> Void)? = nil, wakeReady: @escaping @Sendable () -> Bool = { true },
+        journal: @escaping @Sendable (JournalEntry) -> Void = { _ in }
     ) {
         settings = queues
         self.wake = wake
         self.wakeReady = wakeReady
+        self.journal = journal
         var engine = RoutingEngine(queues: queues.values.map(\.definition), agents: agents.map { agent in
             RoutingAgent(id: agent.id, skills: agent.skills.merging(agent.languages.map { ("lang:\($0)", 5) }) { max($0, $1) })
         })
@@ -80,7 +92,7 @@ public final class RoutingService: Sendable {
 
     /// A caller joins `queue` (defined on first use from the flow's node if not configured),
     /// with priority from the flow and the customer's tier, needing an agent who speaks `language`.
-    public func join(queue: QueueDefinition, extraPriority: Int, language: String?, channel: String? = nil) -> Int {
+    public func join(queue: QueueDefinition, extraPriority: Int, language: String?, channel: String? = nil, uniqueID: String? = nil) -> Int {
         let now = now()
         return state.withLock { state in
             if state.engine.queues[queue.name] == nil { state.engine.define(queue) }
@@ -88,6 +100,7 @@ public final class RoutingService: Sendable {
             state.nextCall += 1
             state.joined[id] = (queue.name, now)
             state.channels[id] = channel
+            state.uniqueIDs[id] = uniqueID
             // The caller's language is required when some agent speaks it (agents with no
             // languages configured serve everyone).
             let skill = language.map { "lang:\($0)" }
@@ -125,6 +138,7 @@ public final class RoutingService: Sendable {
             state.engine.answered(call, now: now)
             state.joined[call] = nil
             state.channels[call] = nil
+            state.uniqueIDs[call] = nil
         }
     }
 
@@ -141,6 +155,7 @@ public final class RoutingService: Sendable {
             state.offers[call] = nil
             state.joined[call] = nil
             state.channels[call] = nil
+            state.uniqueIDs[call] = nil
             record(state.engine.abandoned(call, now: now), in: &state)
         }
     }
@@ -168,7 +183,9 @@ public final class RoutingService: Sendable {
             case .unpause: record(state.engine.unpause(agent, now: now), in: &state)
             }
             let after = state.engine.agents[agent]?.state
-            return after == before && change != .logout ? "agent \(agent) is \(Self.describe(before)): cannot \(change.rawValue)" : nil
+            if after == before && change != .logout { return "agent \(agent) is \(Self.describe(before)): cannot \(change.rawValue)" }
+            journal(.agent(id: agent, state: change == .unpause || change == .login ? "available" : change == .pause ? "paused" : "logged out", reason: change == .pause ? reason ?? "break" : nil))
+            return nil
         }
     }
 
@@ -264,8 +281,12 @@ public final class RoutingService: Sendable {
                 if let channel = state.channels[call] { wakeUntilTaken(call, channel) }
             case .overflowed(let call, let queue):
                 state.joined[call]?.queue = queue
-                logger.info("call overflowed", ["call": "\(call)", "queue": queue])
-            case .autoPaused(let agent): logger.warning("agent paused after missed calls", ["agent": agent])
+                if let uniqueID = state.uniqueIDs[call] { journal(.call(uniqueID: uniqueID, kind: "overflowed", data: queue)) }
+            case .autoPaused(let agent):
+                logger.warning("agent paused after missed calls", ["agent": agent])
+                journal(.agent(id: agent, state: "paused", reason: "missed calls"))
+            case .wrapUpEnded(let agent):
+                journal(.agent(id: agent, state: "available", reason: "wrap-up over"))
             }
         }
     }
