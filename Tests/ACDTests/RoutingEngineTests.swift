@@ -33,10 +33,10 @@ import Testing
         _ = engine.enqueue(WaitingCall(id: 4, queue: "support", arrivedAt: 4, extraPriority: 5), now: 4)  // VIP
         engine.callEnded(agent: "a", now: 10)
         #expect(engine.tick(now: 15) == [])  // still wrapping up
-        #expect(engine.tick(now: 20) == [.offer(call: 4, agent: "a")])
+        #expect(engine.tick(now: 20) == [.wrapUpEnded(agent: "a"), .offer(call: 4, agent: "a")])
         engine.answered(4, now: 21)
         engine.callEnded(agent: "a", now: 30)
-        #expect(engine.tick(now: 40) == [.offer(call: 2, agent: "a")])  // sales waited longer than support's 3
+        #expect(engine.tick(now: 40) == [.wrapUpEnded(agent: "a"), .offer(call: 2, agent: "a")])  // sales waited longer than support's 3
     }
 
     @Test func ringNoAnswerKeepsThePlaceAndPausesAfterMisses() {
