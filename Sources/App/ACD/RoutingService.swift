@@ -153,6 +153,7 @@ public final class RoutingService: Sendable {
         let now = now()
         state.withLock { state in
             state.offers[call] = nil
+            state.offeredAt[call] = nil
             state.joined[call] = nil
             state.channels[call] = nil
             state.uniqueIDs[call] = nil
