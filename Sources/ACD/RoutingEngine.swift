@@ -57,6 +57,11 @@ public struct RoutingEngine: Sendable {
         }
     }
 
+    /// A new day: "fewest calls today" counts from zero again.
+    public mutating func resetDailyCounts() {
+        for id in agents.keys { agents[id]!.callsToday = 0 }
+    }
+
     // MARK: agents
 
     public mutating func login(_ id: String, now: Double) -> [RoutingDecision] {

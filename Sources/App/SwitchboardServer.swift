@@ -48,6 +48,14 @@ public final class SwitchboardServer: Sendable {
         } catch {
             throw StartupError("bad queues file \(config.acd.queuesPath ?? ""): \(error)")
         }
+        if let seedsPath = config.acd.agentsPath {
+            do {
+                let added = try await AgentSeeds.plant(try AgentSeeds.load(file: seedsPath), in: store)
+                if !added.isEmpty { logger.notice("agents added from \(seedsPath)", ["agents": added.joined(separator: ",")]) }
+            } catch {
+                throw StartupError("bad agents file \(seedsPath): \(error)")
+            }
+        }
         let agents = try await store.agents().map { (id: $0.id, endpoint: $0.endpoint, skills: $0.skills, languages: $0.languages) }
         let agiAddress = try SocketAddress(host: config.agi.bindAddress, port: config.agi.port)
         let agi: AGIServer

@@ -79,6 +79,7 @@ extension SwitchboardConfig {
                 config.acd.loginAtStart = value
             }
             if let value = reader.path("queues", relativeTo: file) { config.acd.queuesPath = value }
+            if let value = reader.path("agents", relativeTo: file) { config.acd.agentsPath = value }
         }
         read("control") { reader in
             if let value = reader.path("socket", relativeTo: file) { config.control.socketPath = value }

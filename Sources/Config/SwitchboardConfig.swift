@@ -52,6 +52,8 @@ public struct SwitchboardConfig: Sendable {
         public var loginAtStart = false
         /// The queues file (strategy, rules, holding); nil: queues take the flows' skills and defaults.
         public var queuesPath: String?
+        /// Agents to create at start when the database does not have them.
+        public var agentsPath: String?
     }
 
     public struct Control: Sendable {

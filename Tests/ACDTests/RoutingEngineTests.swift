@@ -35,6 +35,9 @@ import Testing
         #expect(engine.tick(now: 15) == [])  // still wrapping up
         #expect(engine.tick(now: 20) == [.wrapUpEnded(agent: "a"), .offer(call: 4, agent: "a")])
         engine.answered(4, now: 21)
+        #expect(engine.agents["a"]?.callsToday == 2)
+        engine.resetDailyCounts()
+        #expect(engine.agents["a"]?.callsToday == 0)
         engine.callEnded(agent: "a", now: 30)
         #expect(engine.tick(now: 40) == [.wrapUpEnded(agent: "a"), .offer(call: 2, agent: "a")])  // sales waited longer than support's 3
     }

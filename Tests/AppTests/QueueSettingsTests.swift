@@ -1,4 +1,5 @@
 import ACD
+import Store
 import Foundation
 import TestSupport
 import Testing
@@ -30,5 +31,34 @@ import Testing
         #expect(text.contains("\(file):3: strategy: 'fastest' is not one of longest-idle, best-skill, fewest-calls, round-robin"))
         #expect(text.contains("\(file):4: rule: 'soon relax support:2' is not SECONDS relax"))
         #expect(text.contains("[q]: overflow to unknown queue 'nowhere'"))
+    }
+}
+
+@Suite struct AgentSeedsTests {
+    static let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../asterisk-conf/switchboard-agents.conf").standardized.path
+
+    @Test func seedsAreAddedOnceAndNeverOverwriteTheStore() async throws {
+        let folder = temporaryPath("seeds")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let store = try await Store.open(path: folder + "/sb.db")
+        defer { store.close() }
+        let seeds = try AgentSeeds.load(file: Self.sample)
+        #expect(seeds.map(\.agent.id) == ["1001", "1002"])
+        #expect(try await AgentSeeds.plant(seeds, in: store) == ["1001", "1002"])
+        #expect(try await store.agent(id: "1001")?.languages == ["en", "zh"])
+        #expect(try await store.verifyPIN(agentID: "1002", pin: "1002"))
+        var edited = try #require(try await store.agent(id: "1001"))
+        edited.skills = ["sales": 5]
+        try await store.updateAgent(edited)
+        #expect(try await AgentSeeds.plant(seeds, in: store) == [])
+        #expect(try await store.agent(id: "1001")?.skills == ["sales": 5])
+    }
+
+    @Test func aSeedWithoutAnEndpointIsNamed() throws {
+        let file = temporaryPath("agents.conf")
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try "[1001]\nname = Li\n".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(errorText { _ = try AgentSeeds.load(file: file) } == "\(file):1: [1001] needs name = and endpoint =")
     }
 }

@@ -1,6 +1,7 @@
 import ACD
 import AMI
 import Core
+import Foundation
 import Synchronization
 
 /// The ACD at work in the server: the routing engine behind a lock, on the server's clock,
@@ -76,13 +77,26 @@ public final class RoutingService: Sendable {
     /// Seconds since the service started: the engine's clock.
     public func now() -> Double { started.secondsElapsed }
 
-    /// Ticks once a second: wrap-ups end, rules re-evaluate, overflows move calls.
-    public func run() async {
+    /// Ticks once a second: wrap-ups end, rules re-evaluate, overflows move calls; at local
+    /// midnight the agents' calls-today counts start again.
+    public func run(today: @escaping @Sendable () -> String = RoutingService.localDate) async {
+        var day = today()
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
             let now = now()
-            state.withLock { state in record(state.engine.tick(now: now), in: &state) }
+            let newDay = today()
+            state.withLock { state in
+                if newDay != day { state.engine.resetDailyCounts() }
+                record(state.engine.tick(now: now), in: &state)
+            }
+            day = newDay
         }
+    }
+
+    /// `YYYY-MM-DD` in local time.
+    @Sendable public static func localDate() -> String {
+        let parts = Calendar.current.dateComponents([.year, .month, .day], from: Date())
+        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
 
     /// The queue's settings: from the queues file, or defaults around the flow's skills.
