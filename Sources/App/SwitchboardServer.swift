@@ -81,6 +81,7 @@ public final class SwitchboardServer: Sendable {
             agents: agents, queues: queues, loggedIn: config.acd.loginAtStart, logger: logger.named("acd"),
             wake: wake, wakeReady: { ami?.status.state == "connected" }, journal: Self.journal(into: store, logger: logger.named("acd"))
         )
+        if let ami { routing.setCallbackExecutor { request in Self.callBack(request, through: ami, routing: routing) } }
         let flows = registerCallHandling(store: store, routing: routing)
         router.register("status") { [self] _ in status(agi: agi, ami: ami, database: store.path, schema: schema) }
         router.register("channels") { _ in
@@ -166,6 +167,27 @@ public final class SwitchboardServer: Sendable {
                 } catch {
                     logger.warning("routing step not stored: \(error)")
                 }
+            }
+        }
+    }
+
+    /// A callback through AMI: Originate rings the agent's phone and, once answered, runs
+    /// `[switchboard-callback]`, which dials the caller's number (dialplans/extensions_switchboard.conf).
+    static func callBack(_ request: RoutingService.CallbackRequest, through ami: AMIClient, routing: RoutingService) {
+        Task {
+            let number = request.number.filter { $0.isNumber || $0 == "+" }
+            do {
+                _ = try await ami.send(
+                    .originate(
+                        channel: request.endpoint, context: "switchboard-callback", exten: number, priority: 1,
+                        callerID: "\"Callback\" <\(number)>", timeout: .seconds(Int(request.ringSeconds)),
+                        variables: [("SB_CALLBACK", String(request.call))]
+                    ),
+                    timeout: .seconds(Int(request.ringSeconds) + 15)
+                )
+                routing.callbackResult(request.call, answered: true)
+            } catch {
+                routing.callbackResult(request.call, answered: false)
             }
         }
     }

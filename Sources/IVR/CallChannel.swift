@@ -95,6 +95,8 @@ public enum QueueOutcome: Sendable, Equatable {
     case connected(agent: String)
     /// Nobody could take it: the flow goes on at the queue node's `next`.
     case gaveUp(String)
+    /// The caller asked to be called back; their place in line is kept and the call ends.
+    case callbackRequested
 }
 
 /// What a flow needs from the rest of Switchboard: customers, the queues, storage, the clock.

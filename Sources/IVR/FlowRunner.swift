@@ -9,7 +9,7 @@ public struct FlowRunner {
     public struct Outcome: Sendable, Equatable {
         /// Nodes taken, `flow:node`.
         public var path: [String] = []
-        /// `hangup`, `caller-hung-up`, `transferred`, `queued`, `operator`, `failed`.
+        /// `hangup`, `caller-hung-up`, `transferred`, `queued`, `callback`, `operator`, `failed`.
         public var result = ""
         public var variables: [String: String] = [:]
     }
@@ -141,6 +141,11 @@ public struct FlowRunner {
             case .gaveUp(let why):
                 await services.event(uniqueID: channel.caller.uniqueID, kind: "queue-gave-up", data: "\(queue.name): \(why)")
                 return end(node.next, &run)
+            case .callbackRequested:
+                _ = try? await channel.play(["queue-thankyou"], interruptingDigits: "")
+                try await channel.hangup()
+                run.outcome.result = "callback"
+                return nil
             }
         case .transfer(let target, let timeout, let fallback):
             let outcome = try await channel.transfer(substitute(target, run), timeoutSeconds: timeout)

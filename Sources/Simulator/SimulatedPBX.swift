@@ -172,9 +172,8 @@ public final class SimulatedPBX: Sendable {
     /// given, answered by the simulated caller at once. Async: the response says it is queued,
     /// the OriginateResponse event (with the ActionID) follows when the channel is up.
     private func originate(_ action: AMIMessage) -> (response: [(name: String, value: String)], items: [AMIMessage]) {
-        guard let channel = action["Channel"], channel.hasPrefix("Local/") else {
-            return ([("Response", "Error"), ("Message", "Originate of \(action["Channel"] ?? "nothing"): the simulator originates Local channels only")], [])
-        }
+        guard let channel = action["Channel"] else { return ([("Response", "Error"), ("Message", "Channel not specified")], []) }
+        guard channel.hasPrefix("Local/") else { return originateEndpoint(channel, action) }
         let exten = String(channel.dropFirst(6).prefix { $0 != "@" })
         let (number, name) = Self.callerID(action["CallerID"] ?? "")
         let actionID = action.actionID
@@ -187,6 +186,47 @@ public final class SimulatedPBX: Sendable {
                         ("Reason", "4"), ("Uniqueid", uniqueID), ("CallerIDNum", number ?? "<unknown>"), ("CallerIDName", name ?? "<unknown>")]
             self.ami?.broadcast(AMIMessage(headers))
             _ = try? await self.call(from: number, name: name, dnis: exten, caller: CallerScript(), channel: channel)
+        }
+        return ([("Response", "Success"), ("Message", "Originate successfully queued")], [])
+    }
+
+    /// Originate of a phone (`PJSIP/1001`): it rings and answers (or not) as its behaviour says;
+    /// an answer is OriginateResponse Success and the phone is in use for its talk time.
+    private func originateEndpoint(_ channel: String, _ action: AMIMessage) -> (response: [(name: String, value: String)], items: [AMIMessage]) {
+        let behaviour = configuration.endpoints[channel] ?? .unavailable
+        let ringLimit = (Double(action["Timeout"] ?? "") ?? 30_000) / 1000
+        let actionID = action.actionID
+        let clock = configuration.clock
+        func device(_ state: String) {
+            ami?.broadcast(AMIMessage([("Event", "DeviceStateChange"), ("Privilege", "call,all"), ("Device", channel), ("State", state)]))
+        }
+        func respond(_ success: Bool, reason: Int) {
+            var headers: [(name: String, value: String)] = [("Event", "OriginateResponse"), ("Privilege", "call,all")]
+            if let actionID { headers.append(("ActionID", actionID)) }
+            headers += [("Response", success ? "Success" : "Failure"), ("Channel", channel), ("Context", action["Context"] ?? ""),
+                        ("Exten", action["Exten"] ?? ""), ("Reason", String(reason)), ("Uniqueid", success ? "\(epoch).\(Self.peerNumber(channel))" : "<null>"),
+                        ("CallerIDNum", "<unknown>"), ("CallerIDName", "<unknown>")]
+            ami?.broadcast(AMIMessage(headers))
+        }
+        Task {
+            switch behaviour {
+            case .answers(let after, let talk) where after <= ringLimit:
+                device("RINGING")
+                try? await clock.sleep(after)
+                device("INUSE")
+                respond(true, reason: 4)
+                try? await clock.sleep(talk)
+                device("NOT_INUSE")
+            case .answers, .noAnswer:
+                device("RINGING")
+                try? await clock.sleep(ringLimit)
+                device("NOT_INUSE")
+                respond(false, reason: 3)
+            case .busy:
+                respond(false, reason: 5)
+            case .unavailable:
+                respond(false, reason: 0)
+            }
         }
         return ([("Response", "Success"), ("Message", "Originate successfully queued")], [])
     }

@@ -1,5 +1,6 @@
 import ACD
 import AGI
+import AMI
 import Core
 import Foundation
 import IVR
@@ -7,6 +8,7 @@ import Simulator
 import Store
 import TestSupport
 import Testing
+import Wire
 @testable import App
 
 /// The ACD behind a flow's queue node, over the real FastAGI server, with simulated callers.
@@ -18,14 +20,26 @@ import Testing
         var server: LoopbackAGIServer!
 
         /// One flow: look the caller up, queue for support, then hang up.
-        func start(agents: [Agent], loggedIn: Bool, queues: [String: QueueSettings] = [:]) async throws {
+        func start(agents: [Agent], loggedIn: Bool, queues: [String: QueueSettings] = [:], ami: AMIClient? = nil) async throws {
             try FileManager.default.createDirectory(atPath: folder + "/flows", withIntermediateDirectories: true)
             try "[flow]\nstart = who\n[who]\ntype = lookup\nnext = wait\n[wait]\ntype = queue\nqueue = support\nskills = support:2\nnext = bye\n[bye]\ntype = hangup\n"
                 .write(toFile: folder + "/flows/q.conf", atomically: true, encoding: .utf8)
             store = try await Store.open(path: folder + "/sb.db")
             for agent in agents { try await store.addAgent(agent) }
             try await store.addCustomer(CustomerDraft(name: "Sun Li", phones: ["13900000002"], vipTier: 3))
-            routing = RoutingService(agents: agents.map { ($0.id, $0.endpoint, $0.skills, $0.languages) }, queues: queues, loggedIn: loggedIn, logger: .silent)
+            let opened: Store = store
+            var wake: (@Sendable (String) -> Void)?
+            var wakeReady: @Sendable () -> Bool = { true }
+            if let ami {
+                wake = { channel in SwitchboardServer.wake(channel, through: ami) }
+                wakeReady = { ami.status.state == "connected" }
+            }
+            let service = RoutingService(
+                agents: agents.map { ($0.id, $0.endpoint, $0.skills, $0.languages) }, queues: queues, loggedIn: loggedIn, logger: .silent,
+                wake: wake, wakeReady: wakeReady, journal: SwitchboardServer.journal(into: opened, logger: .silent)
+            )
+            if let ami { service.setCallbackExecutor { request in SwitchboardServer.callBack(request, through: ami, routing: service) } }
+            routing = service
             let library = FlowLibrary(folder: folder + "/flows", sounds: nil, logger: .silent)
             library.reload()
             let services = StoreFlowServices(store: store, library: library, recordingsFolder: folder, logger: .silent, routing: routing)
@@ -117,6 +131,56 @@ import Testing
         defer { ticking.cancel() }
         let outcome = try await center.pbx(["PJSIP/2001": .answers(after: 1, talk: 5)]).call(from: "13800000003", dnis: "4008", caller: CallerScript(hangupAfter: 3000))
         #expect(outcome.answeredBy == "PJSIP/2001")
+    }
+
+    /// The caller presses # to be called back: the call ends, their place is kept, and when an
+    /// agent logs in, the agent's phone is rung first (AMI Originate) and then the caller's number.
+    @Test func aCallbackKeepsThePlaceAndRingsTheAgentFirst() async throws {
+        let asterisk = SimulatedAMIServer(listener: try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0)), accounts: ["switchboard": "s3cret"], logger: .silent)
+        let amiServing = Task { await asterisk.run() }
+        defer {
+            asterisk.stop()
+            amiServing.cancel()
+        }
+        guard case .ipv4(_, let port) = asterisk.localAddress else { return }
+        let ami = AMIClient(settings: AMIClient.Settings(host: "127.0.0.1", port: port, username: "switchboard", secret: Secret("s3cret")), logger: .silent)
+        let amiRunning = Task { await ami.run() }
+        let center = Center()
+        var support = QueueSettings(QueueDefinition(name: "support", skills: ["support": 2]))
+        support.callbackKey = "#"
+        support.announceEverySeconds = 0
+        try await center.start(agents: [Agent(id: "1001", name: "Li", endpoint: "PJSIP/1001", skills: ["support": 3])], loggedIn: false, queues: ["support": support], ami: ami)
+        defer { center.stop() }
+        let routing: RoutingService = center.routing
+        let following = Task { await routing.follow(ami) }
+        defer { following.cancel() }
+        while ami.status.state != "connected" { try await Task.sleep(for: .milliseconds(5)) }
+
+        let pbx = SimulatedPBX({
+            var configuration = SimulatedPBX.Configuration(agiServer: center.server.address)
+            configuration.script = "ivr/q"
+            configuration.clock = SimulationClock(scale: 40)
+            configuration.endpoints = ["PJSIP/1001": .answers(after: 1, talk: 10)]
+            return configuration
+        }(), ami: asterisk)
+        let outcome = try await pbx.call(from: "13800000007", dnis: "4008", caller: CallerScript(presses: [(3, "#")], hangupAfter: 600))
+        #expect(outcome.endedBy == "app")
+        #expect(routing.report().waiting.count == 1)
+        let call = try #require(try await center.store.callHistory(number: "13800000007", limit: 1).first)
+        #expect(call.outcome == "callback")
+
+        #expect(routing.change("1001", .login) == nil)
+        var kinds: [String] = []
+        for _ in 0..<400 where !kinds.contains("callback-connected") {
+            try await Task.sleep(for: .milliseconds(10))
+            kinds = try await center.store.callEvents(callID: call.id!).map(\.kind)
+        }
+        #expect(kinds.contains("callback-requested"))
+        #expect(kinds.contains("callback-connected"))
+        #expect(routing.report().waiting.isEmpty)
+        #expect(asterisk.actionsSeen.contains("Originate"))
+        await ami.stop()
+        await amiRunning.value
     }
 
     /// Nobody logged in: the caller waits, gives up, and leaves the queue cleanly.

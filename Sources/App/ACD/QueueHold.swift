@@ -4,9 +4,10 @@ import IVR
 
 /// One caller held in an ACD queue by their flow: music on hold, their position and an
 /// estimated wait announced from live data, `*` to leave (the flow goes on, to voicemail in the
-/// samples). When the ACD chooses an agent the flow rings them with the customer's name and
-/// VIP tier as caller name, recording from the answer if the queue says so; a ring-no-answer
-/// puts the caller back at the same place.
+/// samples), the queue's callback key to be called back instead, keeping the place. When the
+/// ACD chooses an agent the flow rings them with the customer's name and VIP tier as caller
+/// name, recording from the answer if the queue says so; a ring-no-answer puts the caller back
+/// at the same place.
 ///
 /// With AMI the hold is one WAIT FOR DIGIT until the next announcement, and the ACD ends it the
 /// moment it chooses an agent by making the channel receive a `D` (AMI PlayDTMF, Receive: yes).
@@ -48,6 +49,10 @@ struct QueueHold {
                 if keys == "*" {
                     try await leave(call, settings, kind: "exit-by-key")
                     return .gaveUp("the caller pressed *")
+                }
+                if let key = settings.callbackKey, keys == String(key), let number = caller.number, routing.requestCallback(call, number: number) {
+                    try await channel.setMusic(false, musicClass: settings.musicClass)
+                    return .callbackRequested
                 }
             }
         } catch {

@@ -15,6 +15,7 @@ import Foundation
 ///     announce_every = 30          ; position and estimated wait, 0 for never
 ///     music_class = default
 ///     record = yes                 ; MixMonitor from the moment an agent answers
+///     callback_key = #             ; leave the line and be called back, keeping the place
 ///     rule = 30 relax support:2    ; after 30 s, support level 2 is enough
 ///     rule = 60 also billing:4     ; after 60 s, billing 4 agents may take it too
 ///     rule = 90 priority +5
@@ -25,6 +26,8 @@ public struct QueueSettings: Sendable {
     public var announceEverySeconds: Int
     public var musicClass: String
     public var record: Bool
+    /// The key that turns the wait into a callback request (nil: callbacks not offered).
+    public var callbackKey: Character?
 
     /// Defaults for a queue a flow names that the queues file does not.
     public init(_ definition: QueueDefinition) {
@@ -71,6 +74,12 @@ public struct QueueSettings: Sendable {
                 case "announce_every": if let value = number(entry) { settings.announceEverySeconds = Int(value) }
                 case "music_class": settings.musicClass = entry.value
                 case "record": settings.record = ["yes", "true", "on", "1"].contains(entry.value.lowercased())
+                case "callback_key":
+                    guard entry.value.count == 1, let key = entry.value.first, "0123456789#".contains(key) else {
+                        problems.append(.error("callback_key: '\(entry.value)' is not one key (0-9 or #)", at: entry.location))
+                        continue
+                    }
+                    settings.callbackKey = key
                 case "rule":
                     guard let rule = rule(entry.value) else {
                         problems.append(.error("rule: '\(entry.value)' is not SECONDS relax SKILL:LEVEL | also SKILL:LEVEL,… | priority +N | overflow QUEUE", at: entry.location))

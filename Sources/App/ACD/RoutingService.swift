@@ -27,6 +27,18 @@ public final class RoutingService: Sendable {
         var offeredAt: [Int: MonotonicTime] = [:]
         var dialLatencies: [UInt64] = []
         var handleTimes: [Double] = []
+        /// Callers who asked to be called back (call → their number); their place is kept.
+        var callbacks: [Int: String] = [:]
+        var callBack: (@Sendable (CallbackRequest) -> Void)?
+    }
+
+    /// An agent chosen for a caller who asked to be called back: ring the agent, then the caller.
+    public struct CallbackRequest: Sendable {
+        public var call: Int
+        public var agent: String
+        public var endpoint: String
+        public var number: String
+        public var ringSeconds: Double
     }
 
     private let state: Mutex<State>
@@ -46,6 +58,57 @@ public final class RoutingService: Sendable {
     public enum JournalEntry: Sendable, Equatable {
         case call(uniqueID: String, kind: String, data: String)
         case agent(id: String, state: String, reason: String?)
+    }
+
+    /// Sets who carries out callbacks (AMI Originate); without one, callbacks are not offered.
+    public func setCallbackExecutor(_ execute: @escaping @Sendable (CallbackRequest) -> Void) {
+        state.withLock { $0.callBack = execute }
+    }
+
+    /// Whether a waiting caller may ask to be called back now.
+    public var offersCallbacks: Bool { state.withLock { $0.callBack != nil } && wakeReady() }
+
+    /// The caller leaves the line but keeps their place: when an agent is chosen, the agent's
+    /// phone rings and then the caller's number. False when callbacks are not offered.
+    public func requestCallback(_ call: Int, number: String) -> Bool {
+        guard offersCallbacks else { return false }
+        return state.withLock { state in
+            guard state.joined[call] != nil else { return false }
+            state.callbacks[call] = number
+            state.channels[call] = nil
+            if let uniqueID = state.uniqueIDs[call] { journal(.call(uniqueID: uniqueID, kind: "callback-requested", data: number)) }
+            // Chosen already, in the moment the key was pressed: call back now.
+            if let agent = state.offers.removeValue(forKey: call) { callBack(call, agent: agent, in: &state) }
+            return true
+        }
+    }
+
+    /// How a callback went: the agent took it (their phone is then busy until AMI says it is
+    /// free), or did not (the caller keeps their place; the agent counts a miss).
+    public func callbackResult(_ call: Int, answered: Bool) {
+        let now = now()
+        state.withLock { state in
+            guard let number = state.callbacks[call], let agent = state.engine.calls[call]?.offeredTo else { return }
+            let uniqueID = state.uniqueIDs[call]
+            if answered {
+                state.engine.answered(call, now: now)
+                record(state.engine.setDeviceBusy(agent, true, now: now), in: &state)
+                record(state.engine.callEnded(agent: agent, now: now), in: &state)
+                state.callbacks[call] = nil
+                state.joined[call] = nil
+                state.uniqueIDs[call] = nil
+                if let uniqueID { journal(.call(uniqueID: uniqueID, kind: "callback-connected", data: "agent \(agent) → \(number)")) }
+            } else {
+                record(state.engine.notAnswered(call, now: now), in: &state)
+                if let uniqueID { journal(.call(uniqueID: uniqueID, kind: "callback-ring-no-answer", data: "agent \(agent)")) }
+            }
+        }
+    }
+
+    private func callBack(_ call: Int, agent: String, in state: inout State) {
+        guard let number = state.callbacks[call], let execute = state.callBack else { return }
+        let ring = state.engine.queues[state.joined[call]?.queue ?? ""]?.ringTimeoutSeconds ?? 15
+        execute(CallbackRequest(call: call, agent: agent, endpoint: state.endpoints[agent] ?? agent, number: number, ringSeconds: ring))
     }
 
     /// The digit the ACD sends to wake a holding flow: callers' keypads have no `D`.
@@ -291,6 +354,10 @@ public final class RoutingService: Sendable {
         for decision in decisions {
             switch decision {
             case .offer(let call, let agent):
+                if state.callbacks[call] != nil {
+                    callBack(call, agent: agent, in: &state)
+                    continue
+                }
                 state.offers[call] = agent
                 state.offeredAt[call] = MonotonicTime.now()
                 if let channel = state.channels[call] { wakeUntilTaken(call, channel) }
