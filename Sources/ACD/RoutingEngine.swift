@@ -12,29 +12,49 @@ public struct RoutingEngine: Sendable {
     public private(set) var queues: [String: QueueDefinition] = [:]
     public private(set) var agents: [String: RoutingAgent] = [:]
     public private(set) var calls: [Int: WaitingCall] = [:]
-    /// Per queue, per extra priority: waiting calls in arrival order.
-    private var lines: [String: [Int: [Int]]] = [:]
+    /// Per queue, per class of caller: waiting calls in arrival order. Calls of one class
+    /// differ only in how long they have waited, and waiting only loosens what a call needs and
+    /// raises its priority, so the first call of a class not being offered is the only one an
+    /// agent need look at: if it does not fit them, none after it does.
+    private var lines: [String: [LineClass: [Int]]] = [:]
     /// Per skill: agents who can take a call now.
     private var freeBySkill: [String: Set<String>] = [:]
+    /// Agents who can take a call now.
+    private var free: Set<String> = []
+    /// Per agent, the queues whose loosest requirements they meet: the only lines they look at.
+    private var reachable: [String: [String]] = [:]
     private var nextSequence = 0
     private var turns: [String: Int] = [:]
     /// Wrap-up each agent on a call will have, from the queue the call came from.
     private var wrapUps: [String: Double] = [:]
-    /// Agents wrapping up, and when they are done.
-    private var wrappingUp: [String: Double] = [:]
+    /// When wrap-ups end, soonest first. An entry whose agent is no longer in that wrap-up
+    /// (paused, logged out, or wrapping up another call since) is stale and skipped.
+    private var wrapUpEnds: [(until: Double, agent: String)] = []
     /// When free agents last looked again at every line (rules change calls by the second).
     private var lastReview = -Double.infinity
 
     /// Per queue, the most any waiting call can ask for once every rule applies: an agent who
     /// meets none of these sets can skip the queue without looking at its calls.
     private var loosest: [String: [[String: Int]]] = [:]
+    /// Queues with an overflow rule: after how long, and where to.
+    private var overflows: [String: (after: Double, to: String)] = [:]
+
+    /// Waiting calls that are served alike: same queue, same extra priority, same extra skills.
+    private struct LineClass: Hashable {
+        var extraPriority: Int
+        var extraSkills: [String: Int]
+    }
 
     public init(queues: [QueueDefinition], agents: [RoutingAgent]) {
         for queue in queues {
             self.queues[queue.name] = queue
             loosest[queue.name] = Self.loosest(queue)
+            overflows[queue.name] = Self.overflow(queue)
         }
-        for agent in agents { self.agents[agent.id] = agent }
+        for agent in agents {
+            self.agents[agent.id] = agent
+            reachable[agent.id] = reachableQueues(for: agent)
+        }
         for agent in agents where agent.canTakeCall { markFree(agent.id) }
     }
 
@@ -42,6 +62,8 @@ public struct RoutingEngine: Sendable {
     public mutating func define(_ queue: QueueDefinition) {
         queues[queue.name] = queue
         loosest[queue.name] = Self.loosest(queue)
+        overflows[queue.name] = Self.overflow(queue)
+        for agent in agents.values { reachable[agent.id] = reachableQueues(for: agent) }
     }
 
     /// Adds an agent (logged out), or updates a known agent's skills.
@@ -50,11 +72,11 @@ public struct RoutingEngine: Sendable {
             markBusy(agent.id)
             known.skills = agent.skills
             agents[agent.id] = known
-            markFree(agent.id)
         } else {
             agents[agent.id] = agent
-            markFree(agent.id)
         }
+        reachable[agent.id] = reachableQueues(for: agent)
+        markFree(agent.id)
     }
 
     /// A new day: "fewest calls today" counts from zero again.
@@ -191,30 +213,42 @@ public struct RoutingEngine: Sendable {
         }
         agent.state = .wrapUp(until: now + wrapUp)
         agents[id] = agent
-        wrappingUp[id] = now + wrapUp
+        let until = now + wrapUp
+        let place = wrapUpEnds.lastIndex { $0.until <= until }.map { $0 + 1 } ?? 0
+        wrapUpEnds.insert((until, id), at: place)
         return []
     }
 
     /// Time passing: wrap-ups end, rules change what waiting calls need, overflows happen.
     public mutating func tick(now: Double) -> [RoutingDecision] {
         var decisions: [RoutingDecision] = []
-        let wrapped = wrappingUp.filter { $0.value <= now }.map(\.key)
-        for id in wrapped {
-            wrappingUp[id] = nil
+        let ended = wrapUpEnds.prefix { $0.until <= now }.count
+        let due = Array(wrapUpEnds[..<ended])
+        wrapUpEnds.removeFirst(ended)
+        var wrapped: [String] = []
+        for (until, id) in due {
             // Paused (or logged out) during wrap-up: stays so.
-            guard case .wrapUp = agents[id]?.state else { continue }
+            guard case .wrapUp(until) = agents[id]?.state else { continue }
+            wrapped.append(id)
             agents[id]!.state = .available
             agents[id]!.availableSince = now
             markFree(id)
             decisions.append(.wrapUpEnded(agent: id))
         }
         // Overflow rules: only queues that have one, only their waiting calls, oldest first.
-        for queue in queues.values {
-            guard let overflow = queue.rules.first(where: { if case .overflow = $0.change { true } else { false } }),
-                  case .overflow(let to) = overflow.change, queues[to] != nil, to != queue.name else { continue }
-            let due = (lines[queue.name] ?? [:]).values.joined().compactMap { calls[$0] }
-                .filter { $0.offeredTo == nil && now - $0.arrivedAt >= overflow.after }
-                .sorted { $0.sequence < $1.sequence }
+        for (queue, overflow) in overflows {
+            let to = overflow.to
+            guard queues[to] != nil, to != queue else { continue }
+            // Lines are in arrival order: the calls due are at their fronts.
+            var due: [WaitingCall] = []
+            for ids in (lines[queue] ?? [:]).values {
+                for id in ids {
+                    let call = calls[id]!
+                    guard now - call.arrivedAt >= overflow.after else { break }
+                    if call.offeredTo == nil { due.append(call) }
+                }
+            }
+            due.sort { $0.sequence < $1.sequence }
             for call in due {
                 removeFromLine(call)
                 var moved = call
@@ -226,7 +260,7 @@ public struct RoutingEngine: Sendable {
         }
         // Rules (in whole seconds) may have made calls reachable: once a second, every free agent
         // looks again, longest idle first. Agents freed by this tick look now.
-        let lookers = now - lastReview >= 1 ? freeAgents() : Set(wrapped)
+        let lookers = now - lastReview >= 1 ? free : Set(wrapped)
         if now - lastReview >= 1 { lastReview = now }
         for id in lookers.sorted(by: { (agents[$0]!.availableSince, $0) < (agents[$1]!.availableSince, $1) }) {
             decisions += offerBest(to: id, now: now)
@@ -246,6 +280,10 @@ public struct RoutingEngine: Sendable {
     /// Priority the call has now: the queue's, the call's own, and what rules have added.
     public func priority(of call: WaitingCall, now: Double) -> Int {
         guard let queue = queues[call.queue] else { return call.extraPriority }
+        return priority(of: call, in: queue, now: now)
+    }
+
+    private func priority(of call: WaitingCall, in queue: QueueDefinition, now: Double) -> Int {
         let raised = queue.rules.reduce(0) { total, rule in
             if case .raisePriority(let by) = rule.change, rule.after <= now - call.arrivedAt { return total + by }
             return total
@@ -273,6 +311,10 @@ public struct RoutingEngine: Sendable {
     /// `requirements(of:now:)` gives, without building the sets (it runs for every look at a line).
     public func isEligible(_ agent: RoutingAgent, for call: WaitingCall, now: Double) -> Bool {
         guard let queue = queues[call.queue] else { return false }
+        return isEligible(agent, for: call, in: queue, now: now)
+    }
+
+    private func isEligible(_ agent: RoutingAgent, for call: WaitingCall, in queue: QueueDefinition, now: Double) -> Bool {
         for (skill, level) in call.extraSkills where (agent.skills[skill] ?? 0) < level { return false }
         let waited = now - call.arrivedAt
         func has(_ skill: String, _ level: Int) -> Bool {
@@ -297,6 +339,11 @@ public struct RoutingEngine: Sendable {
     }
 
     // MARK: inside
+
+    private static func overflow(_ queue: QueueDefinition) -> (after: Double, to: String)? {
+        for rule in queue.rules { if case .overflow(let to) = rule.change { return (rule.after, to) } }
+        return nil
+    }
 
     private static func loosest(_ queue: QueueDefinition) -> [[String: Int]] {
         var base = queue.skills
@@ -330,19 +377,15 @@ public struct RoutingEngine: Sendable {
     /// The highest-priority, longest-waiting call across every queue the agent can serve.
     private func bestCall(for agent: RoutingAgent, now: Double) -> Int? {
         var best: (rank: (Int, Double, Int), id: Int)?
-        for (queue, classes) in lines {
-            guard loosest[queue]?.contains(where: { set in set.allSatisfy { (agent.skills[$0.key] ?? 0) >= $0.value } }) ?? false else { continue }
-            for (_, ids) in classes {
-                // In one class, calls are in arrival order: the first eligible is the best of it.
-                for id in ids {
-                    let call = calls[id]!
-                    guard call.offeredTo == nil else { continue }
-                    if isEligible(agent, for: call, now: now) {
-                        let rank = rank(call, now: now)
-                        if best.map({ rank < $0.rank }) ?? true { best = (rank, id) }
-                        break
-                    }
-                }
+        for name in reachable[agent.id] ?? [] {
+            guard let queue = queues[name] else { continue }
+            for ids in (lines[name] ?? [:]).values {
+                // The first call of a class not being offered is the best of it, and if it does not
+                // fit the agent, no later one does.
+                guard let call = ids.lazy.map({ self.calls[$0]! }).first(where: { $0.offeredTo == nil }),
+                      isEligible(agent, for: call, in: queue, now: now) else { continue }
+                let rank = (-priority(of: call, in: queue, now: now), call.arrivedAt, call.sequence)
+                if best.map({ rank < $0.rank }) ?? true { best = (rank, call.id) }
             }
         }
         return best?.id
@@ -356,7 +399,7 @@ public struct RoutingEngine: Sendable {
         var candidates: Set<String> = []
         for set in required {
             guard let pivot = set.keys.min(by: { (freeBySkill[$0]?.count ?? 0) < (freeBySkill[$1]?.count ?? 0) }) else {
-                candidates.formUnion(freeAgents())
+                candidates.formUnion(free)
                 continue
             }
             for id in freeBySkill[pivot] ?? [] where set.allSatisfy({ (agents[id]!.skills[$0.key] ?? 0) >= $0.value }) {
@@ -386,22 +429,26 @@ public struct RoutingEngine: Sendable {
         return offerBest(to: id, now: now)
     }
 
-    private func freeAgents() -> Set<String> {
-        Set(agents.values.filter(\.canTakeCall).map(\.id))
+    /// Queues whose loosest requirements `agent` meets.
+    private func reachableQueues(for agent: RoutingAgent) -> [String] {
+        loosest.filter { _, sets in sets.contains { set in set.allSatisfy { (agent.skills[$0.key] ?? 0) >= $0.value } } }.keys.sorted()
     }
 
     private mutating func markFree(_ id: String) {
         guard let agent = agents[id], agent.canTakeCall else { return }
+        free.insert(id)
         for skill in agent.skills.keys { freeBySkill[skill, default: []].insert(id) }
     }
 
     private mutating func markBusy(_ id: String) {
         guard let agent = agents[id] else { return }
+        free.remove(id)
         for skill in agent.skills.keys { freeBySkill[skill]?.remove(id) }
     }
 
     private mutating func insertInLine(_ call: WaitingCall) {
-        var line = lines[call.queue, default: [:]].removeValue(forKey: call.extraPriority) ?? []
+        let lineClass = LineClass(extraPriority: call.extraPriority, extraSkills: call.extraSkills)
+        var line = lines[call.queue, default: [:]].removeValue(forKey: lineClass) ?? []
         // Arrival order; an overflowed call keeps its place by its first arrival (binary search).
         func key(_ id: Int) -> (Double, Int) { (calls[id]?.arrivedAt ?? .infinity, calls[id]?.sequence ?? .max) }
         var low = 0
@@ -412,10 +459,12 @@ public struct RoutingEngine: Sendable {
             if key(line[middle]) <= (call.arrivedAt, call.sequence) { low = middle + 1 } else { high = middle }
         }
         line.insert(call.id, at: low)
-        lines[call.queue, default: [:]][call.extraPriority] = line
+        lines[call.queue, default: [:]][lineClass] = line
     }
 
     private mutating func removeFromLine(_ call: WaitingCall) {
-        lines[call.queue]?[call.extraPriority]?.removeAll { $0 == call.id }
+        let lineClass = LineClass(extraPriority: call.extraPriority, extraSkills: call.extraSkills)
+        lines[call.queue]?[lineClass]?.removeAll { $0 == call.id }
+        if lines[call.queue]?[lineClass]?.isEmpty == true { lines[call.queue]?[lineClass] = nil }
     }
 }

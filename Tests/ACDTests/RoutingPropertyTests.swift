@@ -21,6 +21,7 @@ import Testing
         var now = 0.0
         var nextCall = 1
         var offered = 0
+        var lastReview = -Double.infinity
         for _ in 0..<3000 {
             now += Double.random(in: 0...3, using: &random)
             let before = engine
@@ -88,6 +89,14 @@ import Testing
                     other.id != callID && other.offeredTo == nil && rank(other) < rank(call) && engine.isEligible(agent, for: other, now: now)
                 }
                 #expect(skipped.isEmpty, "call \(callID) offered to \(agentID) ahead of \(skipped.map(\.id))")
+            }
+            // After a review (once a second of ticks) no free agent is left idle while a call fits them.
+            if ticked, now - lastReview >= 1 {
+                lastReview = now
+                for agent in engine.agents.values where agent.canTakeCall {
+                    let fitting = engine.calls.values.filter { $0.offeredTo == nil && engine.isEligible(agent, for: $0, now: now) }
+                    #expect(fitting.isEmpty, "\(agent.id) idle after a review while \(fitting.map(\.id)) wait")
+                }
             }
             // The fast eligibility test agrees with the requirement sets it stands for.
             if let call = engine.calls.values.first, let agent = engine.agents.values.randomElement(using: &random) {

@@ -27,7 +27,8 @@ public struct RoutingBenchmark: Sendable {
         public var decision: LatencySummary
         /// The tick that re-offers every free agent once a second (all of them, together).
         public var review: LatencySummary
-        /// Per kind of step: arrival, answer, miss, end, abandon, tick.
+        /// Per kind of step: arrival, answer, miss, end, abandon, tick, review; and `per-looker`, a
+        /// tick's or review's time divided among the agents who looked for a call in it.
         public var byKind: [String: LatencySummary]
     }
 
@@ -76,6 +77,7 @@ public struct RoutingBenchmark: Sendable {
             let queue = queues.randomElement(using: &random)!.name
             let extra = Int.random(in: 0...2, using: &random)
             let review = Int(now) != Int(now - 0.01)
+            let freeBeforeReview = review ? engine.agents.values.filter(\.canTakeCall).count : 0
             let begin = MonotonicTime.now()
             var decisions: [RoutingDecision] = []
             let kind: String
@@ -103,7 +105,13 @@ public struct RoutingBenchmark: Sendable {
                 kind = review ? "review" : "tick"
                 decisions = engine.tick(now: now)
             }
-            samples[kind, default: []].append(MonotonicTime.now().nanoseconds - begin.nanoseconds)
+            let elapsed = MonotonicTime.now().nanoseconds - begin.nanoseconds
+            samples[kind, default: []].append(elapsed)
+            if kind == "tick" || kind == "review" {
+                // A tick is a batch: every agent it frees (and, in a review, every free agent) looks for a call.
+                let lookers = freeBeforeReview + decisions.filter { if case .wrapUpEnded = $0 { true } else { false } }.count
+                if lookers > 0 { samples["per-looker", default: []].append(elapsed / UInt64(lookers)) }
+            }
             for case .offer(let call, _) in decisions {
                 ringing.insert(call)
                 offers += 1
@@ -114,7 +122,7 @@ public struct RoutingBenchmark: Sendable {
         return Report(
             agents: options.agents, waitingCalls: engine.calls.count, skills: options.skills, queues: queues.count,
             decisions: options.operations, offers: offers, decisionsPerSecond: Double(options.operations) / seconds,
-            decision: LatencySummary(nanoseconds: samples.filter { $0.key != "review" }.values.flatMap { $0 }),
+            decision: LatencySummary(nanoseconds: samples.filter { $0.key != "review" && $0.key != "per-looker" }.values.flatMap { $0 }),
             review: LatencySummary(nanoseconds: samples["review"] ?? []),
             byKind: samples.mapValues { LatencySummary(nanoseconds: $0) }
         )
