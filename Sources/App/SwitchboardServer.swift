@@ -77,9 +77,10 @@ public final class SwitchboardServer: Sendable {
         let ami = config.ami.isConfigured ? AMIClient(settings: amiSettings, logger: logger.named("ami")) : nil
         var wake: (@Sendable (String) -> Void)?
         if let ami { wake = { channel in Self.wake(channel, through: ami) } }
+        let journal = RoutingJournal(store: store, logger: logger.named("acd"))
         let routing = RoutingService(
             agents: agents, queues: queues, loggedIn: config.acd.loginAtStart, logger: logger.named("acd"),
-            wake: wake, wakeReady: { ami?.status.state == "connected" }, journal: Self.journal(into: store, logger: logger.named("acd"))
+            wake: wake, wakeReady: { ami?.status.state == "connected" }, journal: { journal.record($0) }
         )
         if let ami { routing.setCallbackExecutor { request in Self.callBack(request, through: ami, routing: routing) } }
         let flows = registerCallHandling(store: store, routing: routing)
@@ -132,6 +133,7 @@ public final class SwitchboardServer: Sendable {
         }
         await services.value
         drain.cancel()
+        await journal.finish()
         logger.notice("switchboard stopped")
     }
 
@@ -152,23 +154,6 @@ public final class SwitchboardServer: Sendable {
         agiRouter.register("agent") { session in try await features.handle(session) }
         register(routing)
         return flows
-    }
-
-    /// Routing steps into the store: a call's timeline, an agent's state changes. Written beside
-    /// routing, which never waits for the disk.
-    static func journal(into store: Store, logger: Logger) -> @Sendable (RoutingService.JournalEntry) -> Void {
-        { entry in
-            Task {
-                do {
-                    switch entry {
-                    case .call(let uniqueID, let kind, let data): try await store.appendCallEvents(uniqueID: uniqueID, [CallEvent(kind: kind, data: data)])
-                    case .agent(let id, let state, let reason): try await store.recordAgentState(agentID: id, state: state, reason: reason)
-                    }
-                } catch {
-                    logger.warning("routing step not stored: \(error)")
-                }
-            }
-        }
     }
 
     /// A callback through AMI: Originate rings the agent's phone and, once answered, runs
