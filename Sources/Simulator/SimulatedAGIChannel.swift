@@ -28,6 +28,11 @@ public final class SimulatedAGIChannel: Sendable {
         /// Names the next Local channel a Dial creates (`Local/1010@agents-0000000c;1`).
         public var nextChannelName: @Sendable (String) -> String = { "\($0)-00000001;1" }
         public var seed: UInt64 = 1
+        /// Real time the app may take between commands before the caller's time runs on, so a
+        /// caller does not wait forever on a stuck app. Long, because a loaded machine (a test
+        /// suite on two cores) can hold a working app back for a second or more, and the
+        /// caller's key presses and hang-up must not move with it.
+        public var idleGrace = Duration.seconds(10)
         /// Told of every command and its reply (the PBX turns them into AGIExec events).
         public var onCommand: @Sendable (_ command: String, _ reply: String) -> Void = { _, _ in }
         /// Told of what happens on the line: digits, dials, bridges (the PBX raises AMI events).
@@ -241,7 +246,7 @@ public final class SimulatedAGIChannel: Sendable {
                 // caller's clock runs towards the hang-up.
                 let began = idleSince ?? now
                 idleSince = began
-                if now - began >= Self.idleGrace { state.time = min(hangupAt, state.time + slice) }
+                if now - began >= setup.idleGrace { state.time = min(hangupAt, state.time + slice) }
                 return false
             }
             if due == true {
@@ -251,9 +256,6 @@ public final class SimulatedAGIChannel: Sendable {
             try? await setup.clock.sleep(slice)
         }
     }
-
-    /// Real time an app may take between commands before the caller's time runs on.
-    static let idleGrace = Duration.seconds(1)
 
     /// Marks the hang-up reported and sends it, `delay` simulated seconds from now.
     func announceHangup(after delay: Double) {

@@ -24,7 +24,6 @@ import Wire
         options.rate = 0.5
         options.agents = 2
         options.talk = 10...40
-        // Callers spread out, so a loaded machine never leaves a flow idle past the simulator's grace.
         options.speed = 50
         options.seed = 42
         let first = await SimulatedTraffic(options: options).run(against: server.address)

@@ -102,6 +102,8 @@ import Wire
         // The channel's time moves only while it waits, or while the app idles with a hang-up
         // due; at five times real time a busy machine's pauses in the replay stay harmless.
         setup.clock = SimulationClock(scale: 5)
+        // agi-idle-hangup: the caller hangs up on an idle app; no need to wait the full grace for it.
+        setup.idleGrace = .seconds(1)
         setup.recordingPath = { _ in nil }
         setup.nextChannelName = { "\($0)-0000000c;1" }
         return setup
