@@ -183,6 +183,21 @@ import Wire
         await amiRunning.value
     }
 
+    /// `rule = 10 offer voicemail`: `*` does nothing before the offer is made, and leaves after it.
+    @Test func theExitKeyWorksOnceTheQueueOffersIt() async throws {
+        let center = Center()
+        var support = QueueSettings(QueueDefinition(name: "support", skills: ["support": 2]))
+        support.offerExitAfterSeconds = 10
+        support.announceEverySeconds = 0
+        try await center.start(agents: [], loggedIn: false, queues: ["support": support])
+        defer { center.stop() }
+        let outcome = try await center.pbx([:]).call(from: "13800000008", dnis: "4008", caller: CallerScript(presses: [(3, "*"), (16, "*")], hangupAfter: 600))
+        #expect(outcome.endedBy == "app")
+        let call = try #require(try await center.store.callHistory(number: "13800000008", limit: 1).first)
+        let kinds = try await center.store.callEvents(callID: call.id!).map(\.kind).filter { ["offer", "exit-by-key"].contains($0) }
+        #expect(kinds == ["offer", "exit-by-key"])
+    }
+
     /// Nobody logged in: the caller waits, gives up, and leaves the queue cleanly.
     @Test func anAbandonedCallerLeavesCleanly() async throws {
         let center = Center()

@@ -32,6 +32,23 @@ import Testing
         #expect(text.contains("\(file):4: rule: 'soon relax support:2' is not SECONDS relax"))
         #expect(text.contains("[q]: overflow to unknown queue 'nowhere'"))
     }
+
+    @Test func offersOpenByRuleAndNeedTheirKey() throws {
+        let file = temporaryPath("queues.conf")
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try "[q]\nskills = support:2\ncallback_key = #\nrule = 60 offer voicemail\nrule = 120 offer callback\ncallback_prompt = custom/cb\n"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let q = try #require(try QueueSettings.load(file: file)["q"])
+        #expect(q.offerExitAfterSeconds == 60)
+        #expect(q.offerCallbackAfterSeconds == 120)
+        #expect(q.callbackPrompt == "custom/cb")
+        #expect(q.definition.rules.isEmpty)
+
+        try "[q]\nskills = support:2\nrule = 120 offer callback\nrule = 30 offer pizza\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let text = errorText { _ = try QueueSettings.load(file: file) } ?? ""
+        #expect(text.contains("\(file):4: rule: 'offer pizza' is not offer callback | offer voicemail"))
+        #expect(text.contains("[q]: 'offer callback' needs callback_key ="))
+    }
 }
 
 @Suite struct AgentSeedsTests {

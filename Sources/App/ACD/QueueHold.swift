@@ -28,6 +28,10 @@ struct QueueHold {
         let every = settings.announceEverySeconds
         var waited = 0
         var nextAnnouncement = every > 0 ? every / 2 : Int.max
+        // Offers made by queue rules (`offer callback`, `offer voicemail`), each told once when it opens.
+        var offersUntold = [settings.offerExitAfterSeconds.map { ($0, settings.exitPrompt) },
+                            settings.offerCallbackAfterSeconds.map { ($0, settings.callbackPrompt) }].compactMap { $0 }
+        func opened(_ after: Int?) -> Bool { after.map { waited >= $0 } ?? true }
         try await channel.setMusic(true, musicClass: settings.musicClass)
         do {
             while true {
@@ -43,14 +47,26 @@ struct QueueHold {
                     try await announce(call)
                     nextAnnouncement += every
                 }
-                let step = routing.wakesHoldingCalls ? max(1, min(nextAnnouncement, settings.maxWaitSeconds) - waited) : 1
-                let (keys, _) = try await channel.readDigits(prompts: [], maxDigits: 1, timeoutSeconds: Double(step), terminator: nil, sensitive: false)
-                if keys.isEmpty { waited += step }
-                if keys == "*" {
+                // A key pressed during an offer counts (people press as soon as they hear it).
+                var pressed: Character?
+                while pressed == nil, let due = offersUntold.firstIndex(where: { waited >= $0.0 }) {
+                    let prompt = offersUntold.remove(at: due).1
+                    pressed = try await channel.play([prompt], interruptingDigits: "*" + String(RoutingService.wakeDigit) + (settings.callbackKey.map { String($0) } ?? ""))
+                    await services.event(uniqueID: caller.uniqueID, kind: "offer", data: prompt)
+                }
+                var keys = pressed.map { String($0) } ?? ""
+                if pressed == nil {
+                    let nextChange = ([nextAnnouncement, settings.maxWaitSeconds] + offersUntold.map(\.0)).min()!
+                    let step = routing.wakesHoldingCalls ? max(1, nextChange - waited) : 1
+                    keys = try await channel.readDigits(prompts: [], maxDigits: 1, timeoutSeconds: Double(step), terminator: nil, sensitive: false).digits
+                    if keys.isEmpty { waited += step }
+                }
+                if keys == "*", opened(settings.offerExitAfterSeconds) {
                     try await leave(call, settings, kind: "exit-by-key")
                     return .gaveUp("the caller pressed *")
                 }
-                if let key = settings.callbackKey, keys == String(key), let number = caller.number, routing.requestCallback(call, number: number) {
+                if let key = settings.callbackKey, keys == String(key), opened(settings.offerCallbackAfterSeconds), let number = caller.number,
+                   routing.requestCallback(call, number: number) {
                     try await channel.setMusic(false, musicClass: settings.musicClass)
                     return .callbackRequested
                 }

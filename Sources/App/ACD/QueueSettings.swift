@@ -17,6 +17,8 @@ import Foundation
 ///     record = yes                 ; MixMonitor from the moment an agent answers
 ///     callback_key = #             ; leave the line and be called back, keeping the place
 ///     rule = 30 relax support:2    ; after 30 s, support level 2 is enough
+///     rule = 60 offer voicemail    ; from 60 s, `*` leaves for voicemail (said with exit_prompt)
+///     rule = 120 offer callback    ; from 120 s, the callback key works (said with callback_prompt)
 ///     rule = 60 also billing:4     ; after 60 s, billing 4 agents may take it too
 ///     rule = 90 priority +5
 ///     rule = 300 overflow general
@@ -28,6 +30,12 @@ public struct QueueSettings: Sendable {
     public var record: Bool
     /// The key that turns the wait into a callback request (nil: callbacks not offered).
     public var callbackKey: Character?
+    /// From how long a wait the callback key works, told with `callbackPrompt`; nil: from the start, untold.
+    public var offerCallbackAfterSeconds: Int?
+    public var callbackPrompt = "custom/queue-callback-offer"
+    /// From how long a wait `*` leaves the queue, told with `exitPrompt`; nil: from the start, untold.
+    public var offerExitAfterSeconds: Int?
+    public var exitPrompt = "custom/queue-voicemail-offer"
 
     /// Defaults for a queue a flow names that the queues file does not.
     public init(_ definition: QueueDefinition) {
@@ -80,9 +88,20 @@ public struct QueueSettings: Sendable {
                         continue
                     }
                     settings.callbackKey = key
+                case "callback_prompt": settings.callbackPrompt = entry.value
+                case "exit_prompt": settings.exitPrompt = entry.value
                 case "rule":
+                    let words = entry.value.split(separator: " ").map(String.init)
+                    if words.count == 3, words[1] == "offer", let after = Int(words[0]), after >= 0 {
+                        switch words[2] {
+                        case "callback": settings.offerCallbackAfterSeconds = after
+                        case "voicemail": settings.offerExitAfterSeconds = after
+                        default: problems.append(.error("rule: 'offer \(words[2])' is not offer callback | offer voicemail", at: entry.location))
+                        }
+                        continue
+                    }
                     guard let rule = rule(entry.value) else {
-                        problems.append(.error("rule: '\(entry.value)' is not SECONDS relax SKILL:LEVEL | also SKILL:LEVEL,… | priority +N | overflow QUEUE", at: entry.location))
+                        problems.append(.error("rule: '\(entry.value)' is not SECONDS relax SKILL:LEVEL | also SKILL:LEVEL,… | priority +N | overflow QUEUE | offer callback | offer voicemail", at: entry.location))
                         continue
                     }
                     definition.rules.append(rule)
@@ -92,6 +111,9 @@ public struct QueueSettings: Sendable {
             }
             definition.rules.sort { $0.after < $1.after }
             if definition.skills.isEmpty { problems.append(.error("[\(section.name)] needs skills =", at: section.location)) }
+            if settings.offerCallbackAfterSeconds != nil, settings.callbackKey == nil {
+                problems.append(.error("[\(section.name)]: 'offer callback' needs callback_key =", at: section.location))
+            }
             settings.definition = definition
             queues[section.name] = settings
         }
