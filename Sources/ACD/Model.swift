@@ -78,9 +78,11 @@ public struct RoutingAgent: Sendable, Equatable {
     public var id: String
     /// Skill → level 1…5; languages are skills too (`lang:zh`).
     public var skills: [String: Int]
-    public var state: AgentState
+    public private(set) var state: AgentState
+    /// When the agent entered `state`.
+    public private(set) var stateSince: Double
     /// When the agent last became available (for longest idle).
-    public var availableSince: Double
+    public private(set) var availableSince: Double
     public var callsToday: Int
     /// Offers not answered in a row.
     public var misses: Int
@@ -91,6 +93,7 @@ public struct RoutingAgent: Sendable, Equatable {
         self.id = id
         self.skills = skills
         state = .loggedOut
+        stateSince = 0
         availableSince = 0
         callsToday = 0
         misses = 0
@@ -98,6 +101,13 @@ public struct RoutingAgent: Sendable, Equatable {
     }
 
     public var canTakeCall: Bool { state == .available && !deviceBusy }
+
+    /// Moves the agent to `state` at `now` (seconds on the engine's clock).
+    public mutating func enter(_ state: AgentState, at now: Double) {
+        self.state = state
+        stateSince = now
+        if state == .available { availableSince = now }
+    }
 }
 
 /// A caller waiting in a queue.

@@ -88,36 +88,34 @@ public struct RoutingEngine: Sendable {
 
     public mutating func login(_ id: String, now: Double) -> [RoutingDecision] {
         guard var agent = agents[id], agent.state == .loggedOut else { return [] }
-        agent.state = .available
-        agent.availableSince = now
+        agent.enter(.available, at: now)
         agent.misses = 0
         agents[id] = agent
         return becameFree(id, now: now)
     }
 
-    public mutating func logout(_ id: String) {
+    public mutating func logout(_ id: String, now: Double) {
         guard var agent = agents[id], agent.state != .loggedOut else { return }
         markBusy(id)
-        agent.state = .loggedOut
+        agent.enter(.loggedOut, at: now)
         agents[id] = agent
     }
 
     /// Pauses an agent who is free or wrapping up (one on a call pauses after it).
-    public mutating func pause(_ id: String, reason: String) {
+    public mutating func pause(_ id: String, reason: String, now: Double) {
         guard var agent = agents[id] else { return }
         switch agent.state {
         case .available, .wrapUp: break
         default: return
         }
         markBusy(id)
-        agent.state = .paused(reason: reason)
+        agent.enter(.paused(reason: reason), at: now)
         agents[id] = agent
     }
 
     public mutating func unpause(_ id: String, now: Double) -> [RoutingDecision] {
         guard var agent = agents[id], case .paused = agent.state else { return [] }
-        agent.state = .available
-        agent.availableSince = now
+        agent.enter(.available, at: now)
         agent.misses = 0
         agents[id] = agent
         return becameFree(id, now: now)
@@ -156,7 +154,7 @@ public struct RoutingEngine: Sendable {
         guard let call = calls[callID], let agentID = call.offeredTo, var agent = agents[agentID] else { return }
         removeFromLine(call)
         calls[callID] = nil
-        agent.state = .onCall(call: callID)
+        agent.enter(.onCall(call: callID), at: now)
         agent.misses = 0
         agent.callsToday += 1
         agents[agentID] = agent
@@ -172,12 +170,11 @@ public struct RoutingEngine: Sendable {
         var decisions: [RoutingDecision] = []
         let limit = queues[call.queue]?.maxMisses ?? 2
         if agent.misses >= limit {
-            agent.state = .paused(reason: "missed \(agent.misses) calls")
+            agent.enter(.paused(reason: "missed \(agent.misses) calls"), at: now)
             agents[agentID] = agent
             decisions.append(.autoPaused(agent: agentID))
         } else {
-            agent.state = .available
-            agent.availableSince = now
+            agent.enter(.available, at: now)
             agents[agentID] = agent
             markFree(agentID)
         }
@@ -194,8 +191,7 @@ public struct RoutingEngine: Sendable {
         removeFromLine(call)
         calls[callID] = nil
         guard let agentID = call.offeredTo, var agent = agents[agentID] else { return [] }
-        agent.state = .available
-        agent.availableSince = now
+        agent.enter(.available, at: now)
         agents[agentID] = agent
         return becameFree(agentID, now: now)
     }
@@ -206,12 +202,11 @@ public struct RoutingEngine: Sendable {
         guard var agent = agents[id], case .onCall = agent.state else { return [] }
         let wrapUp = wrapUps.removeValue(forKey: id) ?? 0
         if wrapUp <= 0 {
-            agent.state = .available
-            agent.availableSince = now
+            agent.enter(.available, at: now)
             agents[id] = agent
             return becameFree(id, now: now)
         }
-        agent.state = .wrapUp(until: now + wrapUp)
+        agent.enter(.wrapUp(until: now + wrapUp), at: now)
         agents[id] = agent
         let until = now + wrapUp
         let place = wrapUpEnds.lastIndex { $0.until <= until }.map { $0 + 1 } ?? 0
@@ -230,8 +225,7 @@ public struct RoutingEngine: Sendable {
             // Paused (or logged out) during wrap-up: stays so.
             guard case .wrapUp(until) = agents[id]?.state else { continue }
             wrapped.append(id)
-            agents[id]!.state = .available
-            agents[id]!.availableSince = now
+            agents[id]!.enter(.available, at: now)
             markFree(id)
             decisions.append(.wrapUpEnded(agent: id))
         }
@@ -269,6 +263,11 @@ public struct RoutingEngine: Sendable {
     }
 
     // MARK: questions
+
+    /// The queues whose calls `agentID` could take once every rule applies.
+    public func queues(servedBy agentID: String) -> [String] {
+        reachable[agentID] ?? []
+    }
 
     /// The call's place in its queue (1 = next), counting calls that would be served first.
     public func position(of callID: Int, now: Double) -> Int? {
@@ -368,7 +367,7 @@ public struct RoutingEngine: Sendable {
         guard let agent = agents[agentID], agent.canTakeCall, let callID = bestCall(for: agent, now: now) else { return [] }
         calls[callID]!.offeredTo = agentID
         var ringing = agent
-        ringing.state = .ringing(call: callID)
+        ringing.enter(.ringing(call: callID), at: now)
         agents[agentID] = ringing
         markBusy(agentID)
         return [.offer(call: callID, agent: agentID)]

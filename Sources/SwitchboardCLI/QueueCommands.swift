@@ -10,7 +10,7 @@ enum QueueCommands {
         summary: "what the ACD is doing: waiting callers and agents",
         subcommands: [
             CommandSpec(
-                name: "show", summary: "waiting callers (wait, priority, position) and agents (state), for one queue or all",
+                name: "show", summary: "waiting callers (wait, priority, position) and agents (state, time in it), for one queue or all",
                 options: [.config, .json], arguments: [ArgumentSpec(name: "NAME", help: "a queue", isOptional: true)], action: show
             ),
         ]
@@ -35,6 +35,7 @@ enum QueueCommands {
         if let name = parsed.arguments.first {
             guard report.queues.contains(name) else { throw ControlCommandError("no queue '\(name)' (queues: \(report.queues.joined(separator: ", ")))") }
             report.waiting = report.waiting.filter { $0.queue == name }
+            report.agents = report.agents.filter { $0.queues.contains(name) }
         }
         if parsed.flag("json") { return terminal.print(try JSONOutput.encode(report)) }
         var lines = ["waiting: \(report.waiting.count)"]
@@ -46,8 +47,10 @@ enum QueueCommands {
         }
         lines.append("")
         lines.append(TextTable.render(
-            header: ["AGENT", "STATE", "CALLS TODAY"],
-            rows: report.agents.map { [$0.agent, $0.state + ($0.phoneBusy ? " (phone busy)" : ""), "\($0.callsToday)"] }
+            header: ["AGENT", "STATE", "FOR", "CALLS TODAY"],
+            rows: report.agents.map {
+                [$0.agent, $0.state + ($0.phoneBusy ? " (phone busy)" : ""), StatusCommand.duration($0.secondsInState), "\($0.callsToday)"]
+            }
         ))
         terminal.print(lines.joined(separator: "\n"))
     }

@@ -64,12 +64,12 @@ import Testing
             .init(after: 120, .overflow(to: "support")),
         ])
         var engine = engine([RoutingAgent(id: "s3", skills: ["support": 3]), RoutingAgent(id: "x", skills: ["sales": 4])], queues: [patient, Self.support])
-        engine.logout("s3")
+        engine.logout("s3", now: 0)
         _ = engine.enqueue(WaitingCall(id: 1, queue: "vip", arrivedAt: 0), now: 0)
         #expect(engine.tick(now: 20) == [])
         #expect(engine.tick(now: 61) == [.offer(call: 1, agent: "x")])  // the alternative skill set
         _ = engine.notAnswered(1, now: 62)
-        engine.pause("x", reason: "lunch")
+        engine.pause("x", reason: "lunch", now: 62)
         _ = engine.login("s3", now: 63)  // relaxed to support 3 by now
         #expect(engine.agents["s3"]?.state == .ringing(call: 1))
         _ = engine.notAnswered(1, now: 70)

@@ -40,7 +40,7 @@ import Testing
                 decisions = engine.login(freed!, now: now)
             case 3:
                 let id = agents.randomElement(using: &random)!.id
-                if Bool.random(using: &random) { engine.pause(id, reason: "break") } else {
+                if Bool.random(using: &random) { engine.pause(id, reason: "break", now: now) } else {
                     freed = id
                     decisions = engine.unpause(id, now: now)
                 }

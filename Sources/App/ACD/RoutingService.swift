@@ -256,8 +256,8 @@ public final class RoutingService: Sendable {
             guard let before = state.engine.agents[agent]?.state else { return "no agent \(agent)" }
             switch change {
             case .login: record(state.engine.login(agent, now: now), in: &state)
-            case .logout: state.engine.logout(agent)
-            case .pause: state.engine.pause(agent, reason: reason ?? "break")
+            case .logout: state.engine.logout(agent, now: now)
+            case .pause: state.engine.pause(agent, reason: reason ?? "break", now: now)
             case .unpause: record(state.engine.unpause(agent, now: now), in: &state)
             }
             let after = state.engine.agents[agent]?.state
@@ -319,18 +319,23 @@ public final class RoutingService: Sendable {
                     position: engine.position(of: call.id, now: now) ?? 0, ringing: call.offeredTo
                 )
             }
+            let reserved = Set(state.offers.values)
             let agents = engine.agents.values.sorted { $0.id < $1.id }.map { agent in
-                QueueReport.AgentLine(agent: agent.id, state: Self.describe(agent.state), callsToday: agent.callsToday, phoneBusy: agent.deviceBusy)
+                QueueReport.AgentLine(
+                    agent: agent.id, state: Self.describe(agent.state, reserved: reserved.contains(agent.id)), secondsInState: now - agent.stateSince,
+                    callsToday: agent.callsToday, phoneBusy: agent.deviceBusy, queues: engine.queues(servedBy: agent.id)
+                )
             }
             return QueueReport(queues: engine.queues.keys.sorted(), waiting: waiting, agents: agents, dialLatency: LatencySummary(nanoseconds: state.dialLatencies))
         }
     }
 
-    static func describe(_ state: AgentState) -> String {
+    /// An agent's state in words. `reserved`: chosen for a call whose flow has not yet dialled them.
+    static func describe(_ state: AgentState, reserved: Bool = false) -> String {
         switch state {
         case .loggedOut: "logged out"
         case .available: "available"
-        case .ringing(let call): "ringing (call \(call))"
+        case .ringing(let call): reserved ? "reserved (call \(call))" : "ringing (call \(call))"
         case .onCall(let call): "on call \(call)"
         case .wrapUp: "wrap-up"
         case .paused(let reason): "paused: \(reason)"
@@ -388,8 +393,11 @@ public struct QueueReport: Codable, Sendable {
     public struct AgentLine: Codable, Sendable {
         public var agent: String
         public var state: String
+        public var secondsInState: Double
         public var callsToday: Int
         public var phoneBusy: Bool
+        /// Queues whose calls the agent can take (some only once rules have relaxed them).
+        public var queues: [String]
     }
 
     public var queues: [String]

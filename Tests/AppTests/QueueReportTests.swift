@@ -1,0 +1,28 @@
+import ACD
+import Core
+import Testing
+@testable import App
+
+/// What `switchboard queue show` reads: agents' states in words, time in them, their queues.
+@Suite struct QueueReportTests {
+    @Test func anAgentIsReservedUntilTheFlowDialsThemThenRinging() async throws {
+        let routing = RoutingService(
+            agents: [("1001", "PJSIP/1001", ["support": 3], []), ("2001", "PJSIP/2001", ["sales": 4], [])],
+            queues: [:], loggedIn: false, logger: .silent
+        )
+        try await Task.sleep(for: .milliseconds(20))
+        #expect(routing.change("1001", .login) == nil)
+        let call = routing.join(queue: QueueDefinition(name: "support", skills: ["support": 2]), extraPriority: 0, language: nil)
+        func line(_ id: String) throws -> QueueReport.AgentLine { try #require(routing.report().agents.first { $0.agent == id }) }
+
+        #expect(try line("1001").state == "reserved (call \(call))")
+        #expect(try line("2001").state == "logged out")
+        // Logged out since the start, reserved just now.
+        #expect(try line("2001").secondsInState > line("1001").secondsInState)
+        #expect(try line("1001").queues == ["support"])
+        #expect(try line("2001").queues == [])
+
+        #expect(routing.takeOffer(call)?.endpoint == "PJSIP/1001")
+        #expect(try line("1001").state == "ringing (call \(call))")
+    }
+}
