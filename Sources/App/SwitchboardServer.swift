@@ -82,7 +82,11 @@ public final class SwitchboardServer: Sendable {
             agents: agents, queues: queues, loggedIn: config.acd.loginAtStart, logger: logger.named("acd"),
             wake: wake, wakeReady: { ami?.status.state == "connected" }, journal: { journal.record($0) }
         )
-        if let ami { routing.setCallbackExecutor { request in Self.callBack(request, through: ami, routing: routing) } }
+        var restoring: Task<Void, Never>?
+        if let ami {
+            routing.setCallbackExecutor { request in Self.callBack(request, through: ami, routing: routing) }
+            restoring = Task { await Self.restoreCallbacks(into: routing, from: store, once: ami, logger: logger.named("acd")) }
+        }
         let flows = registerCallHandling(store: store, routing: routing)
         router.register("status") { [self] _ in status(agi: agi, ami: ami, database: store.path, schema: schema) }
         router.register("channels") { _ in
@@ -120,6 +124,7 @@ public final class SwitchboardServer: Sendable {
         agi.stopAccepting()
         control.stopAccepting()
         ticking.cancel()
+        restoring?.cancel()
         await ami?.stop()
         following?.cancel()
         // Connections get the drain period to finish; then they are closed, then cancelled.
@@ -154,6 +159,19 @@ public final class SwitchboardServer: Sendable {
         agiRouter.register("agent") { session in try await features.handle(session) }
         register(routing)
         return flows
+    }
+
+    /// Callback requests still pending from before a restart go back in line once AMI is up to place them.
+    static func restoreCallbacks(into routing: RoutingService, from store: Store, once ami: AMIClient, logger: Logger) async {
+        while ami.status.state != "connected" {
+            do { try await Task.sleep(for: .milliseconds(100)) } catch { return }
+        }
+        do {
+            let restored = routing.restore(try await store.pendingCallbacks())
+            if restored > 0 { logger.notice("callback requests back in line", ["count": "\(restored)"]) }
+        } catch {
+            logger.error("callback requests not restored: \(error)")
+        }
     }
 
     /// A callback through AMI: Originate rings the agent's phone and, once answered, runs

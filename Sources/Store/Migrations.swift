@@ -3,7 +3,7 @@ import SQLite
 /// The schema, as numbered migrations applied in order, each in one transaction; the version
 /// reached is kept in `PRAGMA user_version`. A new migration is appended here, never edited in.
 enum Migrations {
-    static let all: [String] = [version1, version2]
+    static let all: [String] = [version1, version2, version3]
 
     static var latest: Int { all.count }
 
@@ -24,6 +24,27 @@ enum Migrations {
         }
         return applied
     }
+
+    /// Callers waiting to be called back, with what keeps their place in line. A request is
+    /// pending until an agent takes it; a server that restarts puts pending ones back in line.
+    static let version3 = """
+        CREATE TABLE callbacks (
+            id INTEGER PRIMARY KEY,
+            uniqueid TEXT NOT NULL UNIQUE,
+            number TEXT NOT NULL,
+            queue TEXT NOT NULL,
+            queue_skills TEXT NOT NULL,
+            queue_priority INTEGER NOT NULL,
+            extra_priority INTEGER NOT NULL,
+            extra_skills TEXT NOT NULL,
+            waiting_since REAL NOT NULL,
+            requested_at REAL NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'connected', 'cancelled')),
+            agent TEXT,
+            done_at REAL
+        );
+        CREATE INDEX callbacks_pending ON callbacks(waiting_since) WHERE state = 'pending';
+        """
 
     /// Post-call survey answers, per call and question (0 = no valid answer).
     static let version2 = """

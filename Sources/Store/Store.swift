@@ -237,6 +237,22 @@ public actor Store {
         }
     }
 
+    // MARK: callbacks
+
+    public func addCallback(_ request: PendingCallback) throws {
+        try db.transaction { try CallbackTable.insert(db, request) }
+    }
+
+    /// Requests no agent has taken yet, longest waiting first.
+    public func pendingCallbacks() throws -> [PendingCallback] { try CallbackTable.pending(db) }
+
+    /// An agent took the request (`connected`) or it was dropped (`cancelled`); false when no
+    /// request for `uniqueID` was pending.
+    @discardableResult
+    public func finishCallback(uniqueID: String, state: String, agent: String? = nil, at: Date = Date()) throws -> Bool {
+        try db.transaction { try CallbackTable.finish(db, uniqueID: uniqueID, state: state, agent: agent, at: at) }
+    }
+
     // MARK: surveys
 
     public func saveSurvey(uniqueID: String, answers: [Int], at: Date = Date()) throws {

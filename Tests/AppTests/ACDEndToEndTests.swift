@@ -168,6 +168,14 @@ import Wire
         #expect(routing.report().waiting.count == 1)
         let call = try #require(try await center.store.callHistory(number: "13800000007", limit: 1).first)
         #expect(call.outcome == "callback")
+        // Kept in the store, so a restart would put it back in line.
+        var pending: [PendingCallback] = []
+        for _ in 0..<200 where pending.isEmpty {
+            pending = try await center.store.pendingCallbacks()
+            if pending.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
+        }
+        #expect(pending.map(\.number) == ["13800000007"])
+        #expect(pending.first?.queue == "support")
 
         #expect(routing.change("1001", .login) == nil)
         var kinds: [String] = []
@@ -179,6 +187,11 @@ import Wire
         #expect(kinds.contains("callback-connected"))
         #expect(routing.report().waiting.isEmpty)
         #expect(asterisk.actionsSeen.contains("Originate"))
+        for _ in 0..<200 where !pending.isEmpty {
+            pending = try await center.store.pendingCallbacks()
+            if !pending.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
+        }
+        #expect(pending.isEmpty)
         await ami.stop()
         await amiRunning.value
     }

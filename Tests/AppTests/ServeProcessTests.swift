@@ -3,6 +3,7 @@ import Core
 import Foundation
 import Glibc
 import Simulator
+import Store
 import Testing
 import Wire
 @testable import App
@@ -68,8 +69,15 @@ import Wire
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let config = folder + "/switchboard.conf"
-        try "[agi]\nport = 0\n[ami]\nport = \(port)\nusername = switchboard\nsecret = s3cret\n[control]\nsocket = sb.ctl\n"
+        try "[general]\ndatabase = sb.db\n[agi]\nport = 0\n[ami]\nport = \(port)\nusername = switchboard\nsecret = s3cret\n[control]\nsocket = sb.ctl\n"
             .write(toFile: config, atomically: true, encoding: .utf8)
+        // A caller who asked to be called back before the last restart.
+        let store = try await Store.open(path: folder + "/sb.db")
+        try await store.addCallback(PendingCallback(
+            uniqueID: "1795460300.7", number: "13800138001", queue: "support", queueSkills: ["support": 2], queuePriority: 0,
+            extraPriority: 0, extraSkills: [:], waitingSince: Date(timeIntervalSinceNow: -120), requestedAt: Date(timeIntervalSinceNow: -60)
+        ))
+        store.close()
         let server = try ChildProcess(arguments: ["serve", "--config", config])
         defer { server.signal(SIGKILL) }
         let client = ControlClient(path: folder + "/sb.ctl")
@@ -85,6 +93,14 @@ import Wire
         #expect(channels.map(\.callerID) == ["\"Li Wei\" <13800138000>"])
         #expect(channels.first?.location == "400@switchboard-inbound:2")
         #expect(ChannelsCommand.render(channels).hasSuffix("1 channel in 1 call"))
+        // Once AMI is up the callback request is back in line, its wait counted from before the restart.
+        var queue = try await client.send("queue-show", as: QueueReport.self)
+        while queue.waiting.isEmpty, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+            queue = try await client.send("queue-show", as: QueueReport.self)
+        }
+        #expect(queue.waiting.map(\.queue) == ["support"])
+        #expect(queue.waiting.first.map { $0.waitSeconds >= 120 } == true)
         server.signal(SIGTERM)
         #expect(try await server.waitForExit() == 0)
         #expect(asterisk.actionsSeen.last == "Logoff")

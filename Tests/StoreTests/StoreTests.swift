@@ -162,6 +162,28 @@ import Testing
         #expect(orphan?.contains("FOREIGN KEY constraint failed") == true)
     }
 
+    @Test func callbackRequestsStayPendingUntilTaken() async throws {
+        let folder = try TemporaryDatabase()
+        let store = try await open(folder)
+        defer { store.close() }
+        func request(_ uniqueID: String, waitingSince: Double) -> PendingCallback {
+            PendingCallback(
+                uniqueID: uniqueID, number: "13800138000", queue: "support", queueSkills: ["support": 3], queuePriority: 1,
+                extraPriority: 2, extraSkills: ["lang:zh": 1], waitingSince: Date(timeIntervalSince1970: waitingSince),
+                requestedAt: Date(timeIntervalSince1970: waitingSince + 30)
+            )
+        }
+        try await store.addCallback(request("1795460306.2", waitingSince: 1_795_460_400))
+        try await store.addCallback(request("1795460306.1", waitingSince: 1_795_460_306))
+        #expect(try await store.pendingCallbacks() == [request("1795460306.1", waitingSince: 1_795_460_306), request("1795460306.2", waitingSince: 1_795_460_400)])
+        let twice = await asyncErrorText { try await store.addCallback(request("1795460306.1", waitingSince: 1)) }
+        #expect(twice?.contains("UNIQUE constraint failed: callbacks.uniqueid") == true)
+
+        #expect(try await store.finishCallback(uniqueID: "1795460306.1", state: "connected", agent: "1001"))
+        #expect(try await !store.finishCallback(uniqueID: "1795460306.1", state: "connected", agent: "1002"))
+        #expect(try await store.pendingCallbacks().map(\.uniqueID) == ["1795460306.2"])
+    }
+
     @Test func readOnlyStoresReadAndRefuseWrites() async throws {
         let folder = try TemporaryDatabase()
         let writer = try await open(folder)

@@ -25,6 +25,10 @@ final class RoutingJournal: Sendable {
                         }
                     case .agent(let id, let state, let reason):
                         try await store.recordAgentState(agentID: id, state: state, reason: reason, at: at)
+                    case .callbackRequested(let request):
+                        try await store.addCallback(request)
+                    case .callbackTaken(let uniqueID, let agent):
+                        try await store.finishCallback(uniqueID: uniqueID, state: "connected", agent: agent, at: at)
                     }
                 } catch {
                     logger.warning("routing step not stored: \(error)")

@@ -2,6 +2,7 @@ import ACD
 import AMI
 import Core
 import Foundation
+import Store
 import Synchronization
 
 /// The ACD at work in the server: the routing engine behind a lock, on the server's clock,
@@ -58,6 +59,9 @@ public final class RoutingService: Sendable {
     public enum JournalEntry: Sendable, Equatable {
         case call(uniqueID: String, kind: String, data: String)
         case agent(id: String, state: String, reason: String?)
+        /// A caller asked to be called back: kept until an agent takes it, so a restart keeps their place.
+        case callbackRequested(PendingCallback)
+        case callbackTaken(uniqueID: String, agent: String)
     }
 
     /// Sets who carries out callbacks (AMI Originate); without one, callbacks are not offered.
@@ -73,10 +77,17 @@ public final class RoutingService: Sendable {
     public func requestCallback(_ call: Int, number: String) -> Bool {
         guard offersCallbacks else { return false }
         return state.withLock { state in
-            guard state.joined[call] != nil else { return false }
+            guard state.joined[call] != nil, let waiting = state.engine.calls[call], let queue = state.engine.queues[waiting.queue] else { return false }
             state.callbacks[call] = number
             state.channels[call] = nil
-            if let uniqueID = state.uniqueIDs[call] { journal(.call(uniqueID: uniqueID, kind: "callback-requested", data: number)) }
+            if let uniqueID = state.uniqueIDs[call] {
+                journal(.call(uniqueID: uniqueID, kind: "callback-requested", data: number))
+                journal(.callbackRequested(PendingCallback(
+                    uniqueID: uniqueID, number: number, queue: queue.name, queueSkills: queue.skills, queuePriority: queue.priority,
+                    extraPriority: waiting.extraPriority, extraSkills: waiting.extraSkills,
+                    waitingSince: Date(timeIntervalSinceNow: waiting.arrivedAt - now()), requestedAt: Date()
+                )))
+            }
             // Chosen already, in the moment the key was pressed: call back now.
             if let agent = state.offers.removeValue(forKey: call) { callBack(call, agent: agent, in: &state) }
             return true
@@ -97,11 +108,40 @@ public final class RoutingService: Sendable {
                 state.callbacks[call] = nil
                 state.joined[call] = nil
                 state.uniqueIDs[call] = nil
-                if let uniqueID { journal(.call(uniqueID: uniqueID, kind: "callback-connected", data: "agent \(agent) → \(number)")) }
+                if let uniqueID {
+                    journal(.call(uniqueID: uniqueID, kind: "callback-connected", data: "agent \(agent) → \(number)"))
+                    journal(.callbackTaken(uniqueID: uniqueID, agent: agent))
+                }
             } else {
                 record(state.engine.notAnswered(call, now: now), in: &state)
                 if let uniqueID { journal(.call(uniqueID: uniqueID, kind: "callback-ring-no-answer", data: "agent \(agent)")) }
             }
+        }
+    }
+
+    /// Puts callback requests kept in the store (`pendingCallbacks`) back in line, each at the
+    /// place its wait gives it; after a restart. Returns how many.
+    @discardableResult
+    public func restore(_ requests: [PendingCallback]) -> Int {
+        let now = now()
+        return state.withLock { state in
+            guard state.callBack != nil else { return 0 }
+            var restored = 0
+            for request in requests where !state.uniqueIDs.values.contains(request.uniqueID) {
+                if state.engine.queues[request.queue] == nil {
+                    state.engine.define(QueueDefinition(name: request.queue, skills: request.queueSkills, priority: request.queuePriority, wrapUpSeconds: 0))
+                }
+                let id = state.nextCall
+                state.nextCall += 1
+                let arrivedAt = now - Date().timeIntervalSince(request.waitingSince)
+                state.joined[id] = (request.queue, arrivedAt)
+                state.uniqueIDs[id] = request.uniqueID
+                state.callbacks[id] = request.number
+                let call = WaitingCall(id: id, queue: request.queue, arrivedAt: arrivedAt, extraPriority: request.extraPriority, extraSkills: request.extraSkills)
+                record(state.engine.enqueue(call, now: now), in: &state)
+                restored += 1
+            }
+            return restored
         }
     }
 

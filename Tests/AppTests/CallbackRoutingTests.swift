@@ -1,0 +1,55 @@
+import ACD
+import Core
+import Foundation
+import Store
+import Synchronization
+import Testing
+@testable import App
+
+/// Callback requests in the routing service: kept in the journal, and put back in line at their
+/// place after a restart.
+@Suite struct CallbackRoutingTests {
+    final class Recorder: Sendable {
+        let requests = Mutex<[RoutingService.CallbackRequest]>([])
+        let journal = Mutex<[RoutingService.JournalEntry]>([])
+    }
+
+    @Test func aRestoredRequestKeepsItsPlaceAheadOfLaterCallers() throws {
+        let recorder = Recorder()
+        let routing = RoutingService(
+            agents: [("1001", "PJSIP/1001", ["support": 3], [])], queues: [:], loggedIn: false, logger: .silent,
+            journal: { entry in recorder.journal.withLock { $0.append(entry) } }
+        )
+        routing.setCallbackExecutor { request in recorder.requests.withLock { $0.append(request) } }
+        let support = QueueDefinition(name: "support", skills: ["support": 2])
+        let later = routing.join(queue: support, extraPriority: 0, language: nil, uniqueID: "1795460400.9")
+        let waiting = PendingCallback(
+            uniqueID: "1795460306.1", number: "13800138000", queue: "support", queueSkills: ["support": 2], queuePriority: 0,
+            extraPriority: 0, extraSkills: [:], waitingSince: Date(timeIntervalSinceNow: -300), requestedAt: Date(timeIntervalSinceNow: -200)
+        )
+        #expect(routing.restore([waiting]) == 1)
+        #expect(routing.restore([waiting]) == 0)  // already in line
+        #expect(routing.report().waiting.count == 2)
+
+        #expect(routing.change("1001", .login) == nil)
+        // The agent's phone is originated for the callback; the later caller keeps waiting.
+        let request = try #require(recorder.requests.withLock { $0.first })
+        #expect(request.number == "13800138000")
+        #expect(request.endpoint == "PJSIP/1001")
+        #expect(routing.takeOffer(later) == nil)
+
+        routing.callbackResult(request.call, answered: true)
+        #expect(routing.report().waiting.map(\.call) == [later])
+        #expect(recorder.journal.withLock { $0 }.contains(.callbackTaken(uniqueID: "1795460306.1", agent: "1001")))
+    }
+
+    @Test func withoutAnExecutorNothingIsRestored() {
+        let routing = RoutingService(agents: [], queues: [:], loggedIn: false, logger: .silent)
+        let waiting = PendingCallback(
+            uniqueID: "1", number: "1", queue: "q", queueSkills: ["a": 1], queuePriority: 0, extraPriority: 0, extraSkills: [:],
+            waitingSince: Date(), requestedAt: Date()
+        )
+        #expect(routing.restore([waiting]) == 0)
+        #expect(routing.report().waiting.isEmpty)
+    }
+}
