@@ -15,6 +15,7 @@ import Testing
         #expect(support.definition.skills == ["support": 3])
         #expect(support.definition.strategy == .longestIdle)
         #expect(support.record)
+        #expect(support.definition.maxMisses == 2)
         #expect(support.definition.rules == [
             .init(after: 45, .relax(skill: "support", level: 2)), .init(after: 90, .alternative(["billing": 4])),
             .init(after: 120, .raisePriority(by: 2)), .init(after: 300, .overflow(to: "general")),
@@ -25,12 +26,13 @@ import Testing
     @Test func everyBadLineIsNamed() throws {
         let file = temporaryPath("queues.conf")
         defer { try? FileManager.default.removeItem(atPath: file) }
-        try "[q]\nskills = support:9\nstrategy = fastest\nrule = soon relax support:2\nrule = 60 overflow nowhere\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try "[q]\nskills = support:9\nstrategy = fastest\nrule = soon relax support:2\nrule = 60 overflow nowhere\nmax_misses = 0\n".write(toFile: file, atomically: true, encoding: .utf8)
         let text = errorText { _ = try QueueSettings.load(file: file) } ?? ""
         #expect(text.contains("\(file):2: skills: 'support:9' is not skill:level, … (levels 1-5)"))
         #expect(text.contains("\(file):3: strategy: 'fastest' is not one of longest-idle, best-skill, fewest-calls, round-robin"))
         #expect(text.contains("\(file):4: rule: 'soon relax support:2' is not SECONDS relax"))
         #expect(text.contains("[q]: overflow to unknown queue 'nowhere'"))
+        #expect(text.contains("\(file):6: max_misses: '0' is not a whole number of at least 1"))
     }
 
     @Test func offersOpenByRuleAndNeedTheirKey() throws {

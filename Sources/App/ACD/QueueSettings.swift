@@ -11,6 +11,7 @@ import Foundation
 ///     service_level = 20           ; seconds, for reports
 ///     ring_timeout = 15
 ///     wrapup = 10
+///     max_misses = 2               ; rings not answered in a row before the agent is paused
 ///     max_wait = 600               ; then the flow goes on (voicemail in the samples)
 ///     announce_every = 30          ; position and estimated wait, 0 for never
 ///     music_class = default
@@ -78,6 +79,12 @@ public struct QueueSettings: Sendable {
                 case "service_level": if let value = number(entry) { definition.serviceLevelSeconds = value }
                 case "ring_timeout": if let value = number(entry) { definition.ringTimeoutSeconds = value }
                 case "wrapup": if let value = number(entry) { definition.wrapUpSeconds = value }
+                case "max_misses":
+                    guard let value = Int(entry.value), value >= 1 else {
+                        problems.append(.error("max_misses: '\(entry.value)' is not a whole number of at least 1", at: entry.location))
+                        continue
+                    }
+                    definition.maxMisses = value
                 case "max_wait": if let value = number(entry) { settings.maxWaitSeconds = Int(value) }
                 case "announce_every": if let value = number(entry) { settings.announceEverySeconds = Int(value) }
                 case "music_class": settings.musicClass = entry.value
