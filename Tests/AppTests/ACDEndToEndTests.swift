@@ -19,11 +19,13 @@ import Wire
         var routing: RoutingService!
         var server: LoopbackAGIServer!
 
-        /// One flow: look the caller up, queue for support, then hang up.
+        /// Two flows: look the caller up, queue for support (urgently in `urgent`), then hang up.
         func start(agents: [Agent], loggedIn: Bool, queues: [String: QueueSettings] = [:], ami: AMIClient? = nil) async throws {
             try FileManager.default.createDirectory(atPath: folder + "/flows", withIntermediateDirectories: true)
             try "[flow]\nstart = who\n[who]\ntype = lookup\nnext = wait\n[wait]\ntype = queue\nqueue = support\nskills = support:2\nnext = bye\n[bye]\ntype = hangup\n"
                 .write(toFile: folder + "/flows/q.conf", atomically: true, encoding: .utf8)
+            try "[flow]\nstart = wait\n[wait]\ntype = queue\nqueue = support\nskills = support:2\npriority = 5\nnext = bye\n[bye]\ntype = hangup\n"
+                .write(toFile: folder + "/flows/urgent.conf", atomically: true, encoding: .utf8)
             store = try await Store.open(path: folder + "/sb.db")
             for agent in agents { try await store.addAgent(agent) }
             try await store.addCustomer(CustomerDraft(name: "Sun Li", phones: ["13900000002"], vipTier: 3))
@@ -47,9 +49,9 @@ import Wire
             server = try LoopbackAGIServer(script: "ivr") { session in try await handler.handle(session) }
         }
 
-        func pbx(_ endpoints: [String: EndpointBehaviour]) -> SimulatedPBX {
+        func pbx(_ endpoints: [String: EndpointBehaviour], script: String = "ivr/q") -> SimulatedPBX {
             var configuration = SimulatedPBX.Configuration(agiServer: server.address)
-            configuration.script = "ivr/q"
+            configuration.script = script
             configuration.clock = SimulationClock(scale: 40)
             configuration.endpoints = endpoints
             return SimulatedPBX(configuration)
@@ -209,6 +211,20 @@ import Wire
         let call = try #require(try await center.store.callHistory(number: "13800000008", limit: 1).first)
         let kinds = try await center.store.callEvents(callID: call.id!).map(\.kind).filter { ["offer", "exit-by-key"].contains($0) }
         #expect(kinds == ["offer", "exit-by-key"])
+    }
+
+    /// Urgency chosen in the IVR (the queue node's priority) adds to the queue's own, configured one.
+    @Test func theFlowsPriorityAddsToTheQueues() async throws {
+        let center = Center()
+        try await center.start(agents: [], loggedIn: false, queues: ["support": QueueSettings(QueueDefinition(name: "support", skills: ["support": 2], priority: 1))])
+        defer { center.stop() }
+        let routing: RoutingService = center.routing
+        let watching = Task {
+            while routing.report().waiting.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
+            return routing.report().waiting.map(\.priority)
+        }
+        _ = try await center.pbx([:], script: "ivr/urgent").call(from: "13800000010", dnis: "4008", caller: CallerScript(hangupAfter: 10))
+        #expect(try await watching.value == [6])
     }
 
     /// Nobody logged in: the caller waits, gives up, and leaves the queue cleanly.

@@ -22,9 +22,10 @@ struct QueueHold {
     var routing: RoutingService { services.routing }
 
     func run() async throws -> QueueOutcome {
-        let settings = routing.settings(for: queue.name, skills: queue.skills, priority: queue.priority)
+        let settings = routing.settings(for: queue.name, skills: queue.skills)
         let tier = Int(variables["CUSTOMER_TIER"] ?? "") ?? 0
-        let call = routing.join(queue: settings.definition, extraPriority: tier, language: variables["LANGUAGE"], channel: caller.channel, uniqueID: caller.uniqueID)
+        // The call's own priority: the flow's (urgency chosen in the IVR) and the customer's tier.
+        let call = routing.join(queue: settings.definition, extraPriority: queue.priority + tier, language: variables["LANGUAGE"], channel: caller.channel, uniqueID: caller.uniqueID)
         let every = settings.announceEverySeconds
         var waited = 0
         var nextAnnouncement = every > 0 ? every / 2 : Int.max

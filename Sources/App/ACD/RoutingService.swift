@@ -203,8 +203,8 @@ public final class RoutingService: Sendable {
     }
 
     /// The queue's settings: from the queues file, or defaults around the flow's skills.
-    public func settings(for name: String, skills: [String: Int], priority: Int) -> QueueSettings {
-        settings[name] ?? QueueSettings(QueueDefinition(name: name, skills: skills, priority: priority, wrapUpSeconds: 0))
+    public func settings(for name: String, skills: [String: Int]) -> QueueSettings {
+        settings[name] ?? QueueSettings(QueueDefinition(name: name, skills: skills, wrapUpSeconds: 0))
     }
 
     /// A caller joins `queue` (defined on first use from the flow's node if not configured),
