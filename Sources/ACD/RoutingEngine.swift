@@ -381,10 +381,10 @@ public struct RoutingEngine: Sendable {
             for ids in (lines[name] ?? [:]).values {
                 // The first call of a class not being offered is the best of it, and if it does not
                 // fit the agent, no later one does.
-                guard let call = ids.lazy.map({ self.calls[$0]! }).first(where: { $0.offeredTo == nil }),
-                      isEligible(agent, for: call, in: queue, now: now) else { continue }
+                guard let call = ids.lazy.map({ self.calls[$0]! }).first(where: { $0.offeredTo == nil }) else { continue }
                 let rank = (-priority(of: call, in: queue, now: now), call.arrivedAt, call.sequence)
-                if best.map({ rank < $0.rank }) ?? true { best = (rank, call.id) }
+                // The rank is cheaper than the skills: look at those only for a better call.
+                if best.map({ rank < $0.rank }) ?? true, isEligible(agent, for: call, in: queue, now: now) { best = (rank, call.id) }
             }
         }
         return best?.id
