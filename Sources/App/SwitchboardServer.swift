@@ -178,13 +178,12 @@ public final class SwitchboardServer: Sendable {
     /// `[switchboard-callback]`, which dials the caller's number (dialplans/extensions_switchboard.conf).
     static func callBack(_ request: RoutingService.CallbackRequest, through ami: AMIClient, routing: RoutingService) {
         Task {
-            let number = request.number.filter { $0.isNumber || $0 == "+" }
             do {
                 _ = try await ami.send(
                     .originate(
-                        channel: request.endpoint, context: "switchboard-callback", exten: number, priority: 1,
-                        callerID: "\"Callback\" <\(number)>", timeout: .seconds(Int(request.ringSeconds)),
-                        variables: [("SB_CALLBACK", String(request.call))]
+                        channel: request.endpoint, context: "switchboard-callback", exten: request.number, priority: 1,
+                        callerID: "\"Callback\" <\(request.number)>", timeout: .seconds(Int(request.ringSeconds)),
+                        variables: [("SB_CALLBACK", request.uniqueID ?? "")]
                     ),
                     timeout: .seconds(Int(request.ringSeconds) + 15)
                 )

@@ -43,6 +43,26 @@ import Testing
         #expect(recorder.journal.withLock { $0 }.contains(.callbackTaken(uniqueID: "1795460306.1", agent: "1001")))
     }
 
+    @Test func onlyADialableNumberCanBeCalledBack() throws {
+        let recorder = Recorder()
+        let routing = RoutingService(
+            agents: [], queues: [:], loggedIn: false, logger: .silent,
+            journal: { entry in recorder.journal.withLock { $0.append(entry) } }
+        )
+        routing.setCallbackExecutor { _ in }
+        let call = routing.join(queue: QueueDefinition(name: "support", skills: ["support": 2]), extraPriority: 1, language: nil, uniqueID: "1795460400.3")
+        #expect(!routing.requestCallback(call, number: "anonymous"))
+        #expect(!routing.requestCallback(call, number: "12"))
+        #expect(routing.requestCallback(call, number: "+86 138-0013-8000"))
+        let kept = try #require(recorder.journal.withLock { $0 }.compactMap { entry -> PendingCallback? in
+            if case .callbackRequested(let request) = entry { request } else { nil }
+        }.first)
+        #expect(kept.number == "+8613800138000")
+        #expect(kept.uniqueID == "1795460400.3")
+        #expect(kept.extraPriority == 1)
+        #expect(kept.queueSkills == ["support": 2])
+    }
+
     @Test func withoutAnExecutorNothingIsRestored() {
         let routing = RoutingService(agents: [], queues: [:], loggedIn: false, logger: .silent)
         let waiting = PendingCallback(

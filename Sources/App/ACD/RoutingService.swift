@@ -36,6 +36,8 @@ public final class RoutingService: Sendable {
     /// An agent chosen for a caller who asked to be called back: ring the agent, then the caller.
     public struct CallbackRequest: Sendable {
         public var call: Int
+        /// The uniqueid of the call in which the caller asked (`SB_CALLBACK` on the callback).
+        public var uniqueID: String?
         public var agent: String
         public var endpoint: String
         public var number: String
@@ -73,9 +75,10 @@ public final class RoutingService: Sendable {
     public var offersCallbacks: Bool { state.withLock { $0.callBack != nil } && wakeReady() }
 
     /// The caller leaves the line but keeps their place: when an agent is chosen, the agent's
-    /// phone rings and then the caller's number. False when callbacks are not offered.
+    /// phone rings and then the caller's number. False when callbacks are not offered or the
+    /// number cannot be dialled (withheld, `anonymous`, too short).
     public func requestCallback(_ call: Int, number: String) -> Bool {
-        guard offersCallbacks else { return false }
+        guard offersCallbacks, let number = Self.dialable(number) else { return false }
         return state.withLock { state in
             guard state.joined[call] != nil, let waiting = state.engine.calls[call], let queue = state.engine.queues[waiting.queue] else { return false }
             state.callbacks[call] = number
@@ -89,7 +92,10 @@ public final class RoutingService: Sendable {
                 )))
             }
             // Chosen already, in the moment the key was pressed: call back now.
-            if let agent = state.offers.removeValue(forKey: call) { callBack(call, agent: agent, in: &state) }
+            if let agent = state.offers.removeValue(forKey: call) {
+                state.offeredAt[call] = nil
+                callBack(call, agent: agent, in: &state)
+            }
             return true
         }
     }
@@ -148,7 +154,16 @@ public final class RoutingService: Sendable {
     private func callBack(_ call: Int, agent: String, in state: inout State) {
         guard let number = state.callbacks[call], let execute = state.callBack else { return }
         let ring = state.engine.queues[state.joined[call]?.queue ?? ""]?.ringTimeoutSeconds ?? 15
-        execute(CallbackRequest(call: call, agent: agent, endpoint: state.endpoints[agent] ?? agent, number: number, ringSeconds: ring))
+        execute(CallbackRequest(
+            call: call, uniqueID: state.uniqueIDs[call], agent: agent, endpoint: state.endpoints[agent] ?? agent, number: number, ringSeconds: ring
+        ))
+    }
+
+    /// The number as the dialplan gets it (digits, a leading +), or nil when there is none to dial.
+    static func dialable(_ number: String) -> String? {
+        let digits = number.filter { $0.isASCII && $0.isNumber }
+        guard digits.count >= 3 else { return nil }
+        return number.hasPrefix("+") ? "+" + digits : digits
     }
 
     /// The digit the ACD sends to wake a holding flow: callers' keypads have no `D`.
