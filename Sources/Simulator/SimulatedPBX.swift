@@ -176,15 +176,10 @@ public final class SimulatedPBX: Sendable {
         guard channel.hasPrefix("Local/") else { return originateEndpoint(channel, action) }
         let exten = String(channel.dropFirst(6).prefix { $0 != "@" })
         let (number, name) = Self.callerID(action["CallerID"] ?? "")
-        let actionID = action.actionID
         let uniqueID = state.withLock { "\(epoch).\($0.nextUniqueID)" }
         Task { [weak self] in
             guard let self else { return }
-            var headers: [(name: String, value: String)] = [("Event", "OriginateResponse"), ("Privilege", "call,all")]
-            if let actionID { headers.append(("ActionID", actionID)) }
-            headers += [("Response", "Success"), ("Channel", channel), ("Context", action["Context"] ?? ""), ("Exten", action["Exten"] ?? ""),
-                        ("Reason", "4"), ("Uniqueid", uniqueID), ("CallerIDNum", number ?? "<unknown>"), ("CallerIDName", name ?? "<unknown>")]
-            self.ami?.broadcast(AMIMessage(headers))
+            self.ami?.broadcast(Self.originateResponse(to: action, channel: channel, reason: 4, uniqueID: uniqueID))
             _ = try? await self.call(from: number, name: name, dnis: exten, caller: CallerScript(), channel: channel)
         }
         return ([("Response", "Success"), ("Message", "Originate successfully queued")], [])
@@ -195,18 +190,20 @@ public final class SimulatedPBX: Sendable {
     private func originateEndpoint(_ channel: String, _ action: AMIMessage) -> (response: [(name: String, value: String)], items: [AMIMessage]) {
         let behaviour = configuration.endpoints[channel] ?? .unavailable
         let ringLimit = (Double(action["Timeout"] ?? "") ?? 30_000) / 1000
-        let actionID = action.actionID
         let clock = configuration.clock
+        // The channel the phone gets once it answers, as Asterisk names it.
+        let (created, uniqueID) = state.withLock { state -> (String, String) in
+            defer {
+                state.nextUniqueID += 1
+                state.nextChannel += 1
+            }
+            return ("\(channel)-" + String(format: "%08x", state.nextChannel), "\(epoch).\(state.nextUniqueID)")
+        }
         func device(_ state: String) {
             ami?.broadcast(AMIMessage([("Event", "DeviceStateChange"), ("Privilege", "call,all"), ("Device", channel), ("State", state)]))
         }
         func respond(_ success: Bool, reason: Int) {
-            var headers: [(name: String, value: String)] = [("Event", "OriginateResponse"), ("Privilege", "call,all")]
-            if let actionID { headers.append(("ActionID", actionID)) }
-            headers += [("Response", success ? "Success" : "Failure"), ("Channel", channel), ("Context", action["Context"] ?? ""),
-                        ("Exten", action["Exten"] ?? ""), ("Reason", String(reason)), ("Uniqueid", success ? "\(epoch).\(Self.peerNumber(channel))" : "<null>"),
-                        ("CallerIDNum", "<unknown>"), ("CallerIDName", "<unknown>")]
-            ami?.broadcast(AMIMessage(headers))
+            ami?.broadcast(Self.originateResponse(to: action, channel: success ? created : channel, reason: reason, uniqueID: success ? uniqueID : nil))
         }
         Task {
             switch behaviour {
@@ -229,6 +226,20 @@ public final class SimulatedPBX: Sendable {
             }
         }
         return ([("Response", "Success"), ("Message", "Originate successfully queued")], [])
+    }
+
+    /// Asterisk's OriginateResponse (ami-actions.log): Success (reason 4) names the channel made,
+    /// a failure the one asked for, with Uniqueid `<null>`; the caller id is the Originate's.
+    static func originateResponse(to action: AMIMessage, channel: String, reason: Int, uniqueID: String?) -> AMIMessage {
+        let (number, name) = callerID(action["CallerID"] ?? "")
+        var headers: [(name: String, value: String)] = [("Event", "OriginateResponse"), ("Privilege", "call,all")]
+        if let actionID = action.actionID { headers.append(("ActionID", actionID)) }
+        headers += [
+            ("Response", reason == 4 ? "Success" : "Failure"), ("Channel", channel), ("Context", action["Context"] ?? ""),
+            ("Exten", action["Exten"] ?? ""), ("Reason", String(reason)), ("Uniqueid", uniqueID ?? "<null>"),
+            ("CallerIDNum", number ?? "<unknown>"), ("CallerIDName", name ?? "<unknown>"),
+        ]
+        return AMIMessage(headers)
     }
 
     /// `"Lab Caller" <5550001>` → (5550001, Lab Caller).

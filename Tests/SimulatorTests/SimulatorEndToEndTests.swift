@@ -203,6 +203,40 @@ import Wire
 }
 
 extension SimulatedOriginateTests {
+    /// Originate of a phone (a callback's agent leg): Success names the channel made, failures
+    /// give Asterisk's reasons, and the phone's device state follows.
+    @Test func anOriginatedPhoneAnswersOrFailsAsAsteriskSays() async throws {
+        let asterisk = SimulatedAMIServer(listener: try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0)), accounts: ["switchboard": "s3cret"], logger: .silent)
+        let amiServing = Task { await asterisk.run() }
+        defer {
+            asterisk.stop()
+            amiServing.cancel()
+        }
+        var configuration = SimulatedPBX.Configuration(agiServer: try SocketAddress(host: "127.0.0.1", port: 9))
+        configuration.clock = SimulationClock(scale: 50)
+        configuration.endpoints = ["PJSIP/1001": .answers(after: 1, talk: 5), "PJSIP/1002": .busy, "PJSIP/1003": .noAnswer]
+        let pbx = SimulatedPBX(configuration, ami: asterisk)
+        defer { withExtendedLifetime(pbx) {} }
+        let events = EventCollector()
+        let client = try await AMIConnection.connect(to: asterisk.localAddress, logger: .silent) { events.append($0) }
+        defer { client.close() }
+        try await client.login(username: "switchboard", secret: Secret("s3cret"))
+        func originate(_ phone: String) -> AMIAction {
+            .originate(channel: phone, context: "switchboard-callback", exten: "13800138000", priority: 1, callerID: "\"Callback\" <13800138000>", timeout: .seconds(2))
+        }
+        let answered = try await client.send(originate("PJSIP/1001"))
+        #expect(answered.completion?["Channel"]?.hasPrefix("PJSIP/1001-") == true)
+        #expect(answered.completion?["CallerIDNum"] == "13800138000")
+        #expect(answered.completion?["Reason"] == "4")
+        #expect(await asyncErrorText { _ = try await client.send(originate("PJSIP/1002")) }?.contains("originate PJSIP/1002 busy (reason 5)") == true)
+        #expect(await asyncErrorText { _ = try await client.send(originate("PJSIP/1003")) }?.contains("originate PJSIP/1003 no answer (reason 3)") == true)
+        #expect(await asyncErrorText { _ = try await client.send(originate("PJSIP/1009")) }?.contains("originate PJSIP/1009 failed (reason 0)") == true)
+        let states = events.all.compactMap { event -> String? in
+            if case .deviceStateChange(let device, let state) = event.kind, device == "PJSIP/1001" { return state } else { return nil }
+        }
+        #expect(states.starts(with: ["RINGING", "INUSE"]))
+    }
+
     @Test func digitsTheFlowHearsAreDTMFEvents() async throws {
         let router = AGIRouter()
         router.register("ivr") { session in _ = try await session.getData("custom/menu", timeout: .seconds(3), maxDigits: 3) }
