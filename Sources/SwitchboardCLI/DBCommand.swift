@@ -63,9 +63,7 @@ enum DBCommand {
         terminal.print("restored \(config.general.databasePath) from \(file)")
     }
 
-    /// A progress line on standard error, every 10% and at the end.
     static func progress(_ terminal: Terminal, _ what: String, _ done: Int, _ total: Int) {
-        guard total > 0, done == total || (done * 10 / total) != ((done - 1) * 10 / total) else { return }
-        terminal.printError("\(what): \(done * 100 / total)% (\(done) of \(total) pages)")
+        terminal.progress("\(what): \(done * 100 / max(total, 1))% (\(done) of \(total) pages)", done: done, total: total)
     }
 }

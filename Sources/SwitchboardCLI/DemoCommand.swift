@@ -115,7 +115,10 @@ enum DemoCommand {
             }
             terminal.printError("server listening for FastAGI on \(agi), AMI connected; \(total) callers arriving")
             summary = await traffic.run(against: agi, ami: asterisk) { progress in
-                terminal.printError("  \(progress.finished)/\(total) calls done: \(progress.answered) with an agent, \(progress.abandoned) hung up waiting")
+                terminal.progress(
+                    "  \(progress.finished)/\(total) calls done: \(progress.answered) with an agent, \(progress.abandoned) hung up waiting",
+                    done: progress.finished, total: total
+                )
             }
             report = try? await ControlClient(path: config.control.socketPath).send("queue-show", as: QueueReport.self)
         }

@@ -47,7 +47,10 @@ enum SimulateCommand {
             let json = parsed.flag("json")
             let summary = await traffic.run(against: agi) { progress in
                 if !json {
-                    terminal.printError("calls \(progress.finished)/\(total) finished, \(progress.answered) answered, \(progress.abandoned) abandoned")
+                    terminal.progress(
+                        "calls \(progress.finished)/\(total) finished, \(progress.answered) answered, \(progress.abandoned) abandoned",
+                        done: progress.finished, total: total
+                    )
                 }
             }
             terminal.print(json ? try JSONOutput.encode(summary) : render(summary))

@@ -7,19 +7,33 @@ final class Terminal: Sendable {
     private let write: @Sendable (String, _ toError: Bool) -> Void
     /// Lines typed at the keyboard (`flows try`).
     let input: LineInput
+    /// Whether standard error is a screen: progress then redraws one line in place.
+    private let errorIsScreen: Bool
 
-    init(input: LineInput = LineInput(), write: @escaping @Sendable (String, Bool) -> Void) {
+    init(input: LineInput = LineInput(), errorIsScreen: Bool = false, write: @escaping @Sendable (String, Bool) -> Void) {
         self.input = input
+        self.errorIsScreen = errorIsScreen
         self.write = write
     }
 
     /// Standard input is read on a thread of its own, from the first time a command asks for a line.
-    static let standard = Terminal(input: LineInput { Swift.readLine(strippingNewline: true) }) { text, toError in
+    static let standard = Terminal(input: LineInput { Swift.readLine(strippingNewline: true) }, errorIsScreen: isatty(STDERR_FILENO) == 1) { text, toError in
         FileHandle(fileDescriptor: toError ? STDERR_FILENO : STDOUT_FILENO).write(Data(text.utf8))
     }
 
     func print(_ text: String) { write(text.hasSuffix("\n") ? text : text + "\n", false) }
     func printError(_ text: String) { write(text.hasSuffix("\n") ? text : text + "\n", true) }
+
+    /// Progress of long work on standard error, `done` of `total`: on a screen one line redrawn
+    /// in place at every step; otherwise (a log, a pipe) a line every 10% and at the end.
+    func progress(_ text: String, done: Int, total: Int) {
+        guard total > 0 else { return }
+        if errorIsScreen {
+            write("\r\(text)\u{1B}[K" + (done >= total ? "\n" : ""), true)
+        } else if done >= total || done * 10 / total != (done - 1) * 10 / total {
+            printError(text)
+        }
+    }
 }
 
 /// A terminal that keeps what was written, and types `lines`; for tests.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import SwitchboardCLI
 
@@ -8,6 +9,17 @@ import Testing
         let words = arguments.split(separator: " ").map(String.init)
         let code = await Switchboard.run(words, terminal: capture.terminal)
         return (code, capture.standardOutput, capture.standardError)
+    }
+
+    @Test func progressRedrawsOneLineOnAScreenAndLogsTenthsOtherwise() {
+        let written = Mutex<String>("")
+        let screen = Terminal(errorIsScreen: true) { text, _ in written.withLock { $0 += text } }
+        for done in 1...3 { screen.progress("\(done)/3", done: done, total: 3) }
+        #expect(written.withLock { $0 } == "\r1/3\u{1B}[K\r2/3\u{1B}[K\r3/3\u{1B}[K\n")
+
+        let capture = CapturedTerminal()
+        for done in 1...25 { capture.terminal.progress("\(done)/25", done: done, total: 25) }
+        #expect(capture.standardError.split(separator: "\n") == ["3/25", "5/25", "8/25", "10/25", "13/25", "15/25", "18/25", "20/25", "23/25", "25/25"])
     }
 
     @Test func helpAtEveryLevel() async {
