@@ -187,9 +187,11 @@ public final class SwitchboardServer: Sendable {
                     ),
                     timeout: .seconds(Int(request.ringSeconds) + 15)
                 )
-                routing.callbackResult(request.call, answered: true)
+                routing.callbackResult(request.call, .connected)
+            } catch AMIError.notConnected, AMIError.disconnected {
+                routing.callbackResult(request.call, .notPlaced)
             } catch {
-                routing.callbackResult(request.call, answered: false)
+                routing.callbackResult(request.call, .notAnswered)
             }
         }
     }

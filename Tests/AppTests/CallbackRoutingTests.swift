@@ -38,7 +38,7 @@ import Testing
         #expect(request.endpoint == "PJSIP/1001")
         #expect(routing.takeOffer(later) == nil)
 
-        routing.callbackResult(request.call, answered: true)
+        routing.callbackResult(request.call, .connected)
         #expect(routing.report().waiting.map(\.call) == [later])
         #expect(recorder.journal.withLock { $0 }.contains(.callbackTaken(uniqueID: "1795460306.1", agent: "1001")))
     }
@@ -61,6 +61,39 @@ import Testing
         #expect(kept.uniqueID == "1795460400.3")
         #expect(kept.extraPriority == 1)
         #expect(kept.queueSkills == ["support": 2])
+    }
+
+    /// AMI down: no Originate can be placed, so a callback whose turn comes waits out of line,
+    /// and its agent is not charged a miss; back at its place when AMI is up.
+    @Test func whileAMIIsDownACallbackWaitsAndNoAgentIsCharged() throws {
+        let recorder = Recorder()
+        let up = Mutex(true)
+        let routing = RoutingService(
+            agents: [("1001", "PJSIP/1001", ["support": 3], [])], queues: [:], loggedIn: false, logger: .silent,
+            wakeReady: { up.withLock { $0 } }
+        )
+        routing.setCallbackExecutor { request in recorder.requests.withLock { $0.append(request) } }
+        let waiting = PendingCallback(
+            uniqueID: "1795460306.1", number: "13800138000", queue: "support", queueSkills: ["support": 2], queuePriority: 0,
+            extraPriority: 0, extraSkills: [:], waitingSince: Date(timeIntervalSinceNow: -300), requestedAt: Date(timeIntervalSinceNow: -200)
+        )
+        #expect(routing.restore([waiting]) == 1)
+        up.withLock { $0 = false }
+        #expect(routing.change("1001", .login) == nil)
+        #expect(recorder.requests.withLock { $0 }.isEmpty)
+        #expect(routing.report().agents.first?.state == "available")
+
+        up.withLock { $0 = true }
+        routing.resumeParked()
+        let request = try #require(recorder.requests.withLock { $0.first })
+        // The Originate fails with AMI gone: parked again, and the agent is free, not paused.
+        routing.callbackResult(request.call, .notPlaced)
+        #expect(routing.report().agents.first?.state == "available")
+        routing.resumeParked()
+        #expect(recorder.requests.withLock { $0.count } == 2)
+        // A phone that does not answer is a ring-no-answer: the caller stays in line.
+        routing.callbackResult(request.call, .notAnswered)
+        #expect(routing.report().waiting.map(\.ringing) == [nil])
     }
 
     @Test func withoutAnExecutorNothingIsRestored() {

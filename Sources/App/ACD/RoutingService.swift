@@ -30,21 +30,12 @@ public final class RoutingService: Sendable {
         var handleTimes: [Double] = []
         /// Callers who asked to be called back (call → their number); their place is kept.
         var callbacks: [Int: String] = [:]
+        /// Callbacks out of line while AMI is down (no Originate can be placed), back when it is up.
+        var parked: [Int: WaitingCall] = [:]
         var callBack: (@Sendable (CallbackRequest) -> Void)?
     }
 
-    /// An agent chosen for a caller who asked to be called back: ring the agent, then the caller.
-    public struct CallbackRequest: Sendable {
-        public var call: Int
-        /// The uniqueid of the call in which the caller asked (`SB_CALLBACK` on the callback).
-        public var uniqueID: String?
-        public var agent: String
-        public var endpoint: String
-        public var number: String
-        public var ringSeconds: Double
-    }
-
-    private let state: Mutex<State>
+    let state: Mutex<State>
     private let started = MonotonicTime.now()
     private let logger: Logger
     /// Queues from the queues file, by name.
@@ -53,9 +44,9 @@ public final class RoutingService: Sendable {
     /// ends its WAIT FOR DIGIT); nil when there is no AMI, and the flow looks every second.
     private let wake: (@Sendable (_ channel: String) -> Void)?
     /// Whether waking works now (AMI connected); while it does not, holding flows look every second.
-    private let wakeReady: @Sendable () -> Bool
+    let wakeReady: @Sendable () -> Bool
     /// Where routing steps go to be kept: a call's timeline, an agent's state changes.
-    private let journal: @Sendable (JournalEntry) -> Void
+    let journal: @Sendable (JournalEntry) -> Void
 
     /// A routing step worth keeping.
     public enum JournalEntry: Sendable, Equatable {
@@ -64,106 +55,6 @@ public final class RoutingService: Sendable {
         /// A caller asked to be called back: kept until an agent takes it, so a restart keeps their place.
         case callbackRequested(PendingCallback)
         case callbackTaken(uniqueID: String, agent: String)
-    }
-
-    /// Sets who carries out callbacks (AMI Originate); without one, callbacks are not offered.
-    public func setCallbackExecutor(_ execute: @escaping @Sendable (CallbackRequest) -> Void) {
-        state.withLock { $0.callBack = execute }
-    }
-
-    /// Whether a waiting caller may ask to be called back now.
-    public var offersCallbacks: Bool { state.withLock { $0.callBack != nil } && wakeReady() }
-
-    /// The caller leaves the line but keeps their place: when an agent is chosen, the agent's
-    /// phone rings and then the caller's number. False when callbacks are not offered or the
-    /// number cannot be dialled (withheld, `anonymous`, too short).
-    public func requestCallback(_ call: Int, number: String) -> Bool {
-        guard offersCallbacks, let number = Self.dialable(number) else { return false }
-        return state.withLock { state in
-            guard state.joined[call] != nil, let waiting = state.engine.calls[call], let queue = state.engine.queues[waiting.queue] else { return false }
-            state.callbacks[call] = number
-            state.channels[call] = nil
-            if let uniqueID = state.uniqueIDs[call] {
-                journal(.call(uniqueID: uniqueID, kind: "callback-requested", data: number))
-                journal(.callbackRequested(PendingCallback(
-                    uniqueID: uniqueID, number: number, queue: queue.name, queueSkills: queue.skills, queuePriority: queue.priority,
-                    extraPriority: waiting.extraPriority, extraSkills: waiting.extraSkills,
-                    waitingSince: Date(timeIntervalSinceNow: waiting.arrivedAt - now()), requestedAt: Date()
-                )))
-            }
-            // Chosen already, in the moment the key was pressed: call back now.
-            if let agent = state.offers.removeValue(forKey: call) {
-                state.offeredAt[call] = nil
-                callBack(call, agent: agent, in: &state)
-            }
-            return true
-        }
-    }
-
-    /// How a callback went: the agent took it (their phone is then busy until AMI says it is
-    /// free), or did not (the caller keeps their place; the agent counts a miss).
-    public func callbackResult(_ call: Int, answered: Bool) {
-        let now = now()
-        state.withLock { state in
-            guard let number = state.callbacks[call], let agent = state.engine.calls[call]?.offeredTo else { return }
-            let uniqueID = state.uniqueIDs[call]
-            if answered {
-                state.engine.answered(call, now: now)
-                record(state.engine.setDeviceBusy(agent, true, now: now), in: &state)
-                record(state.engine.callEnded(agent: agent, now: now), in: &state)
-                state.callbacks[call] = nil
-                state.joined[call] = nil
-                state.uniqueIDs[call] = nil
-                if let uniqueID {
-                    journal(.call(uniqueID: uniqueID, kind: "callback-connected", data: "agent \(agent) → \(number)"))
-                    journal(.callbackTaken(uniqueID: uniqueID, agent: agent))
-                }
-            } else {
-                record(state.engine.notAnswered(call, now: now), in: &state)
-                if let uniqueID { journal(.call(uniqueID: uniqueID, kind: "callback-ring-no-answer", data: "agent \(agent)")) }
-            }
-        }
-    }
-
-    /// Puts callback requests kept in the store (`pendingCallbacks`) back in line, each at the
-    /// place its wait gives it; after a restart. Returns how many.
-    @discardableResult
-    public func restore(_ requests: [PendingCallback]) -> Int {
-        let now = now()
-        return state.withLock { state in
-            guard state.callBack != nil else { return 0 }
-            var restored = 0
-            for request in requests where !state.uniqueIDs.values.contains(request.uniqueID) {
-                if state.engine.queues[request.queue] == nil {
-                    state.engine.define(QueueDefinition(name: request.queue, skills: request.queueSkills, priority: request.queuePriority, wrapUpSeconds: 0))
-                }
-                let id = state.nextCall
-                state.nextCall += 1
-                let arrivedAt = now - Date().timeIntervalSince(request.waitingSince)
-                state.joined[id] = (request.queue, arrivedAt)
-                state.uniqueIDs[id] = request.uniqueID
-                state.callbacks[id] = request.number
-                let call = WaitingCall(id: id, queue: request.queue, arrivedAt: arrivedAt, extraPriority: request.extraPriority, extraSkills: request.extraSkills)
-                record(state.engine.enqueue(call, now: now), in: &state)
-                restored += 1
-            }
-            return restored
-        }
-    }
-
-    private func callBack(_ call: Int, agent: String, in state: inout State) {
-        guard let number = state.callbacks[call], let execute = state.callBack else { return }
-        let ring = state.engine.queues[state.joined[call]?.queue ?? ""]?.ringTimeoutSeconds ?? 15
-        execute(CallbackRequest(
-            call: call, uniqueID: state.uniqueIDs[call], agent: agent, endpoint: state.endpoints[agent] ?? agent, number: number, ringSeconds: ring
-        ))
-    }
-
-    /// The number as the dialplan gets it (digits, a leading +), or nil when there is none to dial.
-    static func dialable(_ number: String) -> String? {
-        let digits = number.filter { $0.isASCII && $0.isNumber }
-        guard digits.count >= 3 else { return nil }
-        return number.hasPrefix("+") ? "+" + digits : digits
     }
 
     /// The digit the ACD sends to wake a holding flow: callers' keypads have no `D`.
@@ -342,6 +233,7 @@ public final class RoutingService: Sendable {
             case .event(let event):
                 if case .deviceStateChange(let device, let deviceState) = event.kind { self.deviceState(device, deviceState) }
             case .connected, .resync:
+                resumeParked()
                 guard let list = try? await ami.send(.deviceStateList()) else { continue }
                 for item in list.items { if let device = item["Device"], let deviceState = item["State"] { self.deviceState(device, deviceState) } }
             case .disconnected:
@@ -410,12 +302,12 @@ public final class RoutingService: Sendable {
         }
     }
 
-    private func record(_ decisions: [RoutingDecision], in state: inout State) {
+    func record(_ decisions: [RoutingDecision], in state: inout State) {
         for decision in decisions {
             switch decision {
             case .offer(let call, let agent):
                 if state.callbacks[call] != nil {
-                    callBack(call, agent: agent, in: &state)
+                    if wakeReady() { callBack(call, agent: agent, in: &state) } else { park(call, in: &state) }
                     continue
                 }
                 state.offers[call] = agent
