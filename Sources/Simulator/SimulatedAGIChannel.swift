@@ -89,6 +89,9 @@ public final class SimulatedAGIChannel: Sendable {
         var variables: [String: String] = [:]
         var mixMonitor: (path: String, since: Double)?
         var outcome = Outcome()
+        /// The running wait's sleep, which news from outside (a received digit, an AMI hang-up)
+        /// cuts short: Asterisk reacts to those at once, not at the end of a slice.
+        var sleeper: Task<Void, Never>?
     }
 
     let setup: Setup
@@ -118,6 +121,7 @@ public final class SimulatedAGIChannel: Sendable {
             state.hangupReason = reason
             if state.inCommand {
                 state.interrupted = true
+                state.sleeper?.cancel()
             } else if state.hangupAt.map({ $0 > state.time }) ?? true {
                 state.hangupAt = state.time
             }
@@ -131,6 +135,7 @@ public final class SimulatedAGIChannel: Sendable {
             let at = state.time
             let index = state.digits.firstIndex { $0.at > at } ?? state.digits.count
             state.digits.insert((at, digit), at: index)
+            state.sleeper?.cancel()
         }
     }
 
@@ -154,8 +159,17 @@ public final class SimulatedAGIChannel: Sendable {
             }
             if done { return }
             let step = min(slice, target - now())
-            try await setup.clock.sleep(step)
-            state.withLock { $0.time = min(target, $0.time + step) }
+            let started = ContinuousClock.now
+            let sleeper = Task<Void, Never> { [clock = setup.clock] in _ = try? await clock.sleep(step) }
+            state.withLock { $0.sleeper = sleeper }
+            await withTaskCancellationHandler { await sleeper.value } onCancel: { sleeper.cancel() }
+            try Task.checkCancellation()
+            let real = ContinuousClock.now - started
+            let passed = min(step, (Double(real.components.seconds) + Double(real.components.attoseconds) * 1e-18) * setup.clock.scale)
+            state.withLock { state in
+                state.sleeper = nil
+                state.time = min(target, state.time + passed)
+            }
         }
     }
 
