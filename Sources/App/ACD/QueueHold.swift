@@ -58,7 +58,8 @@ struct QueueHold {
                 var keys = pressed.map { String($0) } ?? ""
                 if pressed == nil {
                     let nextChange = ([nextAnnouncement, settings.maxWaitSeconds] + offersUntold.map(\.0)).min()!
-                    let step = routing.wakesHoldingCalls ? max(1, nextChange - waited) : 1
+                    // At most five minutes a wait: well inside the session's limit for a media command.
+                    let step = routing.wakesHoldingCalls ? min(300, max(1, nextChange - waited)) : 1
                     keys = try await channel.readDigits(prompts: [], maxDigits: 1, timeoutSeconds: Double(step), terminator: nil, sensitive: false).digits
                     if keys.isEmpty { waited += step }
                 }
