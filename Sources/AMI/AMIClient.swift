@@ -24,6 +24,8 @@ public final class AMIClient: Sendable {
         public var backoff = Backoff()
         /// Events a subscriber may have waiting before it is told to resync.
         public var subscriberBuffer = 10_000
+        /// Events kept while the channel list is read after a connect (then applied to it).
+        public var resyncBufferLimit = 100_000
 
         public init(host: String, port: UInt16 = 5038, username: String, secret: Secret) {
             self.host = host
@@ -53,8 +55,10 @@ public final class AMIClient: Sendable {
         var status = "connecting"
         var detail = ""
         var tracker = ChannelTracker()
-        /// While the tracker is rebuilt, the events that arrive meanwhile, applied after.
+        /// While the tracker is rebuilt, the events that arrive meanwhile, applied after; at most
+        /// `Settings.resyncBufferLimit`, past which the rebuild is abandoned and the connection tried again.
         var resyncBuffer: [AMIEvent]?
+        var resyncOverflowed = false
         var subscribers: [Int: Subscriber] = [:]
         var nextSubscriber = 0
         var sleeper: Task<Void, any Error>?
@@ -160,16 +164,23 @@ public final class AMIClient: Sendable {
     private func open() async throws -> AMIConnection {
         setStatus("connecting", "\(settings.host):\(settings.port)")
         let address = try await SocketAddress.resolve(host: settings.host, port: settings.port)
-        state.withLock { $0.resyncBuffer = [] }
+        state.withLock { state in
+            state.resyncBuffer = []
+            state.resyncOverflowed = false
+        }
         let connection = try await AMIConnection.connect(to: address, options: settings.connection, logger: logger) { [weak self] event in
             self?.dispatch(event)
         }
         do {
             try await connection.login(username: settings.username, secret: settings.secret, auth: settings.auth, events: settings.events)
             let list = try await connection.send(.coreShowChannels())
-            let reconnect = state.withLock { state -> Bool? in
+            let reconnect = try state.withLock { state -> Bool? in
                 // stop() may have run while this connection was being set up.
                 if state.stopped { return nil }
+                if state.resyncOverflowed {
+                    state.resyncBuffer = nil
+                    throw AMIError.disconnected("over \(settings.resyncBufferLimit) events arrived while the channel list was read")
+                }
                 state.tracker.rebuild(from: list.items)
                 for event in state.resyncBuffer ?? [] { state.tracker.apply(event) }
                 state.resyncBuffer = nil
@@ -216,7 +227,7 @@ public final class AMIClient: Sendable {
         let subscribers = state.withLock { state -> [Subscriber] in
             state.events += 1
             if state.resyncBuffer != nil {
-                state.resyncBuffer!.append(event)
+                if state.resyncBuffer!.count < settings.resyncBufferLimit { state.resyncBuffer!.append(event) } else { state.resyncOverflowed = true }
             } else {
                 state.tracker.apply(event)
             }

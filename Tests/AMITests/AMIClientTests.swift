@@ -159,6 +159,17 @@ import Wire
         }
     }
 
+    /// Events that pile up while the channel list is read past the limit: that picture cannot be
+    /// trusted, so the connection is tried again, with the reason in the status.
+    @Test func tooManyEventsDuringTheChannelListMeanTryAgain() async throws {
+        // Asterisk sends FullyBooted right after the login, before the list is in.
+        try await withClient(configure: { $0.resyncBufferLimit = 0 }) { client, _ in
+            try await until("the refusal") { client.status.detail.contains("events arrived while the channel list was read") }
+            #expect(client.status.state == "retrying")
+            #expect(client.status.connects == 0)
+        }
+    }
+
     @Test func aWrongSecretIsReportedAndNeverLogged() async throws {
         let sink = MemoryLogSink()
         try await withClient(secret: "wrong-secret-value", logger: Logger(label: "test", level: .trace, sink: sink)) { client, _ in
