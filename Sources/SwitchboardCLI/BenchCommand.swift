@@ -216,14 +216,3 @@ enum BenchCommand {
         terminal.print(lines.joined(separator: "\n"))
     }
 }
-
-extension ParsedCommand {
-    /// An integer option, with its default, or a usage error naming the option and the range.
-    func integer(_ name: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
-        guard let text = value(name) else { return fallback }
-        guard let number = Int(text), range.contains(number) else {
-            throw UsageError(message: "--\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'", commandPath: path)
-        }
-        return number
-    }
-}

@@ -57,4 +57,24 @@ struct ParsedCommand: Sendable {
 
     func value(_ name: String) -> String? { values[name] }
     func flag(_ name: String) -> Bool { flags.contains(name) }
+
+    /// An integer option, with its default, or a usage error naming the option and the range.
+    func integer(_ name: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
+        try option(name, default: fallback, range: range, kind: "a whole number", Int.init)
+    }
+
+    /// A decimal option, with its default, or a usage error naming the option and the range.
+    func number(_ name: String, default fallback: Double, range: ClosedRange<Double>) throws -> Double {
+        try option(name, default: fallback, range: range, kind: "a number", Double.init)
+    }
+
+    private func option<Value: Comparable>(
+        _ name: String, default fallback: Value, range: ClosedRange<Value>, kind: String, _ parse: (String) -> Value?
+    ) throws -> Value {
+        guard let text = value(name) else { return fallback }
+        guard let parsed = parse(text), range.contains(parsed) else {
+            throw UsageError(message: "--\(name) must be \(kind) from \(range.lowerBound) to \(range.upperBound), not '\(text)'", commandPath: path)
+        }
+        return parsed
+    }
 }

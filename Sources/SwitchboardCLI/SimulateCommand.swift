@@ -114,14 +114,3 @@ enum RunningServer {
         return try SocketAddress(parsing: detail, defaultPort: 4573)
     }
 }
-
-extension ParsedCommand {
-    /// A decimal option, with its default, or a usage error naming the option and the range.
-    func number(_ name: String, default fallback: Double, range: ClosedRange<Double>) throws -> Double {
-        guard let text = value(name) else { return fallback }
-        guard let number = Double(text), range.contains(number) else {
-            throw UsageError(message: "--\(name) must be a number from \(range.lowerBound) to \(range.upperBound), not '\(text)'", commandPath: path)
-        }
-        return number
-    }
-}
