@@ -31,9 +31,17 @@ extension SimulatedAGIChannel {
         return reply + "\n"
     }
 
+    /// Commands that play something to the caller; each stops music on hold for good
+    /// ("it will be automatically stopped and will not be restarted after completion").
+    static let playing: Set<String> = [
+        "stream file", "control stream file", "get option", "get data", "record file",
+        "say alpha", "say date", "say digits", "say number", "say time",
+    ]
+
     /// The reply, or nil for wrong arguments (answered with the usage block).
     private func run(_ name: String, _ arguments: [String]) async throws -> String? {
         let count = arguments.count
+        if Self.playing.contains(name) { state.withLock { $0.musicPlaying = false } }
         switch name {
         case "answer", "noop":
             return "200 result=0"
@@ -60,7 +68,15 @@ extension SimulatedAGIChannel {
             return "200 result=1 (\(substitute(arguments[0])))"
         case "set callerid":
             return count == 1 ? "200 result=1" : nil
-        case "set context", "set extension", "set priority", "set music":
+        case "set music":
+            guard count >= 1 else { return nil }
+            let on = arguments[0].lowercased() == "on"
+            state.withLock { state in
+                state.musicWanted = on
+                state.musicPlaying = on
+            }
+            return "200 result=0"
+        case "set context", "set extension", "set priority":
             return count >= 1 ? "200 result=0" : nil
         case "set autohangup":
             guard count == 1, let seconds = Double(arguments[0]) else { return nil }
@@ -95,6 +111,9 @@ extension SimulatedAGIChannel {
             }
         case "wait for digit":
             guard count == 1, let milliseconds = Double(arguments[0]) else { return nil }
+            state.withLock { state in
+                if state.musicWanted && !state.musicPlaying { state.outcome.silentHoldWaits += 1 }
+            }
             let deadline = milliseconds < 0 ? Double.infinity : now() + milliseconds / 1000
             switch try await nextDigit(until: deadline, accepting: nil) {
             case .digit(let digit): return "200 result=\(digit.asciiValue ?? 0)"

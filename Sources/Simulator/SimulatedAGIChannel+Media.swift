@@ -119,6 +119,7 @@ extension SimulatedAGIChannel {
             if case .hangup = try await nextDigit(until: now() + seconds, accepting: []) { return "200 result=-1" }
             return "200 result=0"
         case "playback":
+            state.withLock { $0.musicPlaying = false }
             let (result, _) = try await play(data.split(separator: ",").first.map(String.init) ?? "", escape: "")
             return "200 result=\(result == -1 && !state.withLock({ $0.dead }) ? 0 : result)"
         case "musiconhold", "startmusiconhold":

@@ -59,6 +59,9 @@ public final class SimulatedAGIChannel: Sendable {
         public var answeredAt: Double?
         /// Simulated seconds from the start to the end of the session.
         public var duration: Double = 0
+        /// WAIT FOR DIGITs run in silence after the app asked for music on hold: a prompt played
+        /// since stopped the music, and Asterisk does not start it again by itself.
+        public var silentHoldWaits = 0
     }
 
     /// Things on the line that Asterisk reports as manager events.
@@ -89,6 +92,9 @@ public final class SimulatedAGIChannel: Sendable {
         var variables: [String: String] = [:]
         var mixMonitor: (path: String, since: Double)?
         var outcome = Outcome()
+        /// Music on hold: asked for with SET MUSIC on, and whether it still plays (any prompt stops it).
+        var musicWanted = false
+        var musicPlaying = false
         /// The running wait's sleep, which news from outside (a received digit, an AMI hang-up)
         /// cuts short: Asterisk reacts to those at once, not at the end of a slice.
         var sleeper: Task<Void, Never>?

@@ -112,6 +112,8 @@ import Wire
         _ = center.routing.change("1002", .login)
         let outcomes = try await [first, second]
         #expect(outcomes.map(\.answeredBy) == ["PJSIP/1002", "PJSIP/1002"])
+        // Back in line after each ring, with the music on again.
+        #expect(outcomes.map(\.silentHoldWaits) == [0, 0])
         let firstAt = try #require(try await center.connectedAt("13800000001"))
         let secondAt = try #require(try await center.connectedAt("13800000002"))
         #expect(firstAt < secondAt)
@@ -240,5 +242,7 @@ import Wire
         let kinds = try await center.store.callEvents(callID: call.id!).map(\.kind)
         #expect(kinds.contains("queued") && kinds.contains("abandoned"))
         #expect(kinds.filter { $0 == "position" }.count >= 1)
+        // The announcement stopped the music (Asterisk does not restart it): the hold starts it again.
+        #expect(outcome.silentHoldWaits == 0)
     }
 }

@@ -44,9 +44,12 @@ struct QueueHold {
                     try await leave(call, settings, kind: "gave-up")
                     return .gaveUp("no agent within \(settings.maxWaitSeconds) s")
                 }
+                // Anything played stops the music, and Asterisk does not start it again by itself.
+                var played = false
                 if waited >= nextAnnouncement {
                     try await announce(call)
                     nextAnnouncement += every
+                    played = true
                 }
                 // A key pressed during an offer counts (people press as soon as they hear it).
                 var pressed: Character?
@@ -54,7 +57,9 @@ struct QueueHold {
                     let prompt = offersUntold.remove(at: due).1
                     pressed = try await channel.play([prompt], interruptingDigits: "*" + String(RoutingService.wakeDigit) + (settings.callbackKey.map { String($0) } ?? ""))
                     await services.event(uniqueID: caller.uniqueID, kind: "offer", data: prompt)
+                    played = true
                 }
+                if played { try await channel.setMusic(true, musicClass: settings.musicClass) }
                 var keys = pressed.map { String($0) } ?? ""
                 if pressed == nil {
                     let nextChange = ([nextAnnouncement, settings.maxWaitSeconds] + offersUntold.map(\.0)).min()!
