@@ -18,11 +18,11 @@ import Foundation
 ///     record = yes                 ; MixMonitor from the moment an agent answers
 ///     callback_key = #             ; leave the line and be called back, keeping the place
 ///     rule = 30 relax support:2    ; after 30 s, support level 2 is enough
-///     rule = 60 offer voicemail    ; from 60 s, `*` leaves for voicemail (said with exit_prompt)
-///     rule = 120 offer callback    ; from 120 s, the callback key works (said with callback_prompt)
 ///     rule = 60 also billing:4     ; after 60 s, billing 4 agents may take it too
 ///     rule = 90 priority +5
 ///     rule = 300 overflow general
+///     rule = 60 offer voicemail    ; `*` leaves for voicemail from 60 s on (told with exit_prompt)
+///     rule = 120 offer callback    ; the callback key works from 120 s on (told with callback_prompt)
 public struct QueueSettings: Sendable {
     public var definition: QueueDefinition
     public var maxWaitSeconds: Int
