@@ -41,8 +41,11 @@ enum QueueCommands {
         var lines = ["waiting: \(report.waiting.count)"]
         if !report.waiting.isEmpty {
             lines.append(TextTable.render(
-                header: ["CALL", "QUEUE", "WAIT", "PRIORITY", "POSITION", "RINGING"],
-                rows: report.waiting.map { ["\($0.call)", $0.queue, "\(Int($0.waitSeconds)) s", "\($0.priority)", "\($0.position)", $0.ringing ?? ""] }
+                header: ["CALL", "QUEUE", "WAIT", "PRIORITY", "POSITION", "RINGING", "NOTE"],
+                rows: report.waiting.map { caller in
+                    let note = caller.parked ? "callback, parked until AMI is back" : caller.callback ? "callback" : ""
+                    return ["\(caller.call)", caller.queue, "\(Int(caller.waitSeconds)) s", "\(caller.priority)", caller.parked ? "-" : "\(caller.position)", caller.ringing ?? "", note]
+                }
             ))
         }
         lines.append("")

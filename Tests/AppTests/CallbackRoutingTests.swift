@@ -34,6 +34,7 @@ import Testing
         #expect(routing.change("1001", .login) == nil)
         // The agent's phone is originated for the callback; the later caller keeps waiting.
         let request = try #require(recorder.requests.withLock { $0.first })
+        #expect(routing.report().waiting.map(\.callback) == [true, false])
         #expect(request.number == "13800138000")
         #expect(request.endpoint == "PJSIP/1001")
         #expect(routing.takeOffer(later) == nil)
@@ -82,6 +83,7 @@ import Testing
         #expect(routing.change("1001", .login) == nil)
         #expect(recorder.requests.withLock { $0 }.isEmpty)
         #expect(routing.report().agents.first?.state == "available")
+        #expect(routing.report().waiting.map(\.parked) == [true])
 
         up.withLock { $0 = true }
         routing.resumeParked()

@@ -260,10 +260,18 @@ public final class RoutingService: Sendable {
         let now = now()
         return state.withLock { state in
             let engine = state.engine
-            let waiting = engine.calls.values.sorted { $0.sequence < $1.sequence }.map { call in
+            // In line order: by queue, then place.
+            var waiting = engine.calls.values.map { call in
                 QueueReport.Caller(
                     call: call.id, queue: call.queue, waitSeconds: now - call.arrivedAt, priority: engine.priority(of: call, now: now),
-                    position: engine.position(of: call.id, now: now) ?? 0, ringing: call.offeredTo
+                    position: engine.position(of: call.id, now: now) ?? 0, ringing: call.offeredTo,
+                    callback: state.callbacks[call.id] != nil, parked: false
+                )
+            }.sorted { ($0.queue, $0.position) < ($1.queue, $1.position) }
+            waiting += state.parked.values.sorted { $0.arrivedAt < $1.arrivedAt }.map { call in
+                QueueReport.Caller(
+                    call: call.id, queue: call.queue, waitSeconds: now - call.arrivedAt, priority: engine.priority(of: call, now: now),
+                    position: 0, ringing: nil, callback: true, parked: true
                 )
             }
             let reserved = Set(state.offers.values)
@@ -335,8 +343,12 @@ public struct QueueReport: Codable, Sendable {
         public var queue: String
         public var waitSeconds: Double
         public var priority: Int
+        /// 0 for a parked callback (out of line until AMI is back).
         public var position: Int
         public var ringing: String?
+        /// The caller hung up to be called back, keeping this place.
+        public var callback: Bool
+        public var parked: Bool
     }
 
     public struct AgentLine: Codable, Sendable {
