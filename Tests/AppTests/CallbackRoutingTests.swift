@@ -42,6 +42,12 @@ import Testing
         routing.callbackResult(request.call, .connected)
         #expect(routing.report().waiting.map(\.call) == [later])
         #expect(recorder.journal.withLock { $0 }.contains(.callbackTaken(uniqueID: "1795460306.1", agent: "1001")))
+        // On the callback until the phone is free again; then the queue's wrap-up.
+        routing.deviceState("PJSIP/1001", "INUSE")
+        #expect(routing.report().agents.first?.state == "on call \(request.call)")
+        routing.deviceState("PJSIP/1001", "NOT_INUSE")
+        #expect(routing.report().agents.first?.state == "wrap-up")
+        #expect(routing.takeOffer(later) == nil)
     }
 
     @Test func onlyADialableNumberCanBeCalledBack() throws {

@@ -64,9 +64,9 @@ extension RoutingService {
         }
     }
 
-    /// How a callback went: the agent took it (their phone is then busy until AMI says it is
-    /// free), did not (the caller keeps their place; the agent counts a miss), or could not be
-    /// placed (parked until AMI is back).
+    /// How a callback went: the agent took it (on the call until AMI says their phone is free,
+    /// then wrap-up), did not (the caller keeps their place; the agent counts a miss), or could
+    /// not be placed (parked until AMI is back).
     public func callbackResult(_ call: Int, _ outcome: CallbackOutcome) {
         let now = now()
         state.withLock { state in
@@ -76,7 +76,7 @@ extension RoutingService {
             case .connected:
                 state.engine.answered(call, now: now)
                 record(state.engine.setDeviceBusy(agent, true, now: now), in: &state)
-                record(state.engine.callEnded(agent: agent, now: now), in: &state)
+                state.onCallback.insert(agent)
                 state.callbacks[call] = nil
                 state.joined[call] = nil
                 state.uniqueIDs[call] = nil

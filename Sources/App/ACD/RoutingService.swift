@@ -32,6 +32,8 @@ public final class RoutingService: Sendable {
         var callbacks: [Int: String] = [:]
         /// Callbacks out of line while AMI is down (no Originate can be placed), back when it is up.
         var parked: [Int: WaitingCall] = [:]
+        /// Agents on a callback: on the call until their phone is free again (AMI device state).
+        var onCallback: Set<String> = []
         var callBack: (@Sendable (CallbackRequest) -> Void)?
     }
 
@@ -220,6 +222,8 @@ public final class RoutingService: Sendable {
         let now = now()
         state.withLock { state in
             for (agent, endpoint) in state.endpoints where endpoint == device {
+                // A callback ends when the agent's phone is free: wrap-up starts then.
+                if !busy, state.onCallback.remove(agent) != nil { record(state.engine.callEnded(agent: agent, now: now), in: &state) }
                 record(state.engine.setDeviceBusy(agent, busy, now: now), in: &state)
             }
         }
