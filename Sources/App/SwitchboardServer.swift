@@ -157,7 +157,7 @@ public final class SwitchboardServer: Sendable {
         agiRouter.register("ivr") { session in try await ivr.handle(session) }
         let features = AgentFeatureHandler(routing: routing, store: store, logger: logger.named("acd"))
         agiRouter.register("agent") { session in try await features.handle(session) }
-        register(routing)
+        register(routing, store: store)
         return flows
     }
 
@@ -202,12 +202,13 @@ public final class SwitchboardServer: Sendable {
     }
 
     /// The control commands supervisors and agents use: `queue-show`, `agent`.
-    private func register(_ routing: RoutingService) {
+    private func register(_ routing: RoutingService, store: Store) {
         router.register("queue-show") { _ in routing.report() }
         router.register("agent") { request in
             guard let id = request.arguments["agent"], let change = request.arguments["change"].flatMap(RoutingService.AgentChange.init(rawValue:)) else {
                 throw ControlCommandError("agent needs an agent id and one of login, logout, pause, unpause")
             }
+            if change == .login, let agent = try await store.agent(id: id) { routing.learn(agent) }
             if let problem = routing.change(id, change, reason: request.arguments["reason"]) { throw ControlCommandError(problem) }
             return "agent \(id): \(change.rawValue)"
         }

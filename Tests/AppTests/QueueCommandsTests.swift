@@ -45,6 +45,11 @@ import Testing
         #expect(unknown.err == "switchboard: error: no agent 9999\n")
         let again = await run(["agent", "login", "1001"])
         #expect(again.err == "switchboard: error: agent 1001 is paused: lunch: cannot login\n")
+        // An agent added while the server runs can log in at once, with the skills given.
+        #expect(await run(["agents", "add", "2001", "--name", "Ning", "--endpoint", "PJSIP/2001", "--skills", "sales:4"]).code == 0)
+        #expect(await run(["agent", "login", "2001"]).out == "agent 2001: login\n")
+        let withNew = try JSONDecoder().decode(QueueReport.self, from: Data(await run(["queue", "show", "--json"]).out.utf8))
+        #expect(withNew.agents.first { $0.agent == "2001" }?.state == "available")
         stopping.yield(SIGTERM)
         try await serving.value
         // The changes are in the agent's history.

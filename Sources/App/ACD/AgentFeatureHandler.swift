@@ -33,6 +33,7 @@ struct AgentFeatureHandler: Sendable {
             let code = try await session.getData("custom/pause-reason", timeout: .seconds(6), maxDigits: 1).digits
             reason = Self.reasons[code] ?? "break"
         }
+        if change == .login, let agent = try await store.agent(id: id) { routing.learn(agent) }
         if let problem = routing.change(id, change, reason: reason) {
             logger.notice("agent feature not applied: \(problem)", ["agent": id])
             _ = try await session.streamFile("invalid")

@@ -78,11 +78,25 @@ public final class RoutingService: Sendable {
         self.wakeReady = wakeReady
         self.journal = journal
         var engine = RoutingEngine(queues: queues.values.map(\.definition), agents: agents.map { agent in
-            RoutingAgent(id: agent.id, skills: agent.skills.merging(agent.languages.map { ("lang:\($0)", 5) }) { max($0, $1) })
+            RoutingAgent(id: agent.id, skills: Self.routingSkills(agent.skills, agent.languages))
         })
         if loggedIn { for agent in agents { _ = engine.login(agent.id, now: 0) } }
         state = Mutex(State(engine: engine, endpoints: Dictionary(agents.map { ($0.id, $0.endpoint) }) { first, _ in first }))
         self.logger = logger
+    }
+
+    /// The agent as the store has them now — added or edited since the server started — with
+    /// these skills and this phone from here on. Called before a login, so edits take effect then.
+    public func learn(_ agent: Agent) {
+        state.withLock { state in
+            state.engine.define(RoutingAgent(id: agent.id, skills: Self.routingSkills(agent.skills, agent.languages)))
+            state.endpoints[agent.id] = agent.endpoint
+        }
+    }
+
+    /// Skills as routing sees them: languages are skills too (`lang:zh`, spoken at level 5).
+    static func routingSkills(_ skills: [String: Int], _ languages: [String]) -> [String: Int] {
+        skills.merging(languages.map { ("lang:\($0)", 5) }) { max($0, $1) }
     }
 
     /// Seconds since the service started: the engine's clock.
