@@ -271,9 +271,22 @@ public struct RoutingEngine: Sendable {
 
     /// The call's place in its queue (1 = next), counting calls that would be served first.
     public func position(of callID: Int, now: Double) -> Int? {
-        guard let call = calls[callID] else { return nil }
+        guard let call = calls[callID], let queue = queues[call.queue] else { return nil }
         let mine = rank(call, now: now)
-        return calls.values.filter { $0.queue == call.queue && rank($0, now: now) < mine }.count + 1
+        // Along a class's line the rank only grows (earlier callers have waited longer), so the
+        // calls ahead in each class are a prefix, found by binary search.
+        var ahead = 0
+        for line in (lines[call.queue] ?? [:]).values {
+            var low = 0
+            var high = line.count
+            while low < high {
+                let middle = (low + high) / 2
+                let other = calls[line[middle]]!
+                if (-priority(of: other, in: queue, now: now), other.arrivedAt, other.sequence) < mine { low = middle + 1 } else { high = middle }
+            }
+            ahead += low
+        }
+        return ahead + 1
     }
 
     /// Priority the call has now: the queue's, the call's own, and what rules have added.

@@ -98,6 +98,12 @@ import Testing
                     #expect(fitting.isEmpty, "\(agent.id) idle after a review while \(fitting.map(\.id)) wait")
                 }
             }
+            // A caller's place is what counting every better-ranked call of their queue gives.
+            if let call = engine.calls.values.randomElement(using: &random) {
+                let rank = { (c: WaitingCall) in (-engine.priority(of: c, now: now), c.arrivedAt, c.sequence) }
+                let counted = engine.calls.values.filter { $0.queue == call.queue && rank($0) < rank(call) }.count + 1
+                #expect(engine.position(of: call.id, now: now) == counted)
+            }
             // The fast eligibility test agrees with the requirement sets it stands for.
             if let call = engine.calls.values.first, let agent = engine.agents.values.randomElement(using: &random) {
                 let bySets = engine.requirements(of: call, now: now).contains { set in set.allSatisfy { (agent.skills[$0.key] ?? 0) >= $0.value } }
