@@ -23,6 +23,8 @@ public struct RoutingEngine: Sendable {
     private var free: Set<String> = []
     /// Per agent, the queues whose loosest requirements they meet: the only lines they look at.
     private var reachable: [String: [String]] = [:]
+    /// Per skill, how many agents (logged in or not) have it.
+    private var holders: [String: Int] = [:]
     private var nextSequence = 0
     private var turns: [String: Int] = [:]
     /// Wrap-up each agent on a call will have, from the queue the call came from.
@@ -54,6 +56,7 @@ public struct RoutingEngine: Sendable {
         for agent in agents {
             self.agents[agent.id] = agent
             reachable[agent.id] = reachableQueues(for: agent)
+            for skill in agent.skills.keys { holders[skill, default: 0] += 1 }
         }
         for agent in agents where agent.canTakeCall { markFree(agent.id) }
     }
@@ -70,12 +73,14 @@ public struct RoutingEngine: Sendable {
     public mutating func define(_ agent: RoutingAgent) {
         if var known = agents[agent.id] {
             markBusy(agent.id)
+            for skill in known.skills.keys { holders[skill, default: 1] -= 1 }
             known.skills = agent.skills
             agents[agent.id] = known
         } else {
             agents[agent.id] = agent
         }
         reachable[agent.id] = reachableQueues(for: agent)
+        for skill in agent.skills.keys { holders[skill, default: 0] += 1 }
         markFree(agent.id)
     }
 
@@ -263,6 +268,11 @@ public struct RoutingEngine: Sendable {
     }
 
     // MARK: questions
+
+    /// Whether any agent, logged in or not, has `skill` (a caller's language is asked for only then).
+    public func anyAgentHas(_ skill: String) -> Bool {
+        (holders[skill] ?? 0) > 0
+    }
 
     /// The queues whose calls `agentID` could take once every rule applies.
     public func queues(servedBy agentID: String) -> [String] {

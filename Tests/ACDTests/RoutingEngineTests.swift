@@ -76,6 +76,17 @@ import Testing
         #expect(engine.tick(now: 121).contains(.overflowed(call: 1, to: "support")))
     }
 
+    @Test func aLanguageCountsOnlyWhileSomeAgentSpeaksIt() {
+        var engine = engine([RoutingAgent(id: "a", skills: ["support": 3, "lang:zh": 5]), RoutingAgent(id: "b", skills: ["lang:zh": 5])])
+        #expect(engine.anyAgentHas("lang:zh"))
+        #expect(!engine.anyAgentHas("lang:fr"))
+        engine.define(RoutingAgent(id: "a", skills: ["support": 3]))
+        #expect(engine.anyAgentHas("lang:zh"))
+        engine.define(RoutingAgent(id: "b", skills: ["sales": 2, "lang:fr": 5]))
+        #expect(!engine.anyAgentHas("lang:zh"))
+        #expect(engine.anyAgentHas("lang:fr"))
+    }
+
     @Test func aPhoneBusyOutsideRoutingIsNeverOffered() {
         var engine = engine([RoutingAgent(id: "a", skills: ["support": 4])])
         _ = engine.setDeviceBusy("a", true, now: 1)

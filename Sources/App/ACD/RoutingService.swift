@@ -143,7 +143,7 @@ public final class RoutingService: Sendable {
             // The caller's language is required when some agent speaks it (agents with no
             // languages configured serve everyone).
             let skill = language.map { "lang:\($0)" }
-            let spoken = skill.map { skill in state.engine.agents.values.contains { $0.skills[skill] != nil } } ?? false
+            let spoken = skill.map(state.engine.anyAgentHas) ?? false
             let extra = spoken ? [skill!: 1] : [:]
             record(state.engine.enqueue(WaitingCall(id: id, queue: queue.name, arrivedAt: now, extraPriority: extraPriority, extraSkills: extra), now: now), in: &state)
             return id
