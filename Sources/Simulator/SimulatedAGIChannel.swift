@@ -33,8 +33,9 @@ public final class SimulatedAGIChannel: Sendable {
         /// suite on two cores) can hold a working app back for a second or more, and the
         /// caller's key presses and hang-up must not move with it.
         public var idleGrace = Duration.seconds(10)
-        /// Told of every command and its reply (the PBX turns them into AGIExec events).
-        public var onCommand: @Sendable (_ command: String, _ reply: String) -> Void = { _, _ in }
+        /// Told of every command as it starts (reply nil) and again with its reply as it ends; the
+        /// PBX turns them into AGIExecStart and AGIExecEnd events, at the moments Asterisk raises them.
+        public var onCommand: @Sendable (_ command: String, _ reply: String?) -> Void = { _, _ in }
         /// Told of what happens on the line: digits, dials, bridges (the PBX raises AMI events).
         public var onEvent: @Sendable (ChannelEvent) -> Void = { _ in }
 
@@ -219,6 +220,7 @@ public final class SimulatedAGIChannel: Sendable {
                     state.inCommand = true
                     return true
                 }) else { break }
+                setup.onCommand(line, nil)
                 let reply = try await execute(line)
                 let hungUpDuring = state.withLock { state -> Bool in
                     state.inCommand = false

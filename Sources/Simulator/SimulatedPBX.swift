@@ -89,11 +89,19 @@ public final class SimulatedPBX: Sendable {
             } ?? 0
             return "\(target)-" + String(format: "%08x", number)
         }
-        let commandIDs = Mutex(SeededGenerator(seed: setup.seed))
+        // Commands run one at a time on a channel: the one running has the current CommandId.
+        let commandIDs = Mutex((generator: SeededGenerator(seed: setup.seed), current: ""))
         setup.onCommand = { [weak self, identity] command, reply in
-            let id = String(commandIDs.withLock { $0.next() } % 1_000_000_000)
+            guard let reply else {
+                let id = commandIDs.withLock { ids in
+                    ids.current = String(ids.generator.next() % 1_000_000_000)
+                    return ids.current
+                }
+                self?.emit("AGIExecStart", "agi,all", identity, [("CommandId", id), ("Command", command)])
+                return
+            }
+            let id = commandIDs.withLock { $0.current }
             let code = reply.prefix(3)
-            self?.emit("AGIExecStart", "agi,all", identity, [("CommandId", id), ("Command", command)])
             self?.emit("AGIExecEnd", "agi,all", identity, [
                 ("CommandId", id), ("Command", command), ("ResultCode", String(code)),
                 ("Result", code == "200" ? "Success" : code == "510" ? "Invalid or unknown command" : code == "511" ? "Command not permitted on a dead channel" : "Usage"),
