@@ -33,6 +33,7 @@ struct QueueHold {
         var offersUntold = [settings.offerExitAfterSeconds.map { ($0, settings.exitPrompt) },
                             settings.offerCallbackAfterSeconds.map { ($0, settings.callbackPrompt) }].compactMap { $0 }
         func opened(_ after: Int?) -> Bool { after.map { waited >= $0 } ?? true }
+        let keysHeard = "*" + String(RoutingService.wakeDigit) + (settings.callbackKey.map { String($0) } ?? "")
         try await channel.setMusic(true, musicClass: settings.musicClass)
         do {
             while true {
@@ -45,17 +46,18 @@ struct QueueHold {
                     return .gaveUp("no agent within \(settings.maxWaitSeconds) s")
                 }
                 // Anything played stops the music, and Asterisk does not start it again by itself.
+                // A key pressed while something plays counts (people press as soon as they hear
+                // an offer), and the ACD's wake cuts it short: the agent's phone rings now.
                 var played = false
+                var pressed: Character?
                 if waited >= nextAnnouncement {
-                    try await announce(call)
+                    pressed = try await announce(call, interruptedBy: keysHeard)
                     nextAnnouncement += every
                     played = true
                 }
-                // A key pressed during an offer counts (people press as soon as they hear it).
-                var pressed: Character?
                 while pressed == nil, let due = offersUntold.firstIndex(where: { waited >= $0.0 }) {
                     let prompt = offersUntold.remove(at: due).1
-                    pressed = try await channel.play([prompt], interruptingDigits: "*" + String(RoutingService.wakeDigit) + (settings.callbackKey.map { String($0) } ?? ""))
+                    pressed = try await channel.play([prompt], interruptingDigits: keysHeard)
                     await services.event(uniqueID: caller.uniqueID, kind: "offer", data: prompt)
                     played = true
                 }
@@ -109,16 +111,21 @@ struct QueueHold {
     }
 
     /// "There are N calls ahead of you … the estimated hold time is M minutes", from live data.
-    private func announce(_ call: Int) async throws {
-        guard let (position, estimate) = routing.position(of: call) else { return }
-        _ = try await channel.play([position == 1 ? "queue-youarenext" : "queue-thereare"], interruptingDigits: "*D")
-        if position > 1 {
-            try await channel.say(.number, String(position - 1))
-            _ = try await channel.play(["queue-callswaiting", "queue-holdtime"], interruptingDigits: "*D")
-            try await channel.say(.number, String(max(1, Int((estimate / 60).rounded()))))
-            _ = try await channel.play(["queue-minutes"], interruptingDigits: "*D")
-        }
+    /// Returns the key that cut the announcement short, if one did.
+    private func announce(_ call: Int, interruptedBy keys: String) async throws -> Character? {
+        guard let (position, estimate) = routing.position(of: call) else { return nil }
+        let key = try await speak(position: position, estimate: estimate, interruptedBy: keys)
         await services.event(uniqueID: caller.uniqueID, kind: "position", data: "\(position), about \(Int(estimate)) s")
+        return key
+    }
+
+    private func speak(position: Int, estimate: Double, interruptedBy keys: String) async throws -> Character? {
+        if let key = try await channel.play([position == 1 ? "queue-youarenext" : "queue-thereare"], interruptingDigits: keys) { return key }
+        guard position > 1 else { return nil }
+        try await channel.say(.number, String(position - 1))
+        if let key = try await channel.play(["queue-callswaiting", "queue-holdtime"], interruptingDigits: keys) { return key }
+        try await channel.say(.number, String(max(1, Int((estimate / 60).rounded()))))
+        return try await channel.play(["queue-minutes"], interruptingDigits: keys)
     }
 
     private func leave(_ call: Int, _ settings: QueueSettings, kind: String) async throws {
