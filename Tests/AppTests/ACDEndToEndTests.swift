@@ -69,6 +69,42 @@ import Wire
         }
     }
 
+    /// A simulated Asterisk's manager interface with Switchboard's AMI client logged in, and
+    /// the ACD following the phones' device states through it.
+    final class Manager {
+        let asterisk: SimulatedAMIServer
+        let ami: AMIClient
+        private var tasks: [Task<Void, Never>] = []
+
+        init() throws {
+            asterisk = SimulatedAMIServer(listener: try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0)), accounts: ["switchboard": "s3cret"], logger: .silent)
+            guard case .ipv4(_, let port) = asterisk.localAddress else { throw CancellationError() }
+            ami = AMIClient(settings: AMIClient.Settings(host: "127.0.0.1", port: port, username: "switchboard", secret: Secret("s3cret")), logger: .silent)
+            tasks = [Task { [asterisk] in await asterisk.run() }, Task { [ami] in await ami.run() }]
+        }
+
+        /// Waits until the client is in, with `routing` following device states.
+        func connect(_ routing: RoutingService) async throws {
+            tasks.append(Task { [ami] in await routing.follow(ami) })
+            while ami.status.state != "connected" { try await Task.sleep(for: .milliseconds(5)) }
+        }
+
+        func pbx(_ center: Center, _ endpoints: [String: EndpointBehaviour], sounds: SoundLibrary = SoundLibrary()) -> SimulatedPBX {
+            var configuration = SimulatedPBX.Configuration(agiServer: center.server.address)
+            configuration.script = "ivr/q"
+            configuration.clock = SimulationClock(scale: 40)
+            configuration.endpoints = endpoints
+            configuration.sounds = sounds
+            return SimulatedPBX(configuration, ami: asterisk)
+        }
+
+        func stop() async {
+            await ami.stop()
+            asterisk.stop()
+            for task in tasks { task.cancel() }
+        }
+    }
+
     /// One agent, busy; a regular caller, then a VIP, wait. When the agent is free the VIP goes first.
     @Test func aVIPJumpsTheLine() async throws {
         let center = Center()
@@ -140,33 +176,16 @@ import Wire
     /// The caller presses # to be called back: the call ends, their place is kept, and when an
     /// agent logs in, the agent's phone is rung first (AMI Originate) and then the caller's number.
     @Test func aCallbackKeepsThePlaceAndRingsTheAgentFirst() async throws {
-        let asterisk = SimulatedAMIServer(listener: try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0)), accounts: ["switchboard": "s3cret"], logger: .silent)
-        let amiServing = Task { await asterisk.run() }
-        defer {
-            asterisk.stop()
-            amiServing.cancel()
-        }
-        guard case .ipv4(_, let port) = asterisk.localAddress else { return }
-        let ami = AMIClient(settings: AMIClient.Settings(host: "127.0.0.1", port: port, username: "switchboard", secret: Secret("s3cret")), logger: .silent)
-        let amiRunning = Task { await ami.run() }
+        let manager = try Manager()
         let center = Center()
         var support = QueueSettings(QueueDefinition(name: "support", skills: ["support": 2]))
         support.callbackKey = "#"
         support.announceEverySeconds = 0
-        try await center.start(agents: [Agent(id: "1001", name: "Li", endpoint: "PJSIP/1001", skills: ["support": 3])], loggedIn: false, queues: ["support": support], ami: ami)
+        try await center.start(agents: [Agent(id: "1001", name: "Li", endpoint: "PJSIP/1001", skills: ["support": 3])], loggedIn: false, queues: ["support": support], ami: manager.ami)
         defer { center.stop() }
         let routing: RoutingService = center.routing
-        let following = Task { await routing.follow(ami) }
-        defer { following.cancel() }
-        while ami.status.state != "connected" { try await Task.sleep(for: .milliseconds(5)) }
-
-        let pbx = SimulatedPBX({
-            var configuration = SimulatedPBX.Configuration(agiServer: center.server.address)
-            configuration.script = "ivr/q"
-            configuration.clock = SimulationClock(scale: 40)
-            configuration.endpoints = ["PJSIP/1001": .answers(after: 1, talk: 10)]
-            return configuration
-        }(), ami: asterisk)
+        try await manager.connect(routing)
+        let pbx = manager.pbx(center, ["PJSIP/1001": .answers(after: 1, talk: 10)])
         let outcome = try await pbx.call(from: "13800000007", dnis: "4008", caller: CallerScript(presses: [(3, "#")], hangupAfter: 600))
         #expect(outcome.endedBy == "app")
         #expect(routing.report().waiting.count == 1)
@@ -190,14 +209,57 @@ import Wire
         #expect(kinds.contains("callback-requested"))
         #expect(kinds.contains("callback-connected"))
         #expect(routing.report().waiting.isEmpty)
-        #expect(asterisk.actionsSeen.contains("Originate"))
+        #expect(manager.asterisk.actionsSeen.contains("Originate"))
         for _ in 0..<200 where !pending.isEmpty {
             pending = try await center.store.pendingCallbacks()
             if !pending.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
         }
         #expect(pending.isEmpty)
-        await ami.stop()
-        await amiRunning.value
+        await manager.stop()
+    }
+
+    /// The ACD chooses an agent while the caller hears their place in line: the wake cuts the
+    /// announcement short and the phone rings now, not after the rest of it.
+    @Test func aWakeDuringAnAnnouncementRingsAtOnce() async throws {
+        let manager = try Manager()
+        let center = Center()
+        var support = QueueSettings(QueueDefinition(name: "support", skills: ["support": 2], ringTimeoutSeconds: 60))
+        support.announceEverySeconds = 4
+        try await center.start(agents: [
+            Agent(id: "1001", name: "Away", endpoint: "PJSIP/1001", skills: ["support": 3]),
+            Agent(id: "1002", name: "Ann", endpoint: "PJSIP/1002", skills: ["support": 3]),
+        ], loggedIn: false, queues: ["support": support], ami: manager.ami)
+        defer { center.stop() }
+        let routing: RoutingService = center.routing
+        try await manager.connect(routing)
+        // "There are … calls ahead" made long (20 s), so the wake lands in it however loaded the machine.
+        var sounds = SoundLibrary()
+        sounds.samples["queue-thereare"] = 160_000
+        let pbx = manager.pbx(center, ["PJSIP/1001": .noAnswer, "PJSIP/1002": .answers(after: 1, talk: 5)], sounds: sounds)
+        // Ann logs in the moment the second caller starts hearing "there are … calls ahead".
+        let feed = manager.ami.subscribe(name: "test")
+        let loggingIn = Task {
+            for await item in feed {
+                if case .event(let event) = item, case .agiExecStart(let channel, let command, _) = event.kind,
+                   channel.callerIDNumber == "13800000012", command.hasPrefix("STREAM FILE queue-thereare") {
+                    _ = routing.change("1002", .login)
+                    return
+                }
+            }
+        }
+        defer { loggingIn.cancel() }
+        // The first caller is ahead, ringing an agent who does not answer.
+        #expect(routing.change("1001", .login) == nil)
+        async let first = pbx.call(from: "13800000011", dnis: "4008", caller: CallerScript(hangupAfter: 70))
+        while routing.report().waiting.first?.ringing == nil { try await Task.sleep(for: .milliseconds(5)) }
+        let second = try await pbx.call(from: "13800000012", dnis: "4008", caller: CallerScript(hangupAfter: 120))
+        #expect(second.answeredBy == "PJSIP/1002")
+        let afterInterruption = second.commands.drop { !$0.hasPrefix("STREAM FILE queue-thereare") }.dropFirst()
+        let beforeDial = afterInterruption.prefix { !$0.hasPrefix("EXEC Dial") }
+        #expect(!afterInterruption.isEmpty)
+        #expect(!beforeDial.contains { $0.hasPrefix("SAY NUMBER") || $0.hasPrefix("STREAM FILE") }, "\(Array(beforeDial))")
+        _ = try await first
+        await manager.stop()
     }
 
     /// `rule = 10 offer voicemail`: `*` does nothing before the offer is made, and leaves after it.
