@@ -15,8 +15,11 @@ public protocol CallChannel {
     func setVariable(_ name: String, _ value: String) async throws
     /// Music on hold on or off (it plays while the channel waits for keys).
     func setMusic(_ on: Bool, musicClass: String) async throws
-    /// Records the whole call into `path` from now (MixMonitor).
+    /// Records the whole call into `path` from now (MixMonitor); a later start to the same path
+    /// writes the file anew.
     func startRecording(_ path: String) async throws
+    /// Stops the recording started last (StopMixMonitor).
+    func stopRecording() async throws
     /// Dials `target` and bridges the caller to whoever answers.
     func transfer(_ target: String, timeoutSeconds: Int) async throws -> TransferOutcome
     /// Records the caller into `path` (without extension); returns the seconds recorded.

@@ -54,6 +54,10 @@ struct TerminalFlowChannel: CallChannel {
         terminal.print("  ● recording the call to \(path)")
     }
 
+    func stopRecording() async throws {
+        terminal.print("  ■ recording stopped")
+    }
+
     func transfer(_ target: String, timeoutSeconds: Int) async throws -> TransferOutcome {
         terminal.print("  ☎ dial \(target) (rings up to \(timeoutSeconds) s): answered")
         return .answered(by: target)

@@ -128,10 +128,12 @@ import Wire
     /// agent is paused, and the next agent to log in takes that caller before the later one.
     @Test func ringNoAnswerKeepsTheCallersPlace() async throws {
         let center = Center()
+        var support = QueueSettings(QueueDefinition(name: "support", skills: ["support": 2], wrapUpSeconds: 0))
+        support.record = true
         try await center.start(agents: [
             Agent(id: "1001", name: "Away", endpoint: "PJSIP/1001", skills: ["support": 3]),
             Agent(id: "1002", name: "Ann", endpoint: "PJSIP/1002", skills: ["support": 3]),
-        ], loggedIn: false)
+        ], loggedIn: false, queues: ["support": support])
         defer { center.stop() }
         _ = center.routing.change("1001", .login)
         let routing: RoutingService = center.routing
@@ -150,6 +152,10 @@ import Wire
         #expect(outcomes.map(\.answeredBy) == ["PJSIP/1002", "PJSIP/1002"])
         // Back in line after each ring, with the music on again.
         #expect(outcomes.map(\.silentHoldWaits) == [0, 0])
+        // One recording per call: each unanswered ring's MixMonitor is stopped, the next one writes the file anew.
+        let recorded = outcomes[0].commands.filter { $0.hasPrefix("EXEC MixMonitor") || $0.hasPrefix("EXEC StopMixMonitor") }
+        #expect(recorded.count == 5)
+        #expect(recorded.enumerated().allSatisfy { $0.element.hasPrefix($0.offset % 2 == 0 ? "EXEC MixMonitor" : "EXEC StopMixMonitor") })
         let firstAt = try #require(try await center.connectedAt("13800000001"))
         let secondAt = try #require(try await center.connectedAt("13800000002"))
         #expect(firstAt < secondAt)

@@ -39,6 +39,7 @@ final class ScriptedChannel: CallChannel, @unchecked Sendable {
     func setVariable(_ name: String, _ value: String) async throws { heard.append("set \(name)=\(value)") }
     func setMusic(_ on: Bool, musicClass: String) async throws { heard.append("music \(on)") }
     func startRecording(_ path: String) async throws { heard.append("record call \(path)") }
+    func stopRecording() async throws { heard.append("stop recording") }
 
     func transfer(_ target: String, timeoutSeconds: Int) async throws -> TransferOutcome {
         heard.append("dial \(target)")

@@ -105,6 +105,8 @@ struct QueueHold {
             return .connected(agent: offer.agent)
         }
         routing.notAnswered(call)
+        // Nobody to record yet: the next ring's MixMonitor writes the file anew.
+        if settings.record { try await channel.stopRecording() }
         await services.event(uniqueID: caller.uniqueID, kind: "ring-no-answer", data: "\(queue.name): agent \(offer.agent)")
         try await channel.setMusic(true, musicClass: settings.musicClass)
         return nil

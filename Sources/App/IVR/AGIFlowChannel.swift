@@ -72,6 +72,10 @@ struct AGIFlowChannel: CallChannel {
         _ = try await guarded { try await session.exec("MixMonitor", [path]) }
     }
 
+    func stopRecording() async throws {
+        _ = try await guarded { try await session.exec("StopMixMonitor", []) }
+    }
+
     func transfer(_ target: String, timeoutSeconds: Int) async throws -> TransferOutcome {
         let result = try await guarded { try await session.dial(target, timeout: timeoutSeconds) }
         switch result.rawStatus {
