@@ -37,11 +37,6 @@ extension SwitchboardConfig {
             ("sounds", ivr.soundsPath ?? "(not set: prompts are not checked)"),
             ("operator", ivr.operatorTarget),
         ])
-        section("ivr", [
-            ("flows", ivr.flowsPath),
-            ("sounds", ivr.soundsPath ?? "(not set: prompts are not checked)"),
-            ("operator", ivr.operatorTarget),
-        ])
         section("acd", [("login_at_start", acd.loginAtStart ? "yes" : "no"), ("queues", acd.queuesPath ?? "(none: queues take the flows' skills)"), ("agents", acd.agentsPath ?? "(none)")])
         section("control", [("socket", control.socketPath)])
         return lines.joined(separator: "\n") + "\n"

@@ -1,3 +1,4 @@
+import App
 import Config
 
 /// `switchboard config check`.
@@ -10,7 +11,8 @@ enum ConfigCommand {
                 name: "check",
                 summary: "validate the configuration and print it resolved, secrets masked",
                 discussion: """
-                    Prints every error and warning as file:line: message, then the resolved
+                    Prints every error and warning as file:line: message — switchboard.conf and
+                    the files it names for the ACD ([acd] queues and agents) — then the resolved
                     configuration. Exits 1 if there is any error.
                     """,
                 options: [.config],
@@ -23,6 +25,13 @@ enum ConfigCommand {
         do {
             let (config, warnings) = try ConfigLocation.load(for: parsed)
             for warning in warnings { terminal.printError(warning.description) }
+            // The server reads these at start and refuses to run with errors in them.
+            var problems: [ConfigDiagnostic] = []
+            for (path, load) in [(config.acd.queuesPath, { _ = try QueueSettings.load(file: $0) }), (config.acd.agentsPath, { _ = try AgentSeeds.load(file: $0) })] {
+                guard let path else { continue }
+                do { try load(path) } catch let error as ConfigError { problems += error.diagnostics }
+            }
+            if !problems.isEmpty { throw ConfigError(problems) }
             terminal.print(config.rendered())
             terminal.printError("configuration OK\(warnings.isEmpty ? "" : " (\(warnings.count) warning\(warnings.count == 1 ? "" : "s"))")")
         } catch let error as ConfigError {

@@ -100,6 +100,23 @@ import Testing
         #expect(result.err.contains("configuration has 2 errors"))
     }
 
+    /// The ACD's files are checked too: the server would refuse to start on them.
+    @Test func configCheckReadsTheQueuesFileAndPrintsEachSectionOnce() async throws {
+        let folder = temporaryPath("check-acd")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try "[q]\nskills = support:9\n".write(toFile: folder + "/queues.conf", atomically: true, encoding: .utf8)
+        try "[acd]\nqueues = \(folder)/queues.conf\n".write(toFile: folder + "/sb.conf", atomically: true, encoding: .utf8)
+        let broken = await run("config check --config \(folder)/sb.conf")
+        #expect(broken.code == 1)
+        #expect(broken.err.contains("\(folder)/queues.conf:2: skills: 'support:9' is not skill:level"))
+
+        try "[q]\nskills = support:2\n".write(toFile: folder + "/queues.conf", atomically: true, encoding: .utf8)
+        let good = await run("config check --config \(folder)/sb.conf")
+        #expect(good.code == 0)
+        #expect(good.out.components(separatedBy: "\n[ivr]\n").count == 2)
+    }
+
     /// The AMI benchmark's whole path at a small size: recorded events through a loopback
     /// firehose into the client, none lost. (Its speed is for release builds, not for tests.)
     @Test func benchAMIReceivesEveryEvent() async throws {
