@@ -278,20 +278,16 @@ public final class RoutingService: Sendable {
         let now = now()
         return state.withLock { state in
             let engine = state.engine
-            // In line order: by queue, then place.
-            var waiting = engine.calls.values.map { call in
+            func line(_ call: WaitingCall, parked: Bool) -> QueueReport.Caller {
                 QueueReport.Caller(
                     call: call.id, queue: call.queue, waitSeconds: now - call.arrivedAt, priority: engine.priority(of: call, now: now),
-                    position: engine.position(of: call.id, now: now) ?? 0, ringing: call.offeredTo,
-                    callback: state.callbacks[call.id] != nil, parked: false
-                )
-            }.sorted { ($0.queue, $0.position) < ($1.queue, $1.position) }
-            waiting += state.parked.values.sorted { $0.arrivedAt < $1.arrivedAt }.map { call in
-                QueueReport.Caller(
-                    call: call.id, queue: call.queue, waitSeconds: now - call.arrivedAt, priority: engine.priority(of: call, now: now),
-                    position: 0, ringing: nil, callback: true, parked: true
+                    position: parked ? 0 : engine.position(of: call.id, now: now) ?? 0, ringing: call.offeredTo,
+                    callback: parked || state.callbacks[call.id] != nil, parked: parked
                 )
             }
+            // In line order: by queue, then place; parked callbacks after.
+            let waiting = engine.calls.values.map { line($0, parked: false) }.sorted { ($0.queue, $0.position) < ($1.queue, $1.position) }
+                + state.parked.values.sorted { $0.arrivedAt < $1.arrivedAt }.map { line($0, parked: true) }
             let reserved = Set(state.offers.values)
             let agents = engine.agents.values.sorted { $0.id < $1.id }.map { agent in
                 QueueReport.AgentLine(
