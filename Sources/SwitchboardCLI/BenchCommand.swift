@@ -46,7 +46,7 @@ enum BenchCommand {
         options: [
             .value("events", "N", "events over the socket (default 2000000)"),
             .value("memory-events", "N", "events parsed from memory (default 2000000)"),
-            .value("transcripts", "DIR", "folder of the ami-*.asterisk.bin captures (default ../shared/asterisk-transcripts)"),
+            .value("transcripts", "DIR", "folder of the ami-*.asterisk.bin captures (default Tests/Fixtures/asterisk-transcripts)"),
             .flag("compare-panoramisk", "also run panoramisk's AMI client (scripts/bench/panoramisk_ami.py)"),
             .json,
         ],

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 @testable import SwitchboardCLI
 
@@ -120,7 +121,7 @@ import Testing
     /// The AMI benchmark's whole path at a small size: recorded events through a loopback
     /// firehose into the client, none lost. (Its speed is for release builds, not for tests.)
     @Test func benchAMIReceivesEveryEvent() async throws {
-        let transcripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/asterisk-transcripts").path
+        let transcripts = Transcript.folder.path
         let result = await run("bench ami --events 5000 --memory-events 1000 --json --transcripts \(transcripts)")
         #expect(result.code == 0, "\(result.err)")
         struct Report: Decodable {

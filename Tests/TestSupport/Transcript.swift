@@ -1,7 +1,8 @@
 import Foundation
 
-/// One recorded conversation in ../shared/asterisk-transcripts, read from its `.log` exactly as
-/// the README there describes the format: the chunks each side sent, with their read boundaries.
+/// One recorded conversation in Tests/Fixtures/asterisk-transcripts (captured from a real
+/// Asterisk; copied unchanged with their README), read from its `.log` exactly as that README
+/// describes the format: the chunks each side sent, with their read boundaries.
 public struct Transcript: Sendable {
     public enum Direction: String, Sendable {
         case fromAsterisk = "<<< "
@@ -9,10 +10,10 @@ public struct Transcript: Sendable {
     }
 
     public static let folder: URL = {
-        // Tests/TestSupport/Transcript.swift → project root → ../shared/asterisk-transcripts
+        // Tests/TestSupport/Transcript.swift → Tests/Fixtures/asterisk-transcripts
         var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<4 { url.deleteLastPathComponent() }
-        return url.appendingPathComponent("shared/asterisk-transcripts")
+        for _ in 0..<2 { url.deleteLastPathComponent() }
+        return url.appendingPathComponent("Fixtures/asterisk-transcripts")
     }()
 
     public let name: String

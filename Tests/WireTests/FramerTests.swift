@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct FramerTests {
     @Test func transcriptChunksRebuildTheBinFiles() throws {
-        let names = try Transcript.names(prefix: "")
+        let names = try Transcript.names(prefix: "agi-") + Transcript.names(prefix: "ami-")
         #expect(names.count >= 19)
         for name in names {
             let transcript = try Transcript(name)

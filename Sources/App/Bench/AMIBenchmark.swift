@@ -13,7 +13,7 @@ public struct AMIBenchmark: Sendable {
         /// Events sent over loopback.
         public var socketEvents = 2_000_000
         /// Folder of the ami-*.asterisk.bin captures the events come from.
-        public var transcripts = "../shared/asterisk-transcripts"
+        public var transcripts = "Tests/Fixtures/asterisk-transcripts"
         /// Path of the panoramisk client script; nil skips the comparison.
         public var panoramiskScript: String?
 
