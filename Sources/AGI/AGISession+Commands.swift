@@ -10,6 +10,11 @@ public struct PlaybackResult: Sendable, Equatable {
 public struct DigitInput: Sendable, Equatable {
     public var digits: String
     public var timedOut: Bool
+
+    public init(digits: String, timedOut: Bool) {
+        self.digits = digits
+        self.timedOut = timedOut
+    }
 }
 
 /// CHANNEL STATUS values (`ast_channel_state`).

@@ -4,8 +4,11 @@ import Foundation
 /// terminal for `flows try`. The same interpreter drives both. One task uses a channel.
 public protocol CallChannel {
     var caller: CallerInfo { get }
+    /// Answers the call. `AGI()` leaves a channel ringing, and until it is answered a trunk
+    /// sends the caller none of the prompts and the channel none of their keys.
+    func answer() async throws
     /// Plays the prompts in order; a digit in `interruptingDigits` stops them and is returned.
-    /// A prompt that does not exist throws `FlowError.missingPrompt`.
+    /// A prompt that does not exist is skipped (and logged): the rest plays, keys still count.
     func play(_ prompts: [String], interruptingDigits: String) async throws -> Character?
     /// Plays the prompts (any digit interrupts and counts), then reads up to `maxDigits`
     /// digits, each within `timeoutSeconds`, ending early on `terminator`.
@@ -58,7 +61,6 @@ public enum TransferOutcome: Sendable, Equatable {
 public enum FlowError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The caller hung up (or the call was taken away, as an AMI Redirect does).
     case callerHungUp
-    case missingPrompt(String)
     case unknownNode(String)
     case unknownFlow(String)
     case loop(steps: Int)
@@ -68,7 +70,6 @@ public enum FlowError: Error, Equatable, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case .callerHungUp: "the caller hung up"
-        case .missingPrompt(let name): "prompt '\(name)' does not exist"
         case .unknownNode(let name): "no node [\(name)]"
         case .unknownFlow(let name): "no flow '\(name)'"
         case .loop(let steps): "\(steps) steps without caller input: the flow is looping"

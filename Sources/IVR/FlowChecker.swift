@@ -78,15 +78,39 @@ public enum FlowChecker {
         for node in nodes {
             for prompt in node.prompts where !prompt.contains("${") {
                 for language in languages.sorted() where !exists(prompt, language: language, sounds: sounds) {
-                    found.append(.error("node [\(node.name)]: prompt '\(prompt)' is not in \(sounds)/\(language)/", at: node.location))
+                    found.append(.error("node [\(node.name)]: prompt '\(prompt)' is not in \(sounds)/\(language)/ (nor in the languages Asterisk falls back to)", at: node.location))
                 }
             }
         }
         return found
     }
 
-    static func exists(_ prompt: String, language: String, sounds: String) -> Bool {
-        let bases = [sounds + "/" + language + "/" + prompt] + (language == "en" ? [sounds + "/" + prompt] : [])
-        return bases.contains { base in soundExtensions.contains { FileManager.default.fileExists(atPath: base + "." + $0) } }
+    /// Whether Asterisk finds `prompt` for a channel in `language`. It looks, as file.c's
+    /// `fileexists_core` does, in the language (`zh_TW`), the language without its region
+    /// (`zh`), no language folder, and then the default language (`en`): so a prompt that is
+    /// only in `en/` plays, in English, on a Mandarin call.
+    public static func exists(_ prompt: String, language: String, sounds: String) -> Bool {
+        if prompt.hasPrefix("/") { return playable(prompt) }
+        let base = language.split(separator: "_").first.map(String.init) ?? language
+        var folders: [String] = []
+        for folder in [language, base, "", "en"] where !folders.contains(folder) { folders.append(folder) }
+        return folders.contains { folder in playable(sounds + "/" + (folder.isEmpty ? "" : folder + "/") + prompt) }
+    }
+
+    /// A sound file at `path` without extension, in a format Asterisk plays.
+    static func playable(_ path: String) -> Bool {
+        soundExtensions.contains { FileManager.default.fileExists(atPath: path + "." + $0) }
+    }
+
+    /// Prompts that the server itself plays (`used` says where: feature codes, queue hold),
+    /// missing for one of `languages`.
+    public static func missingPrompts(_ prompts: [String], used: String, languages: [String], sounds: String) -> [ConfigDiagnostic] {
+        var found: [ConfigDiagnostic] = []
+        for prompt in prompts {
+            for language in languages where !exists(prompt, language: language, sounds: sounds) {
+                found.append(.error("\(used): prompt '\(prompt)' is not in \(sounds)/\(language)/ (nor in the languages Asterisk falls back to)", at: nil))
+            }
+        }
+        return found
     }
 }

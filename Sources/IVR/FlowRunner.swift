@@ -46,7 +46,13 @@ public struct FlowRunner {
             "UNIQUEID": caller.uniqueID, "LANGUAGE": caller.language, "FLOW": flow.name,
         ], language: caller.language)
         var current: String? = flow.start
-        if let language = flow.language { try? await setLanguage(language, &run) }
+        do {
+            try await channel.answer()
+        } catch {
+            run.outcome.result = "caller-hung-up"
+            current = nil
+        }
+        if current != nil, let language = flow.language { try? await setLanguage(language, &run) }
         while let name = current {
             do {
                 current = try await step(name, &run)

@@ -41,9 +41,17 @@ extension SimulatedAGIChannel {
     /// The reply, or nil for wrong arguments (answered with the usage block).
     private func run(_ name: String, _ arguments: [String]) async throws -> String? {
         let count = arguments.count
-        if Self.playing.contains(name) { state.withLock { $0.musicPlaying = false } }
+        if Self.playing.contains(name) {
+            state.withLock { state in
+                state.musicPlaying = false
+                if state.answeredAt == nil { state.outcome.unheardPrompts += 1 }
+            }
+        }
         switch name {
-        case "answer", "noop":
+        case "answer":
+            answer()
+            return "200 result=0"
+        case "noop":
             return "200 result=0"
         case "hangup":
             state.withLock { state in

@@ -62,13 +62,13 @@ extension SimulatedAGIChannel {
         let limit = maxDigits.map { $0 > 0 ? $0 : 1024 } ?? 1024
         let wait = (timeout.map { $0 > 0 ? $0 : 6000 } ?? 6000) / 1000
         var digits = ""
-        if let samples = setup.sounds.length(of: file) {
-            switch try await nextDigit(until: now() + Double(samples) / 8000, accepting: nil) {
-            case .hangup: return "200 result=-1"
-            case .digit("#"): return "200 result="
-            case .digit(let digit): digits.append(digit)
-            case .timeout: break
-            }
+        // A prompt that does not exist ends GET DATA at once (app.c's getdata stops on a failed stream).
+        guard let samples = setup.sounds.length(of: file) else { return "200 result=-1" }
+        switch try await nextDigit(until: now() + Double(samples) / 8000, accepting: nil) {
+        case .hangup: return "200 result=-1"
+        case .digit("#"): return "200 result="
+        case .digit(let digit): digits.append(digit)
+        case .timeout: break
         }
         while digits.count < limit {
             switch try await nextDigit(until: now() + wait, accepting: nil) {
@@ -119,7 +119,10 @@ extension SimulatedAGIChannel {
             if case .hangup = try await nextDigit(until: now() + seconds, accepting: []) { return "200 result=-1" }
             return "200 result=0"
         case "playback":
-            state.withLock { $0.musicPlaying = false }
+            state.withLock { state in
+                state.musicPlaying = false
+                if state.answeredAt == nil { state.outcome.unheardPrompts += 1 }
+            }
             let (result, _) = try await play(data.split(separator: ",").first.map(String.init) ?? "", escape: "")
             return "200 result=\(result == -1 && !state.withLock({ $0.dead }) ? 0 : result)"
         case "musiconhold", "startmusiconhold":
@@ -131,7 +134,10 @@ extension SimulatedAGIChannel {
                 state.hangupReason = "app"
             }
             return "200 result=-1"
-        case "answer", "noop", "set", "verbose", "ringing", "progress", "stopmusiconhold", "log", "userevent":
+        case "answer":
+            answer()
+            return "200 result=0"
+        case "noop", "set", "verbose", "ringing", "progress", "stopmusiconhold", "log", "userevent":
             if name.lowercased() == "set", let equals = data.firstIndex(of: "=") {
                 state.withLock { $0.variables[String(data[..<equals])] = String(data[data.index(after: equals)...]) }
             }
@@ -206,12 +212,16 @@ extension SimulatedAGIChannel {
                     state.outcome.answeredAt = answeredAt
                 }
             }
+            // app_dial answers the caller's channel when the peer answers, and reports it then
+            // (DialEnd ANSWER, then the bridge), not when the call ends.
+            answer()
+            setup.onEvent(.dialEnd(target: target, peer: peer, status: "ANSWER"))
             setup.onEvent(.bridged(peer: peer))
             let limited = talkLimit.map { $0 < talk } ?? false
             let end = answeredAt + min(talk, talkLimit ?? .infinity)
             let callerLeft: Bool
             if case .hangup = try await nextDigit(until: end, accepting: []) { callerLeft = true } else { callerLeft = false }
-            ended("ANSWER", answered: now() - answeredAt)
+            finish("ANSWER", answered: now() - answeredAt, peer: peer)
             setup.onEvent(.peerGone(target: target, peer: peer))
             return continueAfter && !callerLeft && !limited ? "200 result=0" : "200 result=-1"
         }

@@ -19,6 +19,11 @@ public final class SimulatedAGIChannel: Sendable {
         public var script: String
         public var arguments: [String] = []
         public var caller = CallerScript()
+        /// The dialplan ran `Answer()` before `AGI()`. Otherwise the channel rings, as AGI()
+        /// leaves it, until ANSWER, EXEC Answer or an answered Dial: until then a trunk sends
+        /// the caller no audio and no key reaches the channel (the caller's script starts at
+        /// the answer).
+        public var answered = false
         /// What each dialled target does (`Local/1010@agents` → answers after 2 s, talks 30 s).
         public var endpoints: [String: EndpointBehaviour] = [:]
         public var sounds = SoundLibrary()
@@ -60,6 +65,10 @@ public final class SimulatedAGIChannel: Sendable {
         public var answeredAt: Double?
         /// Simulated seconds from the start to the end of the session.
         public var duration: Double = 0
+        /// When the channel itself was answered (simulated seconds); nil if it never was.
+        public var channelAnsweredAt: Double?
+        /// Prompts played while the channel was not answered: the caller heard none of them.
+        public var unheardPrompts = 0
         /// WAIT FOR DIGITs run in silence after the app asked for music on hold: a prompt played
         /// since stopped the music, and Asterisk does not start it again by itself.
         public var silentHoldWaits = 0
@@ -68,6 +77,8 @@ public final class SimulatedAGIChannel: Sendable {
     /// Things on the line that Asterisk reports as manager events.
     public enum ChannelEvent: Sendable, Equatable {
         case dtmf(Character)
+        /// The channel went Up (ANSWER, EXEC Answer, or an answered Dial).
+        case answered
         case dialBegin(target: String, peer: String)
         case dialEnd(target: String, peer: String, status: String)
         /// The dialled peer answered and the two are bridged.
@@ -86,6 +97,7 @@ public final class SimulatedAGIChannel: Sendable {
         /// When the channel hangs up (simulated time); it can be moved earlier from outside.
         var hangupAt: Double?
         var hangupReason = "caller"
+        var answeredAt: Double?
         var dead = false
         var announced = false
         var inCommand = false
@@ -146,6 +158,9 @@ public final class SimulatedAGIChannel: Sendable {
         }
     }
 
+    /// Whether the channel is up (answered).
+    var isAnswered: Bool { state.withLock { $0.answeredAt != nil } }
+
     /// The channel's simulated time.
     func now() -> Double { state.withLock { $0.time } }
 
@@ -180,6 +195,21 @@ public final class SimulatedAGIChannel: Sendable {
         }
     }
 
+    /// The channel goes Up: from now the caller hears it, and their keys (timed from this
+    /// moment by their script) reach it.
+    func answer() {
+        let answered = state.withLock { state -> Bool in
+            guard state.answeredAt == nil else { return false }
+            let at = state.time
+            state.answeredAt = at
+            state.outcome.channelAnsweredAt = at
+            let keys = setup.caller.digits.map { (at: $0.at + at, digit: $0.digit) }
+            state.digits = (state.digits + keys).sorted { $0.at < $1.at }
+            return true
+        }
+        if answered { setup.onEvent(.answered) }
+    }
+
     /// Starts recording the call to `path`, as MixMonitor does (the WAV is written when it stops
     /// or the call ends).
     public func startRecording(_ path: String) {
@@ -203,9 +233,9 @@ public final class SimulatedAGIChannel: Sendable {
         let connection = try await Connection.connect(to: server, deadline: .after(.seconds(10)))
         defer { connection.close() }
         state.withLock { state in
-            state.digits = setup.caller.digits
             if let after = setup.caller.hangupAfter { state.hangupAt = min(state.hangupAt ?? .infinity, after) }
         }
+        if setup.answered { answer() }
         let writer = Task(executorPreference: connection.loop) { [stream] in
             for await bytes in stream { try await connection.write(bytes) }
             connection.shutdownWrite()

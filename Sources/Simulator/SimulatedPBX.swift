@@ -37,6 +37,8 @@ public final class SimulatedPBX: Sendable {
         var nextUniqueID = 1
         var nextChannel = 1
         var live: [String: Live] = [:]
+        /// Device states Asterisk caches (DeviceStateList reports them); Local channels' are not cached.
+        var devices: [String: String] = [:]
     }
 
     public let configuration: Configuration
@@ -111,8 +113,8 @@ public final class SimulatedPBX: Sendable {
         let channel = SimulatedAGIChannel(setup)
         state.withLock { $0.live[uniqueID] = Live(identity: identity, channel: channel) }
         publishChannels()
+        // AGI() does not answer: the channel rings until the app (or an answered Dial) answers it.
         emit("Newchannel", "call,all", identity, [], state: "Ring")
-        emit("Newstate", "call,all", identity, [], state: "Up")
         emit("Newexten", "dialplan,all", identity, [("Extension", dnis), ("Application", "AGI"), ("AppData", "agi://\(configuration.agiHost)/\(configuration.script)")])
         defer {
             state.withLock { _ = $0.live.removeValue(forKey: uniqueID) }
@@ -131,9 +133,7 @@ public final class SimulatedPBX: Sendable {
             identity.callerIDName = caller.callerIDName
             return identity
         }
-        func device(_ target: String, _ state: String) {
-            ami?.broadcast(AMIMessage([("Event", "DeviceStateChange"), ("Privilege", "call,all"), ("Device", target), ("State", state)]))
-        }
+        func device(_ target: String, _ state: String) { self.device(target, state) }
         func bridge(_ name: String, _ who: ChannelIdentity, count: Int) {
             emit(name, "call,all", who, [], prefix: [
                 ("BridgeUniqueid", "bridge-\(caller.uniqueID)"), ("BridgeType", "basic"), ("BridgeTechnology", "simple_bridge"),
@@ -141,6 +141,8 @@ public final class SimulatedPBX: Sendable {
             ])
         }
         switch event {
+        case .answered:
+            emit("Newstate", "call,all", caller, [], state: "Up")
         case .dtmf(let digit):
             emit("DTMFBegin", "dtmf,all", caller, [("Digit", String(digit)), ("Direction", "Received")])
             emit("DTMFEnd", "dtmf,all", caller, [("Digit", String(digit)), ("DurationMs", "100"), ("Direction", "Received")])
@@ -169,6 +171,13 @@ public final class SimulatedPBX: Sendable {
             emit("Hangup", "call,all", dialled, [("Cause", "16"), ("Cause-txt", "Normal Clearing")])
             device(target, "NOT_INUSE")
         }
+    }
+
+    /// A device's state changes: DeviceStateChange, and the cache DeviceStateList reads, which
+    /// holds no Local channel devices (Asterisk does not cache their states).
+    private func device(_ device: String, _ deviceState: String) {
+        if !device.hasPrefix("Local/") { state.withLock { $0.devices[device] = deviceState } }
+        ami?.broadcast(AMIMessage([("Event", "DeviceStateChange"), ("Privilege", "call,all"), ("Device", device), ("State", deviceState)]))
     }
 
     /// A number for a dialled channel's uniqueid, from its name's sequence.
@@ -207,9 +216,7 @@ public final class SimulatedPBX: Sendable {
             }
             return ("\(channel)-" + String(format: "%08x", state.nextChannel), "\(epoch).\(state.nextUniqueID)")
         }
-        func device(_ state: String) {
-            ami?.broadcast(AMIMessage([("Event", "DeviceStateChange"), ("Privilege", "call,all"), ("Device", channel), ("State", state)]))
-        }
+        func device(_ state: String) { self.device(channel, state) }
         func respond(_ success: Bool, reason: Int) {
             ami?.broadcast(Self.originateResponse(to: action, channel: success ? created : channel, reason: reason, uniqueID: success ? uniqueID : nil))
         }
@@ -272,10 +279,12 @@ public final class SimulatedPBX: Sendable {
     /// Raises an event with Asterisk's channel fields, in Asterisk's order.
     private func emit(
         _ name: String, _ privilege: String, _ identity: ChannelIdentity, _ extra: [(name: String, value: String)],
-        state: String = "Up", prefix: [(name: String, value: String)] = []
+        state: String? = nil, prefix: [(name: String, value: String)] = []
     ) {
         guard let ami else { return }
-        ami.broadcast(AMIMessage([("Event", name), ("Privilege", privilege)] + prefix + Self.snapshot(identity, state: state) + extra))
+        // A caller's channel rings until answered; dialled channels are up once bridged.
+        let channelState = state ?? self.state.withLock { $0.live[identity.uniqueID].map { $0.channel.isAnswered ? "Up" : "Ring" } } ?? "Up"
+        ami.broadcast(AMIMessage([("Event", name), ("Privilege", privilege)] + prefix + Self.snapshot(identity, state: channelState) + extra))
     }
 
     static func snapshot(_ identity: ChannelIdentity, state: String = "Up") -> [(name: String, value: String)] {
@@ -316,7 +325,10 @@ public final class SimulatedPBX: Sendable {
             return ([("Response", "Success"), ("EventList", "start"), ("Message", "Channel status will follow")],
                     items + [AMIMessage([("Event", "StatusComplete"), ("EventList", "Complete"), ("ListItems", String(items.count)), ("Items", String(items.count))])])
         case "devicestatelist":
-            let items = configuration.endpoints.keys.sorted().map { AMIMessage([("Event", "DeviceStateChange"), ("Device", $0), ("State", "NOT_INUSE")]) }
+            let cached = state.withLock { state in
+                configuration.endpoints.keys.filter { !$0.hasPrefix("Local/") }.map { ($0, state.devices[$0] ?? "NOT_INUSE") }
+            }
+            let items = cached.sorted { $0.0 < $1.0 }.map { AMIMessage([("Event", "DeviceStateChange"), ("Device", $0.0), ("State", $0.1)]) }
             return ([("Response", "Success"), ("EventList", "start"), ("Message", "Device State Changes will follow")],
                     items + [AMIMessage([("Event", "DeviceStateListComplete"), ("EventList", "Complete"), ("ListItems", String(items.count))])])
         case "originate":

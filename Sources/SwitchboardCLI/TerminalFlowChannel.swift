@@ -9,6 +9,8 @@ struct TerminalFlowChannel: CallChannel {
     let caller: CallerInfo
     let terminal: Terminal
 
+    func answer() async throws {}
+
     func play(_ prompts: [String], interruptingDigits: String) async throws -> Character? {
         guard !prompts.isEmpty else { return nil }
         terminal.print("  ♪ " + prompts.joined(separator: " & "))

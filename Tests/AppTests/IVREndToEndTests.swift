@@ -40,11 +40,12 @@ import Wire
             serving = Task { await server.run() }
         }
 
-        func pbx() -> SimulatedPBX {
+        func pbx(sounds: SoundLibrary = SoundLibrary()) -> SimulatedPBX {
             var configuration = SimulatedPBX.Configuration(agiServer: server.localAddress)
             configuration.clock = SimulationClock(scale: 50)
             configuration.script = "ivr/main"
             configuration.recordingsFolder = folder + "/recordings"
+            configuration.sounds = sounds
             configuration.endpoints = [
                 "PJSIP/1001": .answers(after: 2, talk: 30), "PJSIP/1002": .answers(after: 3, talk: 60), "PJSIP/operator": .busy,
             ]
@@ -70,6 +71,10 @@ import Wire
         defer { center.stop() }
         // 2 (English) while the language menu plays, then 1 (sales) at the main menu.
         let outcome = try await center.pbx().call(from: "13800138000", dnis: "4008", caller: CallerScript(presses: [(1, "2"), (5, "1")]))
+        // AGI() leaves the channel ringing: the flow answers before its first prompt.
+        #expect(outcome.channelAnsweredAt == 0)
+        #expect(outcome.commands.first == "ANSWER")
+        #expect(outcome.unheardPrompts == 0)
         #expect(outcome.answeredBy == "PJSIP/1001")
         #expect(outcome.variables["CHANNEL(language)"] == "en")
         let call = try #require(try await center.record(outcome))
@@ -80,6 +85,21 @@ import Wire
         #expect(events.filter { $0.hasPrefix("ivr-node") } == [
             "ivr-node main:lookup", "ivr-node main:hours", "ivr-node main:language", "ivr-node main:english", "ivr-node main:main", "ivr-node main:sales",
         ])
+    }
+
+    /// Asterisk answers a missing prompt with result -1 (GET DATA and STREAM FILE alike): the
+    /// prompt is skipped, the caller's keys still count, and the call goes on.
+    @Test func aMissingPromptIsSkippedAndTheKeysStillCount() async throws {
+        let center = Center()
+        try await center.start()
+        defer { center.stop() }
+        let noCustomPrompts = SoundLibrary(customFolders: [])
+        let outcome = try await center.pbx(sounds: noCustomPrompts).call(from: "13800138000", dnis: "4008", caller: CallerScript(presses: [(1, "2"), (3, "1")]))
+        #expect(outcome.answeredBy == "PJSIP/1001")
+        #expect(outcome.variables["CHANNEL(language)"] == "en")
+        #expect(outcome.commands.contains { $0.hasPrefix("WAIT FOR DIGIT") })
+        let call = try #require(try await center.record(outcome))
+        #expect(call.outcome == "queued")
     }
 
     @Test func aVIPGoesStraightToSupport() async throws {

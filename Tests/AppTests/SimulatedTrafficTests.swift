@@ -62,6 +62,7 @@ import Wire
         let router = AGIRouter()
         router.register("ivr") { session in
             // Key 1 tries 1001 (busy), then 1002.
+            try await session.answer()
             if try await session.getData("custom/menu", timeout: .seconds(5), maxDigits: 1).digits == "1" {
                 if try await session.dial("PJSIP/1001", timeout: 20).rawStatus != "ANSWER" { _ = try await session.dial("PJSIP/1002", timeout: 20) }
             }

@@ -77,7 +77,26 @@ import Testing
             [c]
             type = hangup
             """, sounds: sounds)
-        #expect(found == ["test.conf:4: node [a]: prompt 'custom/menu' is not in \(sounds)/en/"])
+        #expect(found == ["test.conf:4: node [a]: prompt 'custom/menu' is not in \(sounds)/en/ (nor in the languages Asterisk falls back to)"])
+    }
+
+    /// Asterisk looks for a prompt in the channel's language, the language without its region,
+    /// no language folder, then English: a prompt recorded only in English plays on every call.
+    @Test func promptsFallBackAsAsteriskLooksForThem() throws {
+        let sounds = NSTemporaryDirectory() + "sounds-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: sounds) }
+        for path in ["en/custom/welcome.wav", "zh/custom/menu.wav", "custom/bare.gsm", "zh_TW/custom/tw.wav"] {
+            let file = sounds + "/" + path
+            try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            _ = FileManager.default.createFile(atPath: file, contents: Data([0]))
+        }
+        #expect(FlowChecker.exists("custom/welcome", language: "zh", sounds: sounds))
+        #expect(FlowChecker.exists("custom/welcome", language: "zh_TW", sounds: sounds))
+        #expect(FlowChecker.exists("custom/menu", language: "zh_TW", sounds: sounds))
+        #expect(FlowChecker.exists("custom/bare", language: "fr", sounds: sounds))
+        #expect(!FlowChecker.exists("custom/menu", language: "en", sounds: sounds))
+        #expect(!FlowChecker.exists("custom/tw", language: "zh", sounds: sounds))
+        #expect(!FlowChecker.exists("custom/nowhere", language: "en", sounds: sounds))
     }
 
     @Test func unknownSubflow() throws {

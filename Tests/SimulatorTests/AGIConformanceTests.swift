@@ -97,6 +97,8 @@ import Wire
         identity.threadID = fields["threadid"]!
         var setup = SimulatedAGIChannel.Setup(identity: identity, host: "127.0.0.1:4573", script: fields["network_script"]!)
         setup.arguments = arguments
+        // The lab's [inbound] ran Answer() before AGI().
+        setup.answered = true
         setup.caller = caller
         setup.endpoints = endpoints
         // The channel's time moves only while it waits, or while the app idles with a hang-up

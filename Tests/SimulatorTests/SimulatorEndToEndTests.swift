@@ -239,7 +239,10 @@ extension SimulatedOriginateTests {
 
     @Test func digitsTheFlowHearsAreDTMFEvents() async throws {
         let router = AGIRouter()
-        router.register("ivr") { session in _ = try await session.getData("custom/menu", timeout: .seconds(3), maxDigits: 3) }
+        router.register("ivr") { session in
+            try await session.answer()
+            _ = try await session.getData("custom/menu", timeout: .seconds(3), maxDigits: 3)
+        }
         let agi = try LoopbackAGIServer(router: router)
         let asterisk = SimulatedAMIServer(listener: try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0)), accounts: ["switchboard": "s3cret"], logger: .silent)
         let amiServing = Task { await asterisk.run() }

@@ -12,34 +12,47 @@ struct AgentFeatureHandler: Sendable {
 
     static let reasons = ["1": "break", "2": "lunch", "3": "training", "4": "meeting"]
 
+    /// Every prompt the feature codes play (`flows check` looks for each).
+    public enum Prompt {
+        static let agentID = "agent-user"
+        static let pin = "agent-pass"
+        static let refused = "agent-incorrect"
+        static let pauseReason = "custom/pause-reason"
+        static let notApplied = "invalid"
+        static let loggedIn = "agent-loginok"
+        static let loggedOut = "agent-loggedoff"
+        static let done = "auth-thankyou"
+        public static let all = [agentID, pin, refused, pauseReason, notApplied, loggedIn, loggedOut, done]
+    }
+
     func handle(_ session: AGISession) async throws {
         let action = session.environment.script.path.split(separator: "/").last.map(String.init) ?? ""
         guard let change = RoutingService.AgentChange(rawValue: action) else {
-            _ = try await session.streamFile("invalid")
+            _ = try await session.play(Prompt.notApplied, escapeDigits: "", logger: logger)
             try await session.hangup()
             return
         }
         try await session.answer()
-        let id = try await session.getData("agent-user", timeout: .seconds(6), maxDigits: 10).digits
-        let pin = try await session.getData("agent-pass", timeout: .seconds(6), maxDigits: 10, sensitive: true).digits
+        let id = try await session.prompt(Prompt.agentID, timeout: .seconds(6), maxDigits: 10, logger: logger).digits
+        let pin = try await session.prompt(Prompt.pin, timeout: .seconds(6), maxDigits: 10, sensitive: true, logger: logger).digits
         guard !id.isEmpty, try await store.verifyPIN(agentID: id, pin: pin) else {
             logger.warning("agent feature refused: wrong id or PIN", ["agent": id, "feature": action])
-            _ = try await session.streamFile("agent-incorrect")
+            _ = try await session.play(Prompt.refused, escapeDigits: "", logger: logger)
             try await session.hangup()
             return
         }
         var reason: String?
         if change == .pause {
-            let code = try await session.getData("custom/pause-reason", timeout: .seconds(6), maxDigits: 1).digits
+            let code = try await session.prompt(Prompt.pauseReason, timeout: .seconds(6), maxDigits: 1, logger: logger).digits
             reason = Self.reasons[code] ?? "break"
         }
         if change == .login, let agent = try await store.agent(id: id) { routing.learn(agent) }
         if let problem = routing.change(id, change, reason: reason) {
             logger.notice("agent feature not applied: \(problem)", ["agent": id])
-            _ = try await session.streamFile("invalid")
+            _ = try await session.play(Prompt.notApplied, escapeDigits: "", logger: logger)
         } else {
             logger.info("agent \(change.rawValue)", ["agent": id, "reason": reason ?? ""])
-            _ = try await session.streamFile(change == .login ? "agent-loginok" : change == .logout ? "agent-loggedoff" : "auth-thankyou")
+            _ = try await session.play(change == .login ? Prompt.loggedIn : change == .logout ? Prompt.loggedOut : Prompt.done, escapeDigits: "", logger: logger)
         }
         try await session.hangup()
     }

@@ -1,16 +1,19 @@
 import AGI
+import Core
 import Foundation
 import IVR
 
 /// A flow's call over FastAGI: prompts with STREAM FILE and GET DATA, transfers with EXEC Dial,
 /// voicemail with RECORD FILE. A hang-up (or an AMI Redirect, which looks the same) becomes
-/// `FlowError.callerHungUp`.
+/// `FlowError.callerHungUp`; a missing prompt is skipped and logged.
 struct AGIFlowChannel: CallChannel {
     let session: AGISession
     let caller: CallerInfo
+    let logger: Logger
 
-    init(session: AGISession) {
+    init(session: AGISession, logger: Logger) {
         self.session = session
+        self.logger = logger
         let environment = session.environment
         caller = CallerInfo(
             number: environment.callerIDNumber, name: environment.callerIDName,
@@ -19,9 +22,13 @@ struct AGIFlowChannel: CallChannel {
         )
     }
 
+    func answer() async throws {
+        try await guarded { try await session.answer() }
+    }
+
     func play(_ prompts: [String], interruptingDigits: String) async throws -> Character? {
         for prompt in prompts {
-            if let digit = try await stream(prompt, escape: interruptingDigits) { return digit }
+            if let digit = try await guarded({ try await session.play(prompt, escapeDigits: interruptingDigits, logger: logger) }) { return digit }
         }
         return nil
     }
@@ -34,7 +41,7 @@ struct AGIFlowChannel: CallChannel {
             digits.append(first)
         }
         if digits.isEmpty, let last = prompts.last {
-            let input = try await guarded { try await session.getData(last, timeout: .milliseconds(Int(timeoutSeconds * 1000)), maxDigits: maxDigits, sensitive: sensitive) }
+            let input = try await guarded { try await session.prompt(last, timeout: .milliseconds(Int(timeoutSeconds * 1000)), maxDigits: maxDigits, sensitive: sensitive, logger: logger) }
             return (input.digits, input.timedOut)
         }
         while digits.count < maxDigits {
@@ -95,15 +102,6 @@ struct AGIFlowChannel: CallChannel {
 
     func hangup() async throws {
         try await guarded { try await session.hangup() }
-    }
-
-    /// STREAM FILE; a missing file (`result=-1 endpos=0` with the channel still up) is a missing prompt.
-    private func stream(_ prompt: String, escape: String) async throws -> Character? {
-        do {
-            return try await guarded { try await session.streamFile(prompt, escapeDigits: escape).digit }
-        } catch AGIError.commandFailed(command: "STREAM FILE", _) {
-            throw FlowError.missingPrompt(prompt)
-        }
     }
 
     /// AGI's hang-up, in the flow's terms.

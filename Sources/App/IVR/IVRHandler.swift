@@ -26,7 +26,7 @@ struct IVRHandler: Sendable {
         call.dnis = environment.dnid ?? environment.extensionName
         call.flow = flow.name
         await save(call)
-        let outcome = await FlowRunner(flow: flow, channel: AGIFlowChannel(session: session), services: services, logger: logger).run()
+        let outcome = await FlowRunner(flow: flow, channel: AGIFlowChannel(session: session, logger: logger.with("uniqueid", environment.uniqueID)), services: services, logger: logger).run()
         call.endedAt = Date()
         call.outcome = outcome.result
         call.agentID = outcome.variables["AGENT"]
