@@ -72,17 +72,23 @@ public enum FlowChecker {
 
     /// Prompts that are not in the sounds folder for one of the languages the flow plays in.
     static func missingPrompts(_ flow: Flow, _ nodes: [Node], sounds: String) -> [ConfigDiagnostic] {
-        var languages: Set<String> = [flow.language ?? "en"]
-        for node in nodes { if case .set(_, let language?) = node.kind, !language.contains("${") { languages.insert(language) } }
+        let languages = languages(of: flow)
         var found: [ConfigDiagnostic] = []
         for node in nodes {
             for prompt in node.prompts where !prompt.contains("${") {
-                for language in languages.sorted() where !exists(prompt, language: language, sounds: sounds) {
-                    found.append(.error("node [\(node.name)]: prompt '\(prompt)' is not in \(sounds)/\(language)/ (nor in the languages Asterisk falls back to)", at: node.location))
+                if let missing = missing(prompt, languages: languages, sounds: sounds) {
+                    found.append(.error("node [\(node.name)]: \(missing)", at: node.location))
                 }
             }
         }
         return found
+    }
+
+    /// The languages a flow's calls play in: its own and every one a `set` node switches to.
+    public static func languages(of flow: Flow) -> Set<String> {
+        var languages: Set<String> = [flow.language ?? "en"]
+        for node in flow.nodes.values { if case .set(_, let language?) = node.kind, !language.contains("${") { languages.insert(language) } }
+        return languages
     }
 
     /// Whether Asterisk finds `prompt` for a channel in `language`. It looks, as file.c's
@@ -105,12 +111,13 @@ public enum FlowChecker {
     /// Prompts that the server itself plays (`used` says where: feature codes, queue hold),
     /// missing for one of `languages`.
     public static func missingPrompts(_ prompts: [String], used: String, languages: [String], sounds: String) -> [ConfigDiagnostic] {
-        var found: [ConfigDiagnostic] = []
-        for prompt in prompts {
-            for language in languages where !exists(prompt, language: language, sounds: sounds) {
-                found.append(.error("\(used): prompt '\(prompt)' is not in \(sounds)/\(language)/ (nor in the languages Asterisk falls back to)", at: nil))
-            }
-        }
-        return found
+        prompts.compactMap { prompt in missing(prompt, languages: Set(languages), sounds: sounds).map { .error("\(used): \($0)", at: nil) } }
+    }
+
+    /// "prompt 'P' is missing for zh, en (…)", or nil when every language finds it.
+    static func missing(_ prompt: String, languages: Set<String>, sounds: String) -> String? {
+        let missing = languages.sorted().filter { !exists(prompt, language: $0, sounds: sounds) }
+        guard !missing.isEmpty else { return nil }
+        return "prompt '\(prompt)' is missing for \(missing.joined(separator: ", ")) (Asterisk looks in \(sounds)/<language>/, \(sounds)/ and \(sounds)/en/)"
     }
 }

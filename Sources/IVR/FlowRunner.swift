@@ -14,6 +14,16 @@ public struct FlowRunner {
         public var variables: [String: String] = [:]
     }
 
+    /// Prompts the runner plays itself, outside any node's: the built-in error handler's
+    /// apology, the voicemail beep, the thanks after a callback request.
+    public static let builtInPrompts = [Prompt.apology, Prompt.beep, Prompt.callbackThanks]
+
+    enum Prompt {
+        static let apology = "sorry"
+        static let beep = "beep"
+        static let callbackThanks = "queue-thankyou"
+    }
+
     public let flow: Flow
     public let channel: any CallChannel
     public let services: any FlowServices
@@ -79,7 +89,7 @@ public struct FlowRunner {
             return onError
         }
         do {
-            _ = try? await channel.play(["sorry"], interruptingDigits: "")
+            _ = try? await channel.play([Prompt.apology], interruptingDigits: "")
             if case .answered = try await channel.transfer(run.flow.operatorTarget, timeoutSeconds: 60) {
                 run.outcome.result = "operator"
             } else {
@@ -148,7 +158,7 @@ public struct FlowRunner {
                 await services.event(uniqueID: channel.caller.uniqueID, kind: "queue-gave-up", data: "\(queue.name): \(why)")
                 return end(node.next, &run)
             case .callbackRequested:
-                _ = try? await channel.play(["queue-thankyou"], interruptingDigits: "")
+                _ = try? await channel.play([Prompt.callbackThanks], interruptingDigits: "")
                 try await channel.hangup()
                 run.outcome.result = "callback"
                 return nil
@@ -163,7 +173,7 @@ public struct FlowRunner {
             return fallback
         case .voicemail(let prompts, let maxSeconds):
             _ = try await channel.play(substitute(prompts, run), interruptingDigits: "")
-            _ = try await channel.play(["beep"], interruptingDigits: "")
+            _ = try await channel.play([Prompt.beep], interruptingDigits: "")
             let path = services.voicemailPath(uniqueID: channel.caller.uniqueID)
             let seconds = try await channel.record(path, maxSeconds: maxSeconds)
             await services.event(uniqueID: channel.caller.uniqueID, kind: "voicemail", data: String(format: "%@ %.0f s", path, seconds))

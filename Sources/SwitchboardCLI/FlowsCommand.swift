@@ -16,7 +16,9 @@ enum FlowsCommand {
                 discussion: """
                     Unknown node references, unreachable nodes, menus without a way out, loops that
                     never wait for the caller, bad time expressions, and prompts missing from the
-                    sounds folder ([ivr] sounds) for the flows' languages. Exits 1 on errors.
+                    sounds folder ([ivr] sounds) for the flows' languages, looked for as Asterisk
+                    does (the language, without its region, no language, then en) — the flows'
+                    own and those the server plays (queue hold, feature codes). Exits 1 on errors.
                     """,
                 options: [.config], arguments: [ArgumentSpec(name: "DIR", help: "flows folder (default: [ivr] flows)", isOptional: true)],
                 action: check
@@ -46,7 +48,16 @@ enum FlowsCommand {
     @Sendable static func check(_ parsed: ParsedCommand, _ terminal: Terminal) async throws {
         let (config, _) = try ConfigLocation.load(for: parsed)
         let folder = parsed.arguments.first ?? config.ivr.flowsPath
-        let (flows, diagnostics) = FlowChecker.check(folder: folder, sounds: config.ivr.soundsPath)
+        var (flows, diagnostics) = FlowChecker.check(folder: folder, sounds: config.ivr.soundsPath)
+        if let sounds = config.ivr.soundsPath {
+            // A broken queues file is config check's to report; its prompts are checked once it loads.
+            let queues = (try? config.acd.queuesPath.map { try QueueSettings.load(file: $0) }) ?? nil
+            let flowLanguages = flows.values.reduce(into: Set<String>()) { $0.formUnion(FlowChecker.languages(of: $1)) }
+            for group in ServerPrompts.groups(queues: queues ?? [:]) {
+                let languages = group.languages ?? flowLanguages.sorted()
+                diagnostics += FlowChecker.missingPrompts(group.prompts, used: group.usedBy, languages: languages, sounds: sounds)
+            }
+        }
         for diagnostic in diagnostics { terminal.printError(diagnostic.description) }
         let errors = diagnostics.filter { $0.severity == .error }.count
         let warnings = diagnostics.count - errors

@@ -77,7 +77,7 @@ import Testing
             [c]
             type = hangup
             """, sounds: sounds)
-        #expect(found == ["test.conf:4: node [a]: prompt 'custom/menu' is not in \(sounds)/en/ (nor in the languages Asterisk falls back to)"])
+        #expect(found == ["test.conf:4: node [a]: prompt 'custom/menu' is missing for en (Asterisk looks in \(sounds)/<language>/, \(sounds)/ and \(sounds)/en/)"])
     }
 
     /// Asterisk looks for a prompt in the channel's language, the language without its region,

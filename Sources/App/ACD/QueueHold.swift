@@ -21,6 +21,16 @@ struct QueueHold {
 
     var routing: RoutingService { services.routing }
 
+    /// The announcements of position and estimated wait.
+    enum Prompt {
+        static let next = "queue-youarenext"
+        static let thereAre = "queue-thereare"
+        static let callsWaiting = "queue-callswaiting"
+        static let holdTime = "queue-holdtime"
+        static let minutes = "queue-minutes"
+        static let all = [next, thereAre, callsWaiting, holdTime, minutes]
+    }
+
     func run() async throws -> QueueOutcome {
         let settings = routing.settings(for: queue.name, skills: queue.skills)
         let tier = Int(variables["CUSTOMER_TIER"] ?? "") ?? 0
@@ -122,12 +132,12 @@ struct QueueHold {
     }
 
     private func speak(position: Int, estimate: Double, interruptedBy keys: String) async throws -> Character? {
-        if let key = try await channel.play([position == 1 ? "queue-youarenext" : "queue-thereare"], interruptingDigits: keys) { return key }
+        if let key = try await channel.play([position == 1 ? Prompt.next : Prompt.thereAre], interruptingDigits: keys) { return key }
         guard position > 1 else { return nil }
         try await channel.say(.number, String(position - 1))
-        if let key = try await channel.play(["queue-callswaiting", "queue-holdtime"], interruptingDigits: keys) { return key }
+        if let key = try await channel.play([Prompt.callsWaiting, Prompt.holdTime], interruptingDigits: keys) { return key }
         try await channel.say(.number, String(max(1, Int((estimate / 60).rounded()))))
-        return try await channel.play(["queue-minutes"], interruptingDigits: keys)
+        return try await channel.play([Prompt.minutes], interruptingDigits: keys)
     }
 
     private func leave(_ call: Int, _ settings: QueueSettings, kind: String) async throws {
