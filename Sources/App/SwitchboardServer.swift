@@ -75,8 +75,8 @@ public final class SwitchboardServer: Sendable {
             throw error
         }
         let ami = config.ami.isConfigured ? AMIClient(settings: amiSettings, logger: logger.named("ami")) : nil
-        var wake: (@Sendable (String) -> Void)?
-        if let ami { wake = { channel in Self.wake(channel, through: ami) } }
+        var wake: (@Sendable (String) async -> Bool)?
+        if let ami { wake = { channel in await Self.wake(channel, through: ami) } }
         let journal = RoutingJournal(store: store, logger: logger.named("acd"))
         let routing = RoutingService(
             agents: agents, queues: queues, loggedIn: config.acd.loginAtStart, logger: logger.named("acd"),
@@ -197,8 +197,9 @@ public final class SwitchboardServer: Sendable {
     }
 
     /// Ends the WAIT FOR DIGIT of the flow holding `channel`: the ACD has chosen an agent.
-    static func wake(_ channel: String, through ami: AMIClient) {
-        Task { _ = try? await ami.send(.playDTMF(channel: channel, digit: RoutingService.wakeDigit, receive: true), timeout: .seconds(2)) }
+    /// Returns once Asterisk answered: true when it queued the digit on the channel.
+    static func wake(_ channel: String, through ami: AMIClient) async -> Bool {
+        (try? await ami.send(.playDTMF(channel: channel, digit: RoutingService.wakeDigit, receive: true), timeout: .seconds(2))) != nil
     }
 
     /// The control commands supervisors and agents use: `queue-show`, `agent`.

@@ -95,8 +95,8 @@ public struct CustomerInfo: Sendable, Equatable {
 }
 
 public enum QueueOutcome: Sendable, Equatable {
-    /// An agent took the call; the flow is done.
-    case connected(agent: String)
+    /// An agent took the call (answering at `answeredAt`, when known); the flow is done.
+    case connected(agent: String, answeredAt: Date?)
     /// Nobody could take it: the flow goes on at the queue node's `next`.
     case gaveUp(String)
     /// The caller asked to be called back; their place in line is kept and the call ends.

@@ -12,6 +12,8 @@ public struct FlowRunner {
         /// `hangup`, `caller-hung-up`, `transferred`, `queued`, `callback`, `operator`, `failed`.
         public var result = ""
         public var variables: [String: String] = [:]
+        /// When an agent answered the call, as the ACD saw it.
+        public var answeredAt: Date?
     }
 
     /// Prompts the runner plays itself, outside any node's: the built-in error handler's
@@ -150,8 +152,9 @@ public struct FlowRunner {
         case .queue(let queue):
             await services.event(uniqueID: channel.caller.uniqueID, kind: "queued", data: queue.name)
             switch try await services.enqueue(queue, caller: channel.caller, variables: run.variables, channel: channel) {
-            case .connected(let agent):
+            case .connected(let agent, let answeredAt):
                 run.outcome.result = "queued"
+                run.outcome.answeredAt = answeredAt
                 run.variables["AGENT"] = agent
                 return nil
             case .gaveUp(let why):

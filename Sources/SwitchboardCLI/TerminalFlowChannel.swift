@@ -97,7 +97,7 @@ struct TerminalFlowServices: FlowServices {
     func enqueue(_ queue: Node.Queue, caller: CallerInfo, variables: [String: String], channel: any CallChannel) async throws -> QueueOutcome {
         let skills = queue.skills.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",")
         terminal.print("  ⏳ queue \(queue.name) (skills \(skills.isEmpty ? "none" : skills), priority \(queue.priority)): an agent answers")
-        return .connected(agent: "(agent)")
+        return .connected(agent: "(agent)", answeredAt: Date())
     }
 
     func voicemailPath(uniqueID: String) -> String { "voicemail-\(uniqueID)" }

@@ -61,7 +61,7 @@ final class RecordingServices: FlowServices, @unchecked Sendable {
     var clock = Date(timeIntervalSince1970: 1_795_680_000)
     var events: [String] = []
     var surveys: [[Int]] = []
-    var queueOutcome: QueueOutcome = .connected(agent: "1001")
+    var queueOutcome: QueueOutcome = .connected(agent: "1001", answeredAt: nil)
     var flows: [String: Flow] = [:]
     var lastCallOutcome: String?
 

@@ -44,11 +44,15 @@ struct QueueHold {
                             settings.offerCallbackAfterSeconds.map { ($0, settings.callbackPrompt) }].compactMap { $0 }
         func opened(_ after: Int?) -> Bool { after.map { waited >= $0 } ?? true }
         let keysHeard = "*" + String(RoutingService.wakeDigit) + (settings.callbackKey.map { String($0) } ?? "")
+        // Wakes the flow heard (each ends a wait or an announcement), against those Asterisk queued.
+        var wakesHeard = 0
         try await channel.setMusic(true, musicClass: settings.musicClass)
         do {
             while true {
-                if let offer = routing.takeOffer(call) {
-                    if let outcome = try await connect(call, to: offer, settings: settings, tier: tier) { return outcome }
+                if let offer = await routing.takeOffer(call) {
+                    let heard = wakesHeard
+                    wakesHeard = 0
+                    if let outcome = try await connect(call, to: offer, wakesHeard: heard, settings: settings, tier: tier) { return outcome }
                     continue
                 }
                 if waited >= settings.maxWaitSeconds {
@@ -80,6 +84,7 @@ struct QueueHold {
                     keys = try await channel.readDigits(prompts: [], maxDigits: 1, timeoutSeconds: Double(step), terminator: nil, sensitive: false).digits
                     if keys.isEmpty { waited += step }
                 }
+                if keys == String(RoutingService.wakeDigit) { wakesHeard += 1 }
                 if keys == "*", opened(settings.offerExitAfterSeconds) {
                     try await leave(call, settings, kind: "exit-by-key")
                     return .gaveUp("the caller pressed *")
@@ -98,21 +103,24 @@ struct QueueHold {
     }
 
     /// Rings the chosen agent; the outcome when they answered, nil (back in line) when not.
-    private func connect(_ call: Int, to offer: RoutingService.Offer, settings: QueueSettings, tier: Int) async throws -> QueueOutcome? {
+    /// With AMI the ACD learns of the answer and of the agent's leg ending from Asterisk as they
+    /// happen; when Dial returns it is told again, which counts only if AMI said nothing.
+    private func connect(_ call: Int, to offer: RoutingService.Offer, wakesHeard: Int, settings: QueueSettings, tier: Int) async throws -> QueueOutcome? {
         // The timeline is written beside the call, not before it: a busy disk must not hold the ring.
         Task { [services, caller, queue] in await services.event(uniqueID: caller.uniqueID, kind: "offered", data: "\(queue.name): agent \(offer.agent)") }
         if let name = variables["CUSTOMER_NAME"] {
             try await channel.setVariable("CALLERID(name)", tier > 0 ? "VIP\(tier) \(name)" : name)
         }
         try await channel.setMusic(false, musicClass: settings.musicClass)
+        // A wake queued on the channel and not heard would reach the agent: app_dial passes the
+        // caller's digits to the phone it rings.
+        if offer.wakesSent > wakesHeard { try await clearWakes(upTo: offer.wakesSent - wakesHeard) }
         if settings.record { try await channel.startRecording(services.recordingsFolder + "/" + caller.uniqueID + ".wav") }
-        let started = services.clock()
         routing.dialling(call)
         if case .answered = try await channel.transfer(offer.endpoint, timeoutSeconds: Int(settings.definition.ringTimeoutSeconds)) {
-            routing.answered(call)
-            await services.event(uniqueID: caller.uniqueID, kind: "connected", data: "\(queue.name): agent \(offer.agent)")
-            routing.ended(agent: offer.agent, talkSeconds: services.clock().timeIntervalSince(started))
-            return .connected(agent: offer.agent)
+            let answeredAt = routing.answered(call)
+            routing.legEnded(call)
+            return .connected(agent: offer.agent, answeredAt: answeredAt)
         }
         routing.notAnswered(call)
         // Nobody to record yet: the next ring's MixMonitor writes the file anew.
@@ -120,6 +128,15 @@ struct QueueHold {
         await services.event(uniqueID: caller.uniqueID, kind: "ring-no-answer", data: "\(queue.name): agent \(offer.agent)")
         try await channel.setMusic(true, musicClass: settings.musicClass)
         return nil
+    }
+
+    /// Reads the wakes still queued on the channel (each WAIT FOR DIGIT of 1 ms returns one at
+    /// once), stopping at the first wait that hears none.
+    private func clearWakes(upTo count: Int) async throws {
+        for _ in 0..<count {
+            let keys = try await channel.readDigits(prompts: [], maxDigits: 1, timeoutSeconds: 0.001, terminator: nil, sensitive: false).digits
+            guard keys == String(RoutingService.wakeDigit) else { return }
+        }
     }
 
     /// "There are N calls ahead of you … the estimated hold time is M minutes", from live data.

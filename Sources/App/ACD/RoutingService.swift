@@ -11,6 +11,8 @@ public final class RoutingService: Sendable {
     public struct Offer: Sendable, Equatable {
         public var agent: String
         public var endpoint: String
+        /// Wakes (`D`) Asterisk queued on the caller's channel for this offer.
+        public var wakesSent = 0
     }
 
     struct State {
@@ -35,16 +37,21 @@ public final class RoutingService: Sendable {
         /// Agents on a callback: on the call until their phone is free again (AMI device state).
         var onCallback: Set<String> = []
         var callBack: (@Sendable (CallbackRequest) -> Void)?
+        /// Holding flows' Dials of their chosen agents, until the agent's leg ends.
+        var dials: [Int: Dial] = [:]
+        /// The wakes being sent to holding flows, until each takes its offer.
+        var wakes: [Int: Wake] = [:]
     }
 
     let state: Mutex<State>
     private let started = MonotonicTime.now()
-    private let logger: Logger
+    let logger: Logger
     /// Queues from the queues file, by name.
     public let settings: [String: QueueSettings]
     /// Wakes the flow holding a caller the moment an agent is chosen (AMI PlayDTMF of `D`, which
-    /// ends its WAIT FOR DIGIT); nil when there is no AMI, and the flow looks every second.
-    private let wake: (@Sendable (_ channel: String) -> Void)?
+    /// ends its WAIT FOR DIGIT); returns once Asterisk has queued the digit, true if it did. nil
+    /// when there is no AMI, and the flow looks every second.
+    let wake: (@Sendable (_ channel: String) async -> Bool)?
     /// Whether waking works now (AMI connected); while it does not, holding flows look every second.
     let wakeReady: @Sendable () -> Bool
     /// Where routing steps go to be kept: a call's timeline, an agent's state changes.
@@ -70,7 +77,7 @@ public final class RoutingService: Sendable {
     ///   - loggedIn: agents logged in at start (the demo's; others log in by phone or CLI).
     public init(
         agents: [(id: String, endpoint: String, skills: [String: Int], languages: [String])], queues: [String: QueueSettings],
-        loggedIn: Bool, logger: Logger, wake: (@Sendable (_ channel: String) -> Void)? = nil, wakeReady: @escaping @Sendable () -> Bool = { true },
+        loggedIn: Bool, logger: Logger, wake: (@Sendable (_ channel: String) async -> Bool)? = nil, wakeReady: @escaping @Sendable () -> Bool = { true },
         journal: @escaping @Sendable (JournalEntry) -> Void = { _ in }
     ) {
         settings = queues
@@ -150,62 +157,53 @@ public final class RoutingService: Sendable {
         }
     }
 
-    /// The agent chosen for the call, once; nil while it waits.
-    public func takeOffer(_ call: Int) -> Offer? {
-        state.withLock { state in
+    /// The agent chosen for the call, once; nil while it waits. Once taken no wake is sent
+    /// any more, and none is still on its way: `wakesSent` says how many `D`s Asterisk queued
+    /// on the channel for this offer, so the flow can clear those it did not hear before it
+    /// dials (app_dial would pass them to the agent).
+    public func takeOffer(_ call: Int) async -> Offer? {
+        guard let (offer, waking) = state.withLock({ state -> (Offer, Task<Int, Never>?)? in
             guard let agent = state.offers.removeValue(forKey: call) else { return nil }
-            return Offer(agent: agent, endpoint: state.endpoints[agent] ?? agent)
+            return (Offer(agent: agent, endpoint: state.endpoints[agent] ?? agent), state.wakes.removeValue(forKey: call)?.task)
+        }) else { return nil }
+        var taken = offer
+        if let waking {
+            waking.cancel()
+            taken.wakesSent = await waking.value
         }
+        return taken
     }
 
-    /// The holding flow is dialling the chosen agent now: how long that took since the decision.
-    public func dialling(_ call: Int) {
-        let now = MonotonicTime.now()
-        state.withLock { state in
-            guard let decided = state.offeredAt.removeValue(forKey: call) else { return }
-            if state.dialLatencies.count >= 100_000 { state.dialLatencies.removeFirst(50_000) }
-            state.dialLatencies.append(now.nanoseconds - decided.nanoseconds)
-        }
-    }
 
     /// From an agent chosen to their phone being dialled, over the calls so far.
     public var dialLatency: LatencySummary { LatencySummary(nanoseconds: state.withLock { $0.dialLatencies }) }
 
-    public func answered(_ call: Int) {
-        let now = now()
-        state.withLock { state in
-            state.engine.answered(call, now: now)
-            state.joined[call] = nil
-            state.channels[call] = nil
-            state.uniqueIDs[call] = nil
-        }
-    }
-
     /// Ring-no-answer: the caller keeps their place.
     public func notAnswered(_ call: Int) {
         let now = now()
-        state.withLock { state in record(state.engine.notAnswered(call, now: now), in: &state) }
+        state.withLock { state in
+            state.dials[call] = nil
+            record(state.engine.notAnswered(call, now: now), in: &state)
+        }
     }
 
-    /// The caller left the queue (hung up, chose voicemail, waited too long).
+    /// The caller left the queue (hung up, chose voicemail, waited too long). A caller already
+    /// talking to their agent has not left the queue: their call ended, and the agent is free.
     public func leave(_ call: Int) {
         let now = now()
         state.withLock { state in
+            if state.dials[call]?.answeredAt != nil {
+                legEnded(call, now: now, in: &state)
+                return
+            }
+            state.dials[call] = nil
+            state.wakes.removeValue(forKey: call)?.task.cancel()
             state.offers[call] = nil
             state.offeredAt[call] = nil
             state.joined[call] = nil
             state.channels[call] = nil
             state.uniqueIDs[call] = nil
             record(state.engine.abandoned(call, now: now), in: &state)
-        }
-    }
-
-    /// A connected call ended after `seconds` of talk: the agent wraps up.
-    public func ended(agent: String, talkSeconds: Double) {
-        let now = now()
-        state.withLock { state in
-            record(state.engine.callEnded(agent: agent, now: now), in: &state)
-            state.handleTimes = Array((state.handleTimes + [talkSeconds]).suffix(200))
         }
     }
 
@@ -249,7 +247,13 @@ public final class RoutingService: Sendable {
         for await item in ami.subscribe(name: "acd", buffer: 10_000) {
             switch item {
             case .event(let event):
-                if case .deviceStateChange(let device, let deviceState) = event.kind { self.deviceState(device, deviceState) }
+                switch event.kind {
+                case .deviceStateChange(let device, let deviceState): self.deviceState(device, deviceState)
+                case .dialBegin(let caller?, let destination, _): dialBegan(from: caller.channel, to: destination.channel)
+                case .dialEnd(_, let destination, "ANSWER"): legAnswered(destination.channel)
+                case .hangup(let channel, _, _): channelGone(channel.channel)
+                default: break
+                }
             case .connected, .resync:
                 resumeParked()
                 guard let list = try? await ami.send(.deviceStateList()) else { continue }
@@ -311,21 +315,6 @@ public final class RoutingService: Sendable {
         }
     }
 
-    /// Wakes the flow holding `call`, again until it takes the offer: a DTMF that lands between
-    /// two of the flow's commands is dropped by Asterisk, as a key pressed then is. The gap
-    /// between commands is one round trip, so every 5 ms at first, then every 20 ms, for 5 s;
-    /// after that the flow finds the offer at its next announcement.
-    private func wakeUntilTaken(_ call: Int, _ channel: String) {
-        guard let wake else { return }
-        Task { [self] in
-            for attempt in 0..<260 {
-                guard state.withLock({ $0.offers[call] != nil }) else { return }
-                wake(channel)
-                try? await Task.sleep(for: .milliseconds(attempt < 20 ? 5 : 20))
-            }
-        }
-    }
-
     func record(_ decisions: [RoutingDecision], in state: inout State) {
         for decision in decisions {
             switch decision {
@@ -336,7 +325,7 @@ public final class RoutingService: Sendable {
                 }
                 state.offers[call] = agent
                 state.offeredAt[call] = MonotonicTime.now()
-                if let channel = state.channels[call] { wakeUntilTaken(call, channel) }
+                if let channel = state.channels[call] { wakeUntilTaken(call, channel, in: &state) }
             case .overflowed(let call, let queue):
                 state.joined[call]?.queue = queue
                 if let uniqueID = state.uniqueIDs[call] { journal(.call(uniqueID: uniqueID, kind: "overflowed", data: queue)) }

@@ -30,7 +30,8 @@ struct IVRHandler: Sendable {
         call.endedAt = Date()
         call.outcome = outcome.result
         call.agentID = outcome.variables["AGENT"]
-        if outcome.result == "queued" || outcome.result == "transferred" || outcome.result == "operator" { call.answeredAt = call.endedAt }
+        call.answeredAt = outcome.answeredAt
+        if call.answeredAt == nil, outcome.result == "queued" || outcome.result == "transferred" || outcome.result == "operator" { call.answeredAt = call.endedAt }
         await save(call)
     }
 
