@@ -37,4 +37,48 @@ import Wire
         await ami.stop()
         await running.value
     }
+
+    /// The agent's phone went free while AMI was down: the NOT_INUSE was never heard, and
+    /// DeviceStateList has no Local channel devices. After the reconnect the phone's state comes
+    /// from the live channels: none is the agent's, so the agent gets calls again; a phone whose
+    /// channel is still up stays busy.
+    @Test(arguments: [false, true])
+    func aPhoneFreedDuringAnOutageIsFreeAfterTheReconnect(stillOnACall: Bool) async throws {
+        let asterisk = SimulatedAMIServer(listener: try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0)), accounts: ["switchboard": "s3cret"], logger: .silent)
+        let serving = Task { await asterisk.run() }
+        defer {
+            asterisk.stop()
+            serving.cancel()
+        }
+        guard case .ipv4(_, let port) = asterisk.localAddress else { return }
+        var settings = AMIClient.Settings(host: "127.0.0.1", port: port, username: "switchboard", secret: Secret("s3cret"))
+        settings.backoff = Backoff(initial: .milliseconds(20), maximum: .milliseconds(100))
+        let ami = AMIClient(settings: settings, logger: .silent)
+        let running = Task { await ami.run() }
+        let routing = RoutingService(agents: [("1001", "Local/1001@agents", ["support": 3], [])], queues: [:], loggedIn: true, logger: .silent)
+        let following = Task { await routing.follow(ami) }
+        defer { following.cancel() }
+        while ami.status.state != "connected" || asterisk.eventSessions == 0 { try await Task.sleep(for: .milliseconds(5)) }
+
+        asterisk.broadcast(AMIMessage([("Event", "DeviceStateChange"), ("Privilege", "call,all"), ("Device", "Local/1001@agents"), ("State", "INUSE")]))
+        while routing.report().agents.first?.phoneBusy != true { try await Task.sleep(for: .milliseconds(5)) }
+        // The outage: the phone's call ends meanwhile (or not), and nobody says so.
+        if stillOnACall {
+            asterisk.setChannels([AMIMessage([("Event", "CoreShowChannel"), ("Channel", "Local/1001@agents-0000000a;1"), ("ChannelState", "6"),
+                                              ("ChannelStateDesc", "Up"), ("Uniqueid", "1796000000.7"), ("Linkedid", "1796000000.6")])])
+        }
+        let connects = ami.status.connects
+        asterisk.dropSessions()
+        while ami.status.connects == connects || ami.status.state != "connected" { try await Task.sleep(for: .milliseconds(5)) }
+        let call = routing.join(queue: QueueDefinition(name: "support", skills: ["support": 2]), extraPriority: 0, language: nil)
+        var offer: RoutingService.Offer?
+        for _ in 0..<(stillOnACall ? 40 : 400) where offer == nil {
+            offer = await routing.takeOffer(call)
+            if offer == nil { try await Task.sleep(for: .milliseconds(5)) }
+        }
+        #expect((offer != nil) == !stillOnACall)
+        #expect(routing.report().agents.first?.phoneBusy == stillOnACall)
+        await ami.stop()
+        await running.value
+    }
 }

@@ -256,12 +256,33 @@ public final class RoutingService: Sendable {
                 }
             case .connected, .resync:
                 resumeParked()
-                guard let list = try? await ami.send(.deviceStateList()) else { continue }
-                for item in list.items { if let device = item["Device"], let deviceState = item["State"] { self.deviceState(device, deviceState) } }
+                await resyncPhones(from: ami)
             case .disconnected:
                 break
             }
         }
+    }
+
+    /// Every agent's phone state from what Asterisk says now, after a (re)connect: a state that
+    /// changed during an outage was never reported, so none from before it is kept. The device
+    /// list has the phones whose states Asterisk caches; it has no Local channel devices, and
+    /// for those (or when the list cannot be read) a phone is busy while a live channel is its.
+    func resyncPhones(from ami: AMIClient) async {
+        var listed: [String: String] = [:]
+        if let list = try? await ami.send(.deviceStateList()) {
+            for item in list.items { if let device = item["Device"], let deviceState = item["State"] { listed[device] = deviceState } }
+        }
+        let live = ami.channels.map(\.snapshot.channel)
+        for endpoint in Set(state.withLock { $0.endpoints.values }) {
+            deviceState(endpoint, listed[endpoint] ?? (live.contains { Self.channel($0, isOn: endpoint) } ? "INUSE" : "NOT_INUSE"))
+        }
+    }
+
+    /// Whether `channel` is a call on the device `endpoint`: Asterisk names a device's channels
+    /// after it, `PJSIP/1001-0000000a`, `SIP/1001-00000003`, `Local/1001@agents-00000004;1`.
+    static func channel(_ channel: String, isOn endpoint: String) -> Bool {
+        guard channel.hasPrefix(endpoint + "-") else { return false }
+        return channel.dropFirst(endpoint.count + 1).allSatisfy { $0.isHexDigit || $0 == ";" }
     }
 
     /// Position in line (1 = next) and an estimated wait from recent handle times and agents serving the queue.
