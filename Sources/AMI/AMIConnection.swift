@@ -49,7 +49,8 @@ public final class AMIConnection: Sendable {
         logger: Logger,
         onEvent: @escaping @Sendable (AMIEvent) -> Void
     ) async throws -> AMIConnection {
-        let connection = try await Connection.connect(to: address, deadline: .after(options.connectTimeout))
+        // Asterisk may write without TCP_NODELAY: acknowledge at once so its next event is not held.
+        let connection = try await Connection.connect(to: address, deadline: .after(options.connectTimeout), quickAck: true)
         var reader = FramedReader(connection: connection, framer: Framer(maxLineLength: options.maxMessageSize, maxMessageSize: options.maxMessageSize))
         let banner: String
         do {

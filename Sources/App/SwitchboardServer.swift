@@ -61,7 +61,7 @@ public final class SwitchboardServer: Sendable {
         let agi: AGIServer
         do {
             agi = AGIServer(
-                listener: try Listener(bind: agiAddress), allow: config.agi.allow, router: agiRouter,
+                listener: try Listener(bind: agiAddress, quickAck: true), allow: config.agi.allow, router: agiRouter,
                 logger: logger.named("agi")
             )
         } catch {

@@ -16,9 +16,11 @@ public final class Connection: Sendable {
     let fd: Int32
     /// The event loop that watches this descriptor; the connection's task should prefer it as executor.
     public let loop: EventLoop
+    /// Acknowledge every read at once (`Socket.setQuickAck`).
+    let quickAck: Bool
 
     /// Takes ownership of `fd` and registers it with `loop`; on failure the descriptor is closed.
-    init(fd: Int32, peer: SocketAddress, loop: EventLoop) throws {
+    init(fd: Int32, peer: SocketAddress, loop: EventLoop, quickAck: Bool = false) throws {
         do {
             try loop.register(fd)
         } catch {
@@ -28,6 +30,7 @@ public final class Connection: Sendable {
         self.fd = fd
         self.peer = peer
         self.loop = loop
+        self.quickAck = quickAck
         descriptor = Mutex(fd)
     }
 
@@ -36,13 +39,15 @@ public final class Connection: Sendable {
     }
 
     /// Connects to `address`, failing with `ConnectionError.timedOut` after `deadline`.
+    /// - Parameter quickAck: acknowledge every read at once (`Socket.setQuickAck`).
     public static func connect(
         to address: SocketAddress,
         deadline: MonotonicTime? = nil,
-        loop: EventLoop = EventLoopGroup.shared.next()
+        loop: EventLoop = EventLoopGroup.shared.next(),
+        quickAck: Bool = false
     ) async throws -> Connection {
         let fd = try Socket.makeStream(family: address.family)
-        let connection = try Connection(fd: fd, peer: address, loop: loop)
+        let connection = try Connection(fd: fd, peer: address, loop: loop, quickAck: quickAck && address.family != AF_UNIX)
         let started = try address.withSockAddr { pointer, length in
             try syscall("connect(\(address))") { Glibc.connect(fd, pointer, length) }
         }
@@ -78,7 +83,9 @@ public final class Connection: Sendable {
                     try syscall("read(\(peer))") { Glibc.read(fd, buffer.baseAddress, maximum) }
                 }
                 switch outcome {
-                case .done(let count): return Array(UnsafeRawBufferPointer(rebasing: buffer[..<count])) as [UInt8]?
+                case .done(let count):
+                    if quickAck, count > 0 { Socket.setQuickAck(fd) }
+                    return Array(UnsafeRawBufferPointer(rebasing: buffer[..<count])) as [UInt8]?
                 case .wouldBlock: return nil
                 }
             }

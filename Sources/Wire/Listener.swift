@@ -8,11 +8,14 @@ public final class Listener: Sendable {
     public let localAddress: SocketAddress
     private let socket: Connection
     private let group: EventLoopGroup
+    /// Accepted TCP connections acknowledge every read at once (`Socket.setQuickAck`).
+    private let quickAck: Bool
 
     /// Binds and listens. TCP listeners reuse the address (a restart must not wait for TIME_WAIT);
     /// an IPv6 wildcard also accepts IPv4. A Unix path must not exist (the caller removes a stale one).
-    /// Accepted connections go to the loops of `group` in turn.
-    public init(bind address: SocketAddress, backlog: Int32 = 1024, group: EventLoopGroup = .shared) throws {
+    /// Accepted connections go to the loops of `group` in turn; with `quickAck` they acknowledge
+    /// every read at once (for peers that write without TCP_NODELAY, as Asterisk's FastAGI does).
+    public init(bind address: SocketAddress, backlog: Int32 = 1024, group: EventLoopGroup = .shared, quickAck: Bool = false) throws {
         let fd = try Socket.makeStream(family: address.family)
         socket = try Connection(fd: fd, peer: address, loop: group.next())
         if address.family != AF_UNIX {
@@ -26,6 +29,7 @@ public final class Listener: Sendable {
         }
         try blockingSyscall("listen(\(address))") { Glibc.listen(fd, backlog) }
         self.group = group
+        self.quickAck = quickAck
         localAddress = address.family == AF_UNIX ? address : try Socket.localAddress(fd)
     }
 
@@ -44,7 +48,7 @@ public final class Listener: Sendable {
             case .done(let client):
                 let peer = localAddress.family == AF_UNIX ? localAddress : SocketAddress(storage: storage)
                 if localAddress.family != AF_UNIX { Socket.setNoDelay(client) }
-                return try Connection(fd: client, peer: peer, loop: group.next())
+                return try Connection(fd: client, peer: peer, loop: group.next(), quickAck: quickAck && localAddress.family != AF_UNIX)
             case .wouldBlock:
                 try await socket.loop.wait(for: .read, on: socket.fd, until: nil)
             }
