@@ -26,11 +26,13 @@ public final class AGIServer: Sendable {
     private let logger: Logger
     private let finished = Atomic<Int>(0)
     private let failed = Atomic<Int>(0)
+    private let earlyDrops: EarlyDrops
 
     public init(listener: Listener, allow: [AddressRange], router: AGIRouter, limits: Limits = Limits(), logger: Logger) {
         self.router = router
         self.limits = limits
         self.logger = logger
+        earlyDrops = EarlyDrops(logger: logger)
         server = ConnectionServer(
             name: "agi", listener: listener, maxConnections: limits.maxSessions, logger: logger,
             isAllowed: { peer in
@@ -47,7 +49,12 @@ public final class AGIServer: Sendable {
     public var failedSessions: Int { failed.load(ordering: .relaxed) }
 
     public func run() async {
+        let summaries = Task { [earlyDrops] in
+            while (try? await Task.sleep(for: EarlyDrops.period)) != nil { earlyDrops.flush() }
+        }
         await server.run { [self] connection in await serve(connection) }
+        summaries.cancel()
+        earlyDrops.flush()
     }
 
     public func stopAccepting() { server.stopAccepting() }
@@ -59,7 +66,7 @@ public final class AGIServer: Sendable {
         do {
             environment = try await readEnvironment(&reader)
         } catch {
-            logger.warning("dropped AGI connection before its environment", ["peer": "\(connection.peer)", "error": "\(error)"])
+            earlyDrops.note(peer: "\(connection.peer)", error: "\(error)")
             return
         }
         let log = logger.with("uniqueid", environment.uniqueID)
@@ -80,6 +87,9 @@ public final class AGIServer: Sendable {
         } catch AGIError.hangup {
             log.info("caller hung up", ["script": path])
             finished.add(1, ordering: .relaxed)
+        } catch AGIError.protocolViolation(let text) {
+            log.error("AGI session ended: Asterisk's reply is not AGI", ["script": path, "reply": text])
+            failed.add(1, ordering: .relaxed)
         } catch {
             log.error("AGI handler failed; hanging up the call", ["script": path, "error": "\(error)"])
             failed.add(1, ordering: .relaxed)

@@ -23,6 +23,9 @@ public final class AGISession {
     /// Asterisk closed the socket (it does after a hangup when AGIEXITONHANGUP=yes).
     public private(set) var closedByAsterisk = false
     public private(set) var commandCount = 0
+    /// Set once Asterisk sent something that is not AGI: the conversation is out of step, so no
+    /// command is sent after it (each throws this again) and the session ends.
+    public private(set) var protocolError: AGIError?
 
     private let connection: Connection
     private var reader: FramedReader
@@ -39,6 +42,7 @@ public final class AGISession {
     /// Throws only when the conversation itself fails (closed, timed out, not AGI).
     public func send(_ command: AGICommand) async throws -> AGIReply {
         let bytes = try command.encoded()
+        if let protocolError { throw protocolError }
         if closedByAsterisk { throw hangupReceived ? AGIError.hangup : AGIError.connectionClosed }
         commandCount += 1
         logger.trace("→ \(command.line)")
@@ -50,7 +54,13 @@ public final class AGISession {
             closedByAsterisk = true
             throw hangupReceived ? AGIError.hangup : AGIError.connectionClosed
         }
-        let reply = try await readReply(for: command)
+        let reply: AGIReply
+        do {
+            reply = try await readReply(for: command)
+        } catch let error as AGIError {
+            if case .protocolViolation = error { protocolError = error }
+            throw error
+        }
         logger.trace("← \(command.isSensitive ? "(sensitive reply masked)" : Self.describe(reply))")
         return reply
     }

@@ -61,15 +61,23 @@ public enum TransferOutcome: Sendable, Equatable {
 public enum FlowError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The caller hung up (or the call was taken away, as an AMI Redirect does).
     case callerHungUp
+    /// The call can no longer be spoken to (its AGI session broke: Asterisk sent something that
+    /// is not AGI): nothing more is tried on it.
+    case channelLost(String)
     case unknownNode(String)
     case unknownFlow(String)
     case loop(steps: Int)
     case noValidInput(tries: Int)
     case failed(String)
 
+    var isChannelLost: Bool {
+        if case .channelLost = self { true } else { false }
+    }
+
     public var description: String {
         switch self {
         case .callerHungUp: "the caller hung up"
+        case .channelLost(let why): "the call's channel is lost: \(why)"
         case .unknownNode(let name): "no node [\(name)]"
         case .unknownFlow(let name): "no flow '\(name)'"
         case .loop(let steps): "\(steps) steps without caller input: the flow is looping"

@@ -71,6 +71,11 @@ public struct FlowRunner {
             } catch FlowError.callerHungUp {
                 run.outcome.result = "caller-hung-up"
                 current = nil
+            } catch let error as FlowError where error.isChannelLost {
+                logger.error("flow ended: \(error)", ["node": name])
+                await services.event(uniqueID: channel.caller.uniqueID, kind: "ivr-error", data: "\(run.flow.name):\(name): \(error)")
+                run.outcome.result = "failed"
+                current = nil
             } catch {
                 current = await recover(from: error, at: name, &run)
             }

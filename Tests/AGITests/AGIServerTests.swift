@@ -143,7 +143,7 @@ import Wire
         limits.maxLineLength = 4096
         // Short enough to test, long enough that a loaded machine never trips a well-behaved peer.
         limits.environmentDeadline = .seconds(1)
-        let harness = try AGIServerHarness(logger: Logger(label: "agi", sink: sink), limits: limits) { session in
+        let harness = try AGIServerHarness(logger: Logger(label: "agi", level: .debug, sink: sink), limits: limits) { session in
             await facts.outcome(session.environment.uniqueID) { try await session.answer() }
         }
         let address = harness.server.localAddress
@@ -177,11 +177,51 @@ import Wire
         #expect(facts["good.1"] == "ok")
         #expect(facts["bad.1"] == "not an AGI reply: I am not AGI")
         #expect(facts["1795460266.7"] == "\(AGIError.connectionClosed)")
-        let warnings = sink.lines.filter { $0.contains("dropped AGI connection before its environment") }
-        #expect(warnings.count == 4)
-        #expect(warnings.contains { $0.contains("malformed AGI environment line 1: 'HELLO ASTERISK'") })
-        #expect(warnings.contains { $0.contains("line longer than 4096 bytes") })
-        #expect(warnings.filter { $0.contains("read timed out") }.count == 2)
+        // One warning for the first, one summary for the rest; each in detail at debug level.
+        #expect(sink.lines.filter { $0.contains("dropped AGI connection before its environment") }.count == 1)
+        #expect(sink.lines.filter { $0.contains("dropped 3 more AGI connections before their environment") }.count == 1)
+        let details = sink.lines.filter { $0.contains("AGI connection closed before its environment") }
+        #expect(details.count == 4)
+        #expect(details.contains { $0.contains("malformed AGI environment line 1: 'HELLO ASTERISK'") })
+        #expect(details.contains { $0.contains("line longer than 4096 bytes") })
+        #expect(details.filter { $0.contains("read timed out") }.count == 2)
+    }
+
+    /// A port probe: a thousand connections that close at once make two log lines, not a thousand.
+    @Test func aFloodOfConnectionsClosingEarlyIsOneSummary() async throws {
+        let sink = MemoryLogSink()
+        let harness = try AGIServerHarness(logger: Logger(label: "agi", sink: sink)) { _ in }
+        for _ in 0..<1000 {
+            let peer = try await Connection.connect(to: harness.server.localAddress)
+            peer.close()
+        }
+        while harness.server.acceptedConnections < 1000 || harness.server.activeSessions > 0 { try await Task.sleep(for: .milliseconds(5)) }
+        await harness.finish()
+        #expect(sink.lines.filter { $0.contains("dropped AGI connection before its environment") }.count == 1)
+        #expect(sink.lines.filter { $0.contains("dropped 999 more AGI connections before their environment") }.count == 1)
+        #expect(sink.lines.count == 2)
+    }
+
+    /// A reply line that is not AGI (a probe's bytes) ends the session as a protocol error: no
+    /// command is sent after it, the server logs it and counts the session failed.
+    @Test func aReplyThatIsNotAGIEndsTheSession() async throws {
+        let sink = MemoryLogSink()
+        let facts = Facts()
+        let harness = try AGIServerHarness(logger: Logger(label: "agi", sink: sink)) { session in
+            await facts.outcome("stream") { _ = try await session.streamFile("welcome") }
+            await facts.outcome("next") { try await session.verbose("still there?") }
+            if let broken = session.protocolError { throw broken }
+        }
+        var asterisk = try await FakeAsterisk(harness.server.localAddress)
+        try await asterisk.expect(#"STREAM FILE welcome """#)
+        try await asterisk.connection.write([0x00, 0xFF] + Array(" garbage\n".utf8))
+        try await asterisk.expectClosed()
+        asterisk.connection.close()
+        await harness.finish()
+        #expect(facts["stream"]?.hasPrefix("not an AGI reply: ") == true)
+        #expect(facts["next"] == facts["stream"])
+        #expect(harness.server.failedSessions == 1)
+        #expect(sink.lines.contains { $0.contains("AGI session ended: Asterisk's reply is not AGI") })
     }
 
     @Test func onlyAllowedPeersMayConnect() async throws {

@@ -110,6 +110,9 @@ struct AGIFlowChannel: CallChannel {
             return try await body()
         } catch AGIError.hangup, AGIError.connectionClosed {
             throw FlowError.callerHungUp
+        } catch let error as AGIError {
+            if case .protocolViolation = error { throw FlowError.channelLost("\(error)") }
+            throw error
         }
     }
 }

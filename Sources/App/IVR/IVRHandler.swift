@@ -33,6 +33,8 @@ struct IVRHandler: Sendable {
         call.answeredAt = outcome.answeredAt
         if call.answeredAt == nil, outcome.result == "queued" || outcome.result == "transferred" || outcome.result == "operator" { call.answeredAt = call.endedAt }
         await save(call)
+        // The server ends such a session as a protocol error, named in its log and counted.
+        if let broken = session.protocolError { throw broken }
     }
 
     private func save(_ call: CallRecord) async {
