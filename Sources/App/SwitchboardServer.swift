@@ -84,7 +84,9 @@ public final class SwitchboardServer: Sendable {
         )
         var restoring: Task<Void, Never>?
         if let ami {
-            routing.setCallbackExecutor { request in Self.callBack(request, through: ami, routing: routing) }
+            routing.setCallbackExecutor { [general = config.general] request in
+                Self.callBack(request, dialling: general.trunkDial(request.number), through: ami, routing: routing)
+            }
             restoring = Task { await Self.restoreCallbacks(into: routing, from: store, once: ami, logger: logger.named("acd")) }
         }
         let flows = registerCallHandling(store: store, routing: routing)
@@ -109,7 +111,7 @@ public final class SwitchboardServer: Sendable {
             }
         }
         // The ACD's clock ticks until shutdown; it has nothing to drain. It follows the phones' states over AMI.
-        let ticking = Task { await routing.run() }
+        let ticking = Task { [timeZone = config.general.timeZone] in await routing.run(today: { RoutingService.localDate(in: timeZone) }) }
         let following = ami.map { ami in Task { await routing.follow(ami) } }
 
         for await number in shutdown {
@@ -153,6 +155,8 @@ public final class SwitchboardServer: Sendable {
         }
         var services = StoreFlowServices(store: store, library: flows, recordingsFolder: config.general.recordingsPath, logger: logger.named("ivr"), routing: routing)
         services.clock = clock
+        services.timeZone = config.general.timeZone
+        services.operatorTarget = config.ivr.operatorTarget
         let ivr = IVRHandler(library: flows, services: services, store: store, logger: logger.named("ivr"))
         agiRouter.register("ivr") { session in try await ivr.handle(session) }
         let features = AgentFeatureHandler(routing: routing, store: store, logger: logger.named("acd"))
@@ -175,15 +179,16 @@ public final class SwitchboardServer: Sendable {
     }
 
     /// A callback through AMI: Originate rings the agent's phone and, once answered, runs
-    /// `[switchboard-callback]`, which dials the caller's number (dialplans/extensions_switchboard.conf).
-    static func callBack(_ request: RoutingService.CallbackRequest, through ami: AMIClient, routing: RoutingService) {
+    /// `[switchboard-callback]`, which dials the caller's number out through the trunk
+    /// (`SB_DIAL`, from `[general] trunk`; dialplans/extensions_switchboard.conf).
+    static func callBack(_ request: RoutingService.CallbackRequest, dialling trunkDial: String, through ami: AMIClient, routing: RoutingService) {
         Task {
             do {
                 _ = try await ami.send(
                     .originate(
                         channel: request.endpoint, context: "switchboard-callback", exten: request.number, priority: 1,
                         callerID: "\"Callback\" <\(request.number)>", timeout: .seconds(Int(request.ringSeconds)),
-                        variables: [("SB_CALLBACK", request.uniqueID ?? "")]
+                        variables: [("SB_CALLBACK", request.uniqueID ?? ""), ("SB_DIAL", trunkDial)]
                     ),
                     timeout: .seconds(Int(request.ringSeconds) + 15)
                 )

@@ -85,9 +85,14 @@ struct SectionReader {
     }
 
     mutating func choice<Value>(_ key: String, _ parse: (String) -> Value?, expected: String) -> Value? {
+        value(key, parse, expected: "one of \(expected)")
+    }
+
+    /// The value `parse` makes of the text; an error saying "'text' is not `expected`" when it makes none.
+    mutating func value<Value>(_ key: String, _ parse: (String) -> Value?, expected: String) -> Value? {
         guard let text = string(key) else { return nil }
         guard let value = parse(text) else {
-            fail(key, "'\(text)' is not one of \(expected)")
+            fail(key, "'\(text)' is not \(expected)")
             return nil
         }
         return value

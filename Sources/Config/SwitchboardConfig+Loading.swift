@@ -54,6 +54,12 @@ extension SwitchboardConfig {
             if let value = reader.digits("national_length", count: 1...2).flatMap({ Int($0) }) {
                 config.general.phoneNumbers.maximumNationalLength = value
             }
+            if let value = reader.value("timezone", { TimeZone(identifier: $0) }, expected: "a time zone name such as Asia/Shanghai or Europe/Berlin") {
+                config.general.timeZone = value
+            }
+            if let value = reader.value("trunk", { $0.contains("{number}") && $0.contains("/") ? $0 : nil }, expected: "a dial string with {number}, such as PJSIP/{number}@trunk or SIP/trunk/{number}") {
+                config.general.trunk = value
+            }
         }
         read("agi") { reader in
             if let value = reader.address("bindaddr") { config.agi.bindAddress = value }

@@ -1,4 +1,5 @@
 import Core
+import Foundation
 import Wire
 
 extension SwitchboardConfig {
@@ -19,6 +20,8 @@ extension SwitchboardConfig {
             ("national_prefix", general.phoneNumbers.nationalPrefix),
             ("international_prefix", general.phoneNumbers.internationalPrefix),
             ("national_length", "\(general.phoneNumbers.maximumNationalLength)"),
+            ("timezone", general.timeZone.identifier),
+            ("trunk", general.trunk),
         ])
         section("agi", [
             ("bindaddr", agi.bindAddress),

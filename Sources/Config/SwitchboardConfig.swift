@@ -1,3 +1,4 @@
+import Foundation
 import Core
 import Wire
 
@@ -11,6 +12,15 @@ public struct SwitchboardConfig: Sendable {
         public var logFile: String?
         /// How callers' numbers are written here, for matching them to customers and history.
         public var phoneNumbers = PhoneNumberPlan()
+        /// The call center's own time zone: opening hours, holidays and "today" are in it,
+        /// whatever the server's clock is set to.
+        public var timeZone = TimeZone.current
+        /// How a number is dialled out through the trunk, `{number}` standing for it
+        /// (`PJSIP/{number}@trunk`, `SIP/trunk/{number}`): callbacks go out this way.
+        public var trunk = "PJSIP/{number}@trunk"
+
+        /// The dial string for `number` through the trunk.
+        public func trunkDial(_ number: String) -> String { trunk.replacingOccurrences(of: "{number}", with: number) }
     }
 
     public struct AGI: Sendable {
@@ -42,7 +52,8 @@ public struct SwitchboardConfig: Sendable {
         public var flowsPath = "dialplans/ivr"
         /// Asterisk's sounds folder, for `flows check` to find prompts; nil skips that check.
         public var soundsPath: String?
-        /// Where the operator fallback and `on-error` transfers go when a flow names none.
+        /// Where the operator fallback and `on-error` transfers go when a flow names none; flows
+        /// dial it as `${OPERATOR}` (`PJSIP/operator`, `SIP/operator`).
         public var operatorTarget = "PJSIP/operator"
     }
 

@@ -124,4 +124,8 @@ public protocol FlowServices: Sendable {
     func event(uniqueID: String, kind: String, data: String) async
     func flow(named name: String) -> Flow?
     func now() -> Date
+    /// The call center's time zone: conditions on days and hours are read in it.
+    var timeZone: TimeZone { get }
+    /// The operator a flow transfers to when it names none (`${OPERATOR}` in flows).
+    var operatorTarget: String { get }
 }

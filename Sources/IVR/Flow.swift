@@ -9,9 +9,10 @@ public struct Flow: Sendable {
     public var start: String
     /// The channel language the flow begins in (prompts are looked up per language).
     public var language: String?
-    /// Where runtime errors go; nil: apologise and transfer to `operatorTarget`.
+    /// Where runtime errors go; nil: apologise and transfer to the operator.
     public var onError: String?
-    public var operatorTarget: String
+    /// The flow's own operator (`operator =`); nil: the configured one ([ivr] operator).
+    public var operatorTarget: String?
     /// Steps in a row without caller input before the flow is taken to be looping.
     public var maxStepsWithoutInput: Int
     /// Holiday calendar: dates `YYYY-MM-DD` → name.

@@ -96,7 +96,7 @@ public enum FlowLoader {
             }
             return Flow(
                 name: name, file: file, start: start, language: header.entry("language")?.value,
-                onError: header.entry("on-error")?.value, operatorTarget: header.entry("operator")?.value ?? "PJSIP/operator",
+                onError: header.entry("on-error")?.value, operatorTarget: header.entry("operator")?.value,
                 maxStepsWithoutInput: int(header, "max-steps", default: 50, range: 2...10_000),
                 holidays: holidays, nodes: nodes, location: header.location
             )

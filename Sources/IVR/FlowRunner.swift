@@ -56,6 +56,7 @@ public struct FlowRunner {
         var run = Run(flow: flow, variables: [
             "CALLERID(num)": caller.number ?? "", "CALLERID(name)": caller.name ?? "", "DNIS": caller.dnis ?? "",
             "UNIQUEID": caller.uniqueID, "LANGUAGE": caller.language, "FLOW": flow.name,
+            "OPERATOR": flow.operatorTarget ?? services.operatorTarget,
         ], language: caller.language)
         var current: String? = flow.start
         do {
@@ -97,7 +98,7 @@ public struct FlowRunner {
         }
         do {
             _ = try? await channel.play([Prompt.apology], interruptingDigits: "")
-            if case .answered = try await channel.transfer(run.flow.operatorTarget, timeoutSeconds: 60) {
+            if case .answered = try await channel.transfer(run.flow.operatorTarget ?? services.operatorTarget, timeoutSeconds: 60) {
                 run.outcome.result = "operator"
             } else {
                 run.outcome.result = "failed"
@@ -273,7 +274,7 @@ public struct FlowRunner {
     func context(_ run: Run) -> Condition.Context {
         let now = services.now()
         let calendar = Calendar(identifier: .gregorian)
-        let parts = calendar.dateComponents(in: TimeZone.current, from: now)
+        let parts = calendar.dateComponents(in: services.timeZone, from: now)
         let date = String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
         return Condition.Context(
             weekday: (parts.weekday ?? 1) - 1, minuteOfDay: (parts.hour ?? 0) * 60 + (parts.minute ?? 0), date: date,

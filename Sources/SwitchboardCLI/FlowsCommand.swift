@@ -98,7 +98,7 @@ enum FlowsCommand {
         terminal.print("flow \(flow.name) (\(flow.file)), caller \(caller.number ?? "unknown")")
         let outcome = await FlowRunner(
             flow: flow, channel: TerminalFlowChannel(caller: caller, terminal: terminal),
-            services: TerminalFlowServices(terminal: terminal, store: store, flows: flows, at: at), logger: .silent
+            services: TerminalFlowServices(terminal: terminal, store: store, flows: flows, at: at, timeZone: config.general.timeZone, operatorTarget: config.ivr.operatorTarget), logger: .silent
         ).run()
         terminal.print("end: \(outcome.result) after \(outcome.path.count) node\(outcome.path.count == 1 ? "" : "s")")
     }

@@ -82,6 +82,8 @@ struct TerminalFlowServices: FlowServices {
     let store: Store?
     let flows: [String: Flow]
     let at: Date
+    let timeZone: TimeZone
+    let operatorTarget: String
 
     func customer(number: String) async throws -> CustomerInfo? {
         guard let customer = try await store?.customers(phone: number).first else { return nil }

@@ -40,7 +40,7 @@ import Wire
                 agents: agents.map { ($0.id, $0.endpoint, $0.skills, $0.languages) }, queues: queues, loggedIn: loggedIn, logger: .silent,
                 wake: wake, wakeReady: wakeReady, journal: { [journal = RoutingJournal(store: opened, logger: .silent)] in journal.record($0) }
             )
-            if let ami { service.setCallbackExecutor { request in SwitchboardServer.callBack(request, through: ami, routing: service) } }
+            if let ami { service.setCallbackExecutor { request in SwitchboardServer.callBack(request, dialling: "PJSIP/\(request.number)@trunk", through: ami, routing: service) } }
             routing = service
             let library = FlowLibrary(folder: folder + "/flows", sounds: nil, logger: .silent)
             library.reload()

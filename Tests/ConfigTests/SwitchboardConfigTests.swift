@@ -22,6 +22,25 @@ import Wire
         #expect(config.ami.login == .md5)
         #expect(config.general.databasePath == "/var/lib/switchboard/switchboard.db")
         #expect(config.agi.allow.map(\.description) == ["127.0.0.0/8", "::1"])
+        #expect(config.general.timeZone.identifier == "Asia/Shanghai")
+        #expect(config.general.trunkDial("13800138000") == "PJSIP/13800138000@trunk")
+        #expect(config.ivr.operatorTarget == "PJSIP/operator")
+    }
+
+    /// chan_sip installs name their own trunk and operator; a time zone or trunk that cannot work is an error.
+    @Test func timeZoneTrunkAndOperatorForEitherChannelDriver() throws {
+        let folder = try TemporaryFolder()
+        let file = try folder.write("sb.conf", "[general]\ntimezone = Europe/Berlin\ntrunk = SIP/trunk/{number}\n[ivr]\noperator = SIP/operator\n")
+        let (config, _) = try SwitchboardConfig.load(path: file)
+        #expect(config.general.timeZone.identifier == "Europe/Berlin")
+        #expect(config.general.trunkDial("4008") == "SIP/trunk/4008")
+        #expect(config.ivr.operatorTarget == "SIP/operator")
+        let bad = try folder.write("bad.conf", "[general]\ntimezone = Mars/Olympus\ntrunk = SIP/trunk\n")
+        let lines = (errorText { _ = try SwitchboardConfig.load(path: bad) } ?? "").split(separator: "\n").map(String.init)
+        #expect(lines == [
+            "\(bad):2: timezone: 'Mars/Olympus' is not a time zone name such as Asia/Shanghai or Europe/Berlin",
+            "\(bad):3: trunk: 'SIP/trunk' is not a dial string with {number}, such as PJSIP/{number}@trunk or SIP/trunk/{number}",
+        ])
     }
 
     @Test func renderedConfigurationMasksTheSecret() throws {

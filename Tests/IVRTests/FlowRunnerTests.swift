@@ -112,6 +112,34 @@ import Testing
         #expect(channel.heard == ["answer", "set X=1", "set X=1", "play sorry", "dial PJSIP/desk"])
     }
 
+    /// Opening hours are the call center's ([general] timezone), not the server's: 08:00 UTC
+    /// is 16:00 in Shanghai, inside 09:00-18:00; the operator is the configured one.
+    @Test func hoursAreReadInTheCallCentersTimeZone() async throws {
+        let folder = try FlowFolder(["main.conf": """
+            [flow]
+            start = hours
+            [hours]
+            type = condition
+            when = 09:00-18:00
+            then = open
+            else = closed
+            [open]
+            type = transfer
+            target = ${OPERATOR}
+            [closed]
+            type = hangup
+            """])
+        let services = RecordingServices()
+        services.operatorTarget = "SIP/operator"
+        let utc = await run(try folder.flow("main"), ScriptedChannel(), services)
+        #expect(utc.path == ["main:hours", "main:closed"])
+        services.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+        let channel = ScriptedChannel()
+        let shanghai = await run(try folder.flow("main"), channel, services)
+        #expect(shanghai.path == ["main:hours", "main:open"])
+        #expect(channel.heard.last == "dial SIP/operator")
+    }
+
     @Test func conditionsOnHoursHolidaysTierAndCaller() throws {
         func context(weekday: Int, minute: Int, date: String = "2026-11-24", tier: Int = 0, caller: String? = "13800138000") -> Condition.Context {
             Condition.Context(weekday: weekday, minuteOfDay: minute, date: date, holidays: ["2026-12-25"], callerNumber: caller,

@@ -78,6 +78,8 @@ final class RecordingServices: FlowServices, @unchecked Sendable {
     func event(uniqueID: String, kind: String, data: String) async { events.append("\(kind) \(data)") }
     func flow(named name: String) -> Flow? { flows[name] }
     func now() -> Date { clock }
+    var timeZone = TimeZone(identifier: "UTC")!
+    var operatorTarget = "PJSIP/operator"
 }
 
 /// Flow files written to a temporary folder.

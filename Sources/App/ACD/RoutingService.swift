@@ -111,7 +111,7 @@ public final class RoutingService: Sendable {
 
     /// Ticks once a second: wrap-ups end, rules re-evaluate, overflows move calls; at local
     /// midnight the agents' calls-today counts start again.
-    public func run(today: @escaping @Sendable () -> String = RoutingService.localDate) async {
+    public func run(today: @escaping @Sendable () -> String = { RoutingService.localDate() }) async {
         var day = today()
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
@@ -125,9 +125,9 @@ public final class RoutingService: Sendable {
         }
     }
 
-    /// `YYYY-MM-DD` in local time.
-    @Sendable public static func localDate() -> String {
-        let parts = Calendar.current.dateComponents([.year, .month, .day], from: Date())
+    /// `YYYY-MM-DD` now in `timeZone` (the call center's).
+    @Sendable public static func localDate(in timeZone: TimeZone = .current) -> String {
+        let parts = Calendar(identifier: .gregorian).dateComponents(in: timeZone, from: Date())
         return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
 

@@ -14,6 +14,8 @@ struct StoreFlowServices: FlowServices {
     let routing: RoutingService
     /// What time conditions see (tests fix it).
     var clock: @Sendable () -> Date = { Date() }
+    var timeZone = TimeZone.current
+    var operatorTarget = "PJSIP/operator"
 
     func customer(number: String) async throws -> CustomerInfo? {
         guard let customer = try await store.customers(phone: number).first else { return nil }
