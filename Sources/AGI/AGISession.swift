@@ -27,6 +27,9 @@ public final class AGISession {
     /// command is sent after it (each throws this again) and the session ends.
     public private(set) var protocolError: AGIError?
 
+    /// Ends a running WAIT FOR DIGIT or STREAM FILE from another task (`hold`, `announce`).
+    public let wake: AGIWake
+
     private let connection: Connection
     private var reader: FramedReader
 
@@ -34,6 +37,7 @@ public final class AGISession {
         self.environment = environment
         self.reader = reader
         self.connection = reader.connection
+        wake = AGIWake(connection: reader.connection)
         self.logger = logger
         self.hangupGrace = hangupGrace
     }
@@ -41,6 +45,12 @@ public final class AGISession {
     /// Sends `command` and returns Asterisk's reply as it is, whatever its code.
     /// Throws only when the conversation itself fails (closed, timed out, not AGI).
     public func send(_ command: AGICommand) async throws -> AGIReply {
+        try await write(command)
+        return try await read(for: command)
+    }
+
+    /// Writes `command`; its reply is read by `read(for:)`.
+    func write(_ command: AGICommand) async throws {
         let bytes = try command.encoded()
         if let protocolError { throw protocolError }
         if closedByAsterisk { throw hangupReceived ? AGIError.hangup : AGIError.connectionClosed }
@@ -54,6 +64,10 @@ public final class AGISession {
             closedByAsterisk = true
             throw hangupReceived ? AGIError.hangup : AGIError.connectionClosed
         }
+    }
+
+    /// Reads the reply to `command`; a reply that is not AGI breaks the session for good.
+    func read(for command: AGICommand) async throws -> AGIReply {
         let reply: AGIReply
         do {
             reply = try await readReply(for: command)
@@ -68,7 +82,11 @@ public final class AGISession {
     /// Sends `command`; 510, 511 and 520 replies are thrown as `AGIError`.
     @discardableResult
     public func run(_ command: AGICommand) async throws -> AGIReply {
-        let reply = try await send(command)
+        try checked(try await send(command), for: command)
+    }
+
+    /// The reply when it is a 200; 510, 511 and 520 thrown as `AGIError`.
+    func checked(_ reply: AGIReply, for command: AGICommand) throws -> AGIReply {
         switch reply.code {
         case 200: return reply
         case 510: throw AGIError.invalidCommand(command: command.name)
@@ -83,7 +101,11 @@ public final class AGISession {
     /// Runs a channel command (playback, input, answer) whose -1 means "hangup or failure":
     /// waits briefly for the HANGUP that tells them apart, then throws the right one.
     func runOnChannel(_ command: AGICommand) async throws -> AGIReply {
-        let reply = try await run(command)
+        try await failedOrHungUp(try await run(command), for: command)
+    }
+
+    /// A channel command's -1 told apart: a HANGUP within the grace, or the command failing.
+    func failedOrHungUp(_ reply: AGIReply, for command: AGICommand) async throws -> AGIReply {
         guard reply.resultCode == -1 else { return reply }
         if try await awaitHangup(within: hangupGrace) { throw AGIError.hangup }
         throw AGIError.commandFailed(command: command.name, result: reply.result)

@@ -75,12 +75,10 @@ public final class SwitchboardServer: Sendable {
             throw error
         }
         let ami = config.ami.isConfigured ? AMIClient(settings: amiSettings, logger: logger.named("ami")) : nil
-        var wake: (@Sendable (String) async -> Bool)?
-        if let ami { wake = { channel in await Self.wake(channel, through: ami) } }
         let journal = RoutingJournal(store: store, logger: logger.named("acd"))
         let routing = RoutingService(
             agents: agents, queues: queues, loggedIn: config.acd.loginAtStart, logger: logger.named("acd"),
-            wake: wake, wakeReady: { ami?.status.state == "connected" }, journal: { journal.record($0) }
+            amiReady: { ami?.status.state == "connected" }, journal: { journal.record($0) }
         )
         var restoring: Task<Void, Never>?
         if let ami {
@@ -199,12 +197,6 @@ public final class SwitchboardServer: Sendable {
                 routing.callbackResult(request.call, .notAnswered)
             }
         }
-    }
-
-    /// Ends the WAIT FOR DIGIT of the flow holding `channel`: the ACD has chosen an agent.
-    /// Returns once Asterisk answered: true when it queued the digit on the channel.
-    static func wake(_ channel: String, through ami: AMIClient) async -> Bool {
-        (try? await ami.send(.playDTMF(channel: channel, digit: RoutingService.wakeDigit, receive: true), timeout: .seconds(2))) != nil
     }
 
     /// The control commands supervisors and agents use: `queue-show`, `agent`.

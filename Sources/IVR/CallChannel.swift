@@ -18,6 +18,14 @@ public protocol CallChannel {
     func setVariable(_ name: String, _ value: String) async throws
     /// Music on hold on or off (it plays while the channel waits for keys).
     func setMusic(_ on: Bool, musicClass: String) async throws
+    /// Ends a running `hold` or `announce` at once, from any task; nil when the channel has no
+    /// such way (a holding flow then looks every second).
+    var wake: (@Sendable () -> Void)? { get }
+    /// Waits up to `seconds` for a key, ending early when woken.
+    func hold(seconds: Double) async throws -> Held
+    /// Plays the prompts until one is stopped by a key in `keys` or a wake; `.timedOut` when all
+    /// played to the end. A prompt that does not exist is skipped.
+    func announce(_ prompts: [String], keys: String) async throws -> Held
     /// Records the whole call into `path` from now (MixMonitor); a later start to the same path
     /// writes the file anew.
     func startRecording(_ path: String) async throws
@@ -48,6 +56,15 @@ public struct CallerInfo: Sendable, Equatable {
         self.language = language
         self.channel = channel
     }
+}
+
+/// How a hold or an announcement came out.
+public enum Held: Sendable, Equatable {
+    case key(Character)
+    /// The wait ran out, or the prompts played to their end.
+    case timedOut
+    /// The channel's `wake` ended it.
+    case woken
 }
 
 public enum TransferOutcome: Sendable, Equatable {

@@ -28,7 +28,7 @@ extension SimulatedAGIChannel {
         if state.withLock({ $0.dead }), !Self.allowedWhenDead.contains(name) { return Self.deadChannel }
         let arguments = Array(words.dropFirst(name.split(separator: " ").count))
         guard let reply = try await run(name, arguments) else { return usage(name) }
-        return reply + "\n"
+        return reply.isEmpty ? "" : reply + "\n"
     }
 
     /// Commands that play something to the caller; each stops music on hold for good
@@ -103,10 +103,14 @@ extension SimulatedAGIChannel {
         case "database deltree":
             guard count >= 1 else { return nil }
             return "200 result=1"
-        case "stream file", "control stream file":
+        case "stream file":
             guard count >= 2 else { return nil }
-            let (result, endpos) = try await play(arguments[0], escape: arguments[1])
-            return name == "stream file" ? "200 result=\(result) endpos=\(endpos)" : "200 result=\(result)"
+            // res_agi's STREAM FILE watches the socket; stopped by a new command it sends no reply.
+            let (result, endpos) = try await watchingSocket { try await play(arguments[0], escape: arguments[1]) }
+            return result == Self.stoppedByCommand ? "" : "200 result=\(result) endpos=\(endpos)"
+        case "control stream file":
+            guard count >= 2 else { return nil }
+            return "200 result=\(try await play(arguments[0], escape: arguments[1]).result)"
         case "get option":
             guard count >= 2 else { return nil }
             let (result, endpos) = try await play(arguments[0], escape: arguments[1])
@@ -114,7 +118,7 @@ extension SimulatedAGIChannel {
             let timeout = count >= 3 ? (Double(arguments[2]) ?? 5000) / 1000 : 5
             switch try await nextDigit(until: now() + timeout, accepting: Set(arguments[1])) {
             case .digit(let digit): return "200 result=\(digit.asciiValue ?? 0) endpos=\(endpos)"
-            case .timeout: return "200 result=0 endpos=\(endpos)"
+            case .timeout, .command: return "200 result=0 endpos=\(endpos)"
             case .hangup: return "200 result=-1 endpos=\(endpos)"
             }
         case "wait for digit":
@@ -123,10 +127,12 @@ extension SimulatedAGIChannel {
                 if state.musicWanted && !state.musicPlaying { state.outcome.silentHoldWaits += 1 }
             }
             let deadline = milliseconds < 0 ? Double.infinity : now() + milliseconds / 1000
-            switch try await nextDigit(until: deadline, accepting: nil) {
+            // ast_waitfordigit_full returns 1 when the AGI socket it watches has data.
+            switch try await watchingSocket({ try await nextDigit(until: deadline, accepting: nil) }) {
             case .digit(let digit): return "200 result=\(digit.asciiValue ?? 0)"
             case .timeout: return "200 result=0"
             case .hangup: return "200 result=-1"
+            case .command: return "200 result=1"
             }
         case "get data":
             guard count >= 1 else { return nil }

@@ -7,6 +7,8 @@ extension SimulatedAGIChannel {
         case digit(Character)
         case timeout
         case hangup
+        /// The app sent a line while the command watched the AGI socket.
+        case command
     }
 
     /// Waits until `deadline` for a digit (any, or one of `accepting`; others are heard and
@@ -30,8 +32,19 @@ extension SimulatedAGIChannel {
                 continue
             }
             if deadline <= time { return .timeout }
+            if state.withLock({ $0.watchesSocket && $0.linesWaiting > 0 }) { return .command }
             try await advance(to: min(deadline, next?.at ?? .infinity, hangupAt ?? .infinity))
         }
+    }
+
+    /// `play`'s result when a line from the app stopped it (only while watching the socket).
+    static let stoppedByCommand = Int.min
+
+    /// Runs `body` with the AGI socket watched: a line the app sends meanwhile ends its wait.
+    func watchingSocket<T>(_ body: () async throws -> T) async throws -> T {
+        state.withLock { $0.watchesSocket = true }
+        defer { state.withLock { $0.watchesSocket = false } }
+        return try await body()
     }
 
     /// Plays `file`, stopped by a digit in `escape`: (result, endpos) as STREAM FILE reports them.
@@ -44,6 +57,7 @@ extension SimulatedAGIChannel {
         case .digit(let digit): return (Int(digit.asciiValue ?? 0), played())
         case .timeout: return (0, samples)
         case .hangup: return (-1, played())
+        case .command: return (Self.stoppedByCommand, played())
         }
     }
 
@@ -51,7 +65,7 @@ extension SimulatedAGIChannel {
     func say(seconds: Double, escape: String) async throws -> String {
         switch try await nextDigit(until: now() + seconds, accepting: Set(escape)) {
         case .digit(let digit): return "200 result=\(digit.asciiValue ?? 0)"
-        case .timeout: return "200 result=0"
+        case .timeout, .command: return "200 result=0"
         case .hangup: return "200 result=-1"
         }
     }
@@ -68,14 +82,14 @@ extension SimulatedAGIChannel {
         case .hangup: return "200 result=-1"
         case .digit("#"): return "200 result="
         case .digit(let digit): digits.append(digit)
-        case .timeout: break
+        case .timeout, .command: break
         }
         while digits.count < limit {
             switch try await nextDigit(until: now() + wait, accepting: nil) {
             case .hangup: return "200 result=-1"
             case .digit("#"): return "200 result=\(digits)"
             case .digit(let digit): digits.append(digit)
-            case .timeout: return "200 result=\(digits) (timeout)"
+            case .timeout, .command: return "200 result=\(digits) (timeout)"
             }
         }
         return "200 result=\(digits)"
@@ -97,7 +111,7 @@ extension SimulatedAGIChannel {
         let endpos = Int(seconds * 8000)
         switch wait {
         case .digit(let digit): return "200 result=\(digit.asciiValue ?? 0) endpos=\(endpos)"
-        case .timeout: return "200 result=0 endpos=\(endpos)"
+        case .timeout, .command: return "200 result=0 endpos=\(endpos)"
         case .hangup: return "200 result=-1 endpos=\(endpos)"
         }
     }

@@ -101,6 +101,11 @@ public final class SimulatedAGIChannel: Sendable {
         var dead = false
         var announced = false
         var inCommand = false
+        /// Lines the app has sent that no command has taken yet.
+        var linesWaiting = 0
+        /// The running command watches the AGI socket, as WAIT FOR DIGIT and STREAM FILE do
+        /// (res_agi hands them its fd): a line arriving ends it.
+        var watchesSocket = false
         var digits: [(at: Double, digit: Character)] = []
         var variables: [String: String] = [:]
         var mixMonitor: (path: String, since: Double)?
@@ -177,6 +182,7 @@ public final class SimulatedAGIChannel: Sendable {
                 }
                 // A digit received from outside (AMI PlayDTMF) is due now.
                 if let digit = state.digits.first, digit.at <= state.time { return true }
+                if state.watchesSocket && state.linesWaiting > 0 { return true }
                 return state.time >= target
             }
             if done { return }
@@ -242,9 +248,23 @@ public final class SimulatedAGIChannel: Sendable {
         }
         let watcher = Task { await watchForHangup() }
         outgoing.yield(setup.identity.environment(host: setup.host, script: setup.script, arguments: setup.arguments))
-        var reader = FramedReader(connection: connection, framer: Framer(maxLineLength: 8192))
+        // Lines are read as they arrive, not only between commands: a line that comes while a
+        // command watches the socket ends that command.
+        let (lines, arriving) = AsyncStream.makeStream(of: String.self)
+        let reading = Task(executorPreference: connection.loop) { [self] in
+            var reader = FramedReader(connection: connection, framer: Framer(maxLineLength: 8192))
+            while let line = try? await reader.readLine() {
+                state.withLock { state in
+                    state.linesWaiting += 1
+                    if state.watchesSocket { state.sleeper?.cancel() }
+                }
+                arriving.yield(line)
+            }
+            arriving.finish()
+        }
         do {
-            while let line = try await reader.readLine() {
+            for await line in lines {
+                state.withLock { $0.linesWaiting -= 1 }
                 guard state.withLock({ state in
                     if state.announced && setup.caller.exitOnHangup { return false }
                     state.inCommand = true
@@ -257,7 +277,8 @@ public final class SimulatedAGIChannel: Sendable {
                     state.outcome.commands.append(line)
                     return state.dead && !state.announced
                 }
-                outgoing.yield(Array(reply.utf8))
+                // A command stopped by the next one may send no reply (STREAM FILE).
+                if !reply.isEmpty { outgoing.yield(Array(reply.utf8)) }
                 setup.onCommand(line, reply)
                 // Asterisk's hangup line follows the reply ~40 ms later (agi-caller-hangup.log).
                 if hungUpDuring { announceHangup(after: setup.caller.exitOnHangup ? 0 : 0.04) }
@@ -267,6 +288,7 @@ public final class SimulatedAGIChannel: Sendable {
             // The server went away mid-command: as Asterisk, end the session.
         }
         watcher.cancel()
+        reading.cancel()
         outgoing.finish()
         _ = await writer.result
         finishRecording()

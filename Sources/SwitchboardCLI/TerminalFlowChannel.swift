@@ -11,6 +11,14 @@ struct TerminalFlowChannel: CallChannel {
 
     func answer() async throws {}
 
+    /// `flows try` never holds a caller: its queues are answered at once.
+    var wake: (@Sendable () -> Void)? { nil }
+    func hold(seconds: Double) async throws -> Held { .timedOut }
+    func announce(_ prompts: [String], keys: String) async throws -> Held {
+        _ = try await play(prompts, interruptingDigits: keys)
+        return .timedOut
+    }
+
     func play(_ prompts: [String], interruptingDigits: String) async throws -> Character? {
         guard !prompts.isEmpty else { return nil }
         terminal.print("  ♪ " + prompts.joined(separator: " & "))

@@ -98,6 +98,19 @@ public final class Connection: Sendable {
         }
     }
 
+    /// Writes `bytes` now with one non-blocking send, never waiting: true when all of them went
+    /// (a few bytes always fit unless the peer stopped reading). For writers that must not
+    /// suspend, such as one holding a lock to keep its write in order with others.
+    public func writeNow(_ bytes: [UInt8]) -> Bool {
+        let result = try? bytes.withUnsafeBytes { raw in
+            try withDescriptor { fd in
+                try syscall("write(\(peer))") { send(fd, raw.baseAddress!, raw.count, Int32(MSG_NOSIGNAL)) }
+            }
+        }
+        if case .done(let count) = result { return count == bytes.count }
+        return false
+    }
+
     /// Writes every byte, waiting for the peer to drain its window when the socket buffer is full.
     public func write(_ bytes: [UInt8], deadline: MonotonicTime? = nil) async throws {
         var offset = 0

@@ -284,6 +284,51 @@ import Wire
 
 extension AGIServerTests {
     /// After a -1, only HANGUP may arrive before the next command; anything else is named.
+    /// A wake writes a NOOP on the socket. Asterisk (seen on 20.20.1) ends WAIT FOR DIGIT with
+    /// `200 result=1` and then answers the NOOP; a stopped STREAM FILE sends no reply, only the
+    /// NOOP's. A wake that comes between commands ends the next wait at once.
+    @Test func aWakeEndsAHoldOrAnAnnouncementAtOnce() async throws {
+        let facts = Facts()
+        let harness = try AGIServerHarness { session in
+            let wake = session.wake
+            let waking = Task {
+                try await Task.sleep(for: .milliseconds(50))
+                wake.wake()
+            }
+            await facts.outcome("hold") { facts.note("hold-result", try await session.hold(timeout: .seconds(30))) }
+            _ = await waking.result
+            let again = Task {
+                try await Task.sleep(for: .milliseconds(50))
+                wake.wake()
+            }
+            await facts.outcome("announce") { facts.note("announce-result", try await session.announce("queue-thereare", escapeDigits: "*")) }
+            _ = await again.result
+            wake.wake()
+            await facts.outcome("early") { facts.note("early-result", try await session.hold(timeout: .seconds(30))) }
+            await facts.outcome("key") { facts.note("key-result", try await session.hold(timeout: .seconds(30))) }
+        }
+        var asterisk = try await FakeAsterisk(harness.server.localAddress)
+        try await asterisk.expect("WAIT FOR DIGIT 30000")
+        try await asterisk.expect("NOOP")
+        try await asterisk.send("200 result=1\n200 result=0\n")
+        try await asterisk.expect(#"STREAM FILE queue-thereare "*""#)
+        try await asterisk.expect("NOOP")
+        try await asterisk.send("200 result=0\n")
+        try await asterisk.expect("WAIT FOR DIGIT 30000")
+        try await asterisk.expect("NOOP")
+        try await asterisk.send("200 result=1\n200 result=0\n")
+        try await asterisk.expect("WAIT FOR DIGIT 30000")
+        try await asterisk.send("200 result=42\n")
+        try await asterisk.expectClosed()
+        asterisk.connection.close()
+        await harness.finish()
+        #expect(facts["hold-result"] == "woken")
+        #expect(facts["announce-result"] == "woken")
+        #expect(facts["early-result"] == "woken")
+        #expect(facts["key-result"] == "key(\"*\")")
+        #expect(facts["key"] == "ok")
+    }
+
     @Test func unexpectedLineAfterMinusOneIsAProtocolViolation() async throws {
         let facts = Facts()
         let harness = try AGIServerHarness { session in

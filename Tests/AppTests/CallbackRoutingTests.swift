@@ -77,7 +77,7 @@ import Testing
         let up = Mutex(true)
         let routing = RoutingService(
             agents: [("1001", "PJSIP/1001", ["support": 3], [])], queues: [:], loggedIn: false, logger: .silent,
-            wakeReady: { up.withLock { $0 } }
+            amiReady: { up.withLock { $0 } }
         )
         routing.setCallbackExecutor { request in recorder.requests.withLock { $0.append(request) } }
         let waiting = PendingCallback(

@@ -19,6 +19,15 @@ final class ScriptedChannel: CallChannel, @unchecked Sendable {
     }
 
     func answer() async throws { heard.append("answer") }
+    var wake: (@Sendable () -> Void)? { nil }
+    func hold(seconds: Double) async throws -> Held {
+        heard.append("hold \(seconds)")
+        return .timedOut
+    }
+    func announce(_ prompts: [String], keys: String) async throws -> Held {
+        _ = try await play(prompts, interruptingDigits: keys)
+        return .timedOut
+    }
 
     func play(_ prompts: [String], interruptingDigits: String) async throws -> Character? {
         for prompt in prompts {

@@ -36,7 +36,7 @@ extension RoutingService {
     }
 
     /// Whether a waiting caller may ask to be called back now.
-    public var offersCallbacks: Bool { state.withLock { $0.callBack != nil } && wakeReady() }
+    public var offersCallbacks: Bool { state.withLock { $0.callBack != nil } && amiReady() }
 
     /// The caller leaves the line but keeps their place: when an agent is chosen, the agent's
     /// phone rings and then the caller's number. False when callbacks are not offered or the
@@ -47,6 +47,7 @@ extension RoutingService {
             guard state.joined[call] != nil, let waiting = state.engine.calls[call], let queue = state.engine.queues[waiting.queue] else { return false }
             state.callbacks[call] = number
             state.channels[call] = nil
+            state.wakers[call] = nil
             if let uniqueID = state.uniqueIDs[call] {
                 journal(.call(uniqueID: uniqueID, kind: "callback-requested", data: number))
                 journal(.callbackRequested(PendingCallback(

@@ -58,6 +58,7 @@ extension RoutingService {
         state.engine.answered(call, now: now)
         state.joined[call] = nil
         state.channels[call] = nil
+        state.wakers[call] = nil
         state.uniqueIDs[call] = nil
         if let uniqueID = dial.uniqueID { journal(.call(uniqueID: uniqueID, kind: "connected", data: "\(dial.queue): agent \(dial.agent)")) }
         return dial.answeredDate

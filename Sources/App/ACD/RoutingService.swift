@@ -11,8 +11,6 @@ public final class RoutingService: Sendable {
     public struct Offer: Sendable, Equatable {
         public var agent: String
         public var endpoint: String
-        /// Wakes (`D`) Asterisk queued on the caller's channel for this offer.
-        public var wakesSent = 0
     }
 
     struct State {
@@ -22,8 +20,10 @@ public final class RoutingService: Sendable {
         var offers: [Int: String] = [:]
         var nextCall = 1
         var joined: [Int: (queue: String, at: Double)] = [:]
-        /// The caller's channel, for waking the flow that holds it.
+        /// The caller's channel, which AMI's events of the agent's Dial name.
         var channels: [Int: String] = [:]
+        /// Ends the wait of the flow holding the call, the moment an agent is chosen for it.
+        var wakers: [Int: @Sendable () -> Void] = [:]
         /// The caller's uniqueid, for their timeline.
         var uniqueIDs: [Int: String] = [:]
         /// When each offer was decided, and how long decisions took to become a dialled phone.
@@ -39,8 +39,6 @@ public final class RoutingService: Sendable {
         var callBack: (@Sendable (CallbackRequest) -> Void)?
         /// Holding flows' Dials of their chosen agents, until the agent's leg ends.
         var dials: [Int: Dial] = [:]
-        /// The wakes being sent to holding flows, until each takes its offer.
-        var wakes: [Int: Wake] = [:]
     }
 
     let state: Mutex<State>
@@ -48,12 +46,8 @@ public final class RoutingService: Sendable {
     let logger: Logger
     /// Queues from the queues file, by name.
     public let settings: [String: QueueSettings]
-    /// Wakes the flow holding a caller the moment an agent is chosen (AMI PlayDTMF of `D`, which
-    /// ends its WAIT FOR DIGIT); returns once Asterisk has queued the digit, true if it did. nil
-    /// when there is no AMI, and the flow looks every second.
-    let wake: (@Sendable (_ channel: String) async -> Bool)?
-    /// Whether waking works now (AMI connected); while it does not, holding flows look every second.
-    let wakeReady: @Sendable () -> Bool
+    /// Whether AMI is connected now, so callbacks can be originated.
+    let amiReady: @Sendable () -> Bool
     /// Where routing steps go to be kept: a call's timeline, an agent's state changes.
     let journal: @Sendable (JournalEntry) -> Void
 
@@ -66,23 +60,16 @@ public final class RoutingService: Sendable {
         case callbackTaken(uniqueID: String, agent: String)
     }
 
-    /// The digit the ACD sends to wake a holding flow: callers' keypads have no `D`.
-    public static let wakeDigit: Character = "D"
-
-    /// Whether an offer reaches a holding flow at once (otherwise within a second).
-    public var wakesHoldingCalls: Bool { wake != nil && wakeReady() }
-
     /// - Parameters:
     ///   - agents: id, endpoint, skills (languages become `lang:` skills).
     ///   - loggedIn: agents logged in at start (the demo's; others log in by phone or CLI).
     public init(
         agents: [(id: String, endpoint: String, skills: [String: Int], languages: [String])], queues: [String: QueueSettings],
-        loggedIn: Bool, logger: Logger, wake: (@Sendable (_ channel: String) async -> Bool)? = nil, wakeReady: @escaping @Sendable () -> Bool = { true },
+        loggedIn: Bool, logger: Logger, amiReady: @escaping @Sendable () -> Bool = { true },
         journal: @escaping @Sendable (JournalEntry) -> Void = { _ in }
     ) {
         settings = queues
-        self.wake = wake
-        self.wakeReady = wakeReady
+        self.amiReady = amiReady
         self.journal = journal
         var engine = RoutingEngine(queues: queues.values.map(\.definition), agents: agents.map { agent in
             RoutingAgent(id: agent.id, skills: Self.routingSkills(agent.skills, agent.languages))
@@ -138,7 +125,11 @@ public final class RoutingService: Sendable {
 
     /// A caller joins `queue` (defined on first use from the flow's node if not configured),
     /// with priority from the flow and the customer's tier, needing an agent who speaks `language`.
-    public func join(queue: QueueDefinition, extraPriority: Int, language: String?, channel: String? = nil, uniqueID: String? = nil) -> Int {
+    /// `wake` ends the holding flow's wait when an agent is chosen.
+    public func join(
+        queue: QueueDefinition, extraPriority: Int, language: String?, channel: String? = nil, uniqueID: String? = nil,
+        wake: (@Sendable () -> Void)? = nil
+    ) -> Int {
         let now = now()
         return state.withLock { state in
             if state.engine.queues[queue.name] == nil { state.engine.define(queue) }
@@ -146,6 +137,7 @@ public final class RoutingService: Sendable {
             state.nextCall += 1
             state.joined[id] = (queue.name, now)
             state.channels[id] = channel
+            state.wakers[id] = wake
             state.uniqueIDs[id] = uniqueID
             // The caller's language is required when some agent speaks it (agents with no
             // languages configured serve everyone).
@@ -157,26 +149,13 @@ public final class RoutingService: Sendable {
         }
     }
 
-    /// The agent chosen for the call, once; nil while it waits. Once taken no wake is sent
-    /// any more, and none is still on its way: `wakesSent` says how many `D`s Asterisk queued
-    /// on the channel for this offer, so the flow can clear those it did not hear before it
-    /// dials (app_dial would pass them to the agent).
-    public func takeOffer(_ call: Int) async -> Offer? {
-        guard let (offer, waking) = state.withLock({ state -> (Offer, Task<Int, Never>?)? in
+    /// The agent chosen for the call, once; nil while it waits.
+    public func takeOffer(_ call: Int) -> Offer? {
+        state.withLock { state in
             guard let agent = state.offers.removeValue(forKey: call) else { return nil }
-            return (Offer(agent: agent, endpoint: state.endpoints[agent] ?? agent), state.wakes.removeValue(forKey: call)?.task)
-        }) else { return nil }
-        var taken = offer
-        if let waking {
-            waking.cancel()
-            taken.wakesSent = await waking.value
+            return Offer(agent: agent, endpoint: state.endpoints[agent] ?? agent)
         }
-        return taken
     }
-
-
-    /// From an agent chosen to their phone being dialled, over the calls so far.
-    public var dialLatency: LatencySummary { LatencySummary(nanoseconds: state.withLock { $0.dialLatencies }) }
 
     /// Ring-no-answer: the caller keeps their place.
     public func notAnswered(_ call: Int) {
@@ -197,7 +176,7 @@ public final class RoutingService: Sendable {
                 return
             }
             state.dials[call] = nil
-            state.wakes.removeValue(forKey: call)?.task.cancel()
+            state.wakers[call] = nil
             state.offers[call] = nil
             state.offeredAt[call] = nil
             state.joined[call] = nil
@@ -341,12 +320,13 @@ public final class RoutingService: Sendable {
             switch decision {
             case .offer(let call, let agent):
                 if state.callbacks[call] != nil {
-                    if wakeReady() { callBack(call, agent: agent, in: &state) } else { park(call, in: &state) }
+                    if amiReady() { callBack(call, agent: agent, in: &state) } else { park(call, in: &state) }
                     continue
                 }
                 state.offers[call] = agent
                 state.offeredAt[call] = MonotonicTime.now()
-                if let channel = state.channels[call] { wakeUntilTaken(call, channel, in: &state) }
+                // One small write on the caller's FastAGI socket: no waiting under the lock.
+                state.wakers[call]?()
             case .overflowed(let call, let queue):
                 state.joined[call]?.queue = queue
                 if let uniqueID = state.uniqueIDs[call] { journal(.call(uniqueID: uniqueID, kind: "overflowed", data: queue)) }

@@ -75,6 +75,35 @@ struct AGIFlowChannel: CallChannel {
         try await guarded { try await session.setMusic(on, musicClass: musicClass) }
     }
 
+    var wake: (@Sendable () -> Void)? {
+        let wake = session.wake
+        return { wake.wake() }
+    }
+
+    func hold(seconds: Double) async throws -> Held {
+        Self.held(try await guarded { try await session.hold(timeout: .milliseconds(Int(seconds * 1000))) })
+    }
+
+    func announce(_ prompts: [String], keys: String) async throws -> Held {
+        for prompt in prompts {
+            do {
+                let result = try await guarded { try await session.announce(prompt, escapeDigits: keys) }
+                if result != .timedOut { return Self.held(result) }
+            } catch AGIError.commandFailed(command: "STREAM FILE", _) {
+                logger.warning("prompt missing from Asterisk's sounds; skipped (switchboard flows check lists them)", ["prompt": prompt])
+            }
+        }
+        return .timedOut
+    }
+
+    static func held(_ result: HoldResult) -> Held {
+        switch result {
+        case .key(let key): .key(key)
+        case .timedOut: .timedOut
+        case .woken: .woken
+        }
+    }
+
     func startRecording(_ path: String) async throws {
         _ = try await guarded { try await session.exec("MixMonitor", [path]) }
     }
