@@ -1,0 +1,142 @@
+import Foundation
+import Glibc
+import Wire
+
+/// A private, real Asterisk for the latency benchmark and the real-Asterisk test tier: a build
+/// folder with `start`, `stop` and `rx` scripts and a `sample-etc/` configuration (the team's
+/// Asterisk 20.20.1 in ../shared/asterisk), run from its own short folder under /tmp with its
+/// own manager port, Switchboard's shipped dialplan included and pointed at `agiPort`, and every
+/// prompt of `sounds/prompts.conf` spoken into its sounds (scripts/prompts).
+public final class AsteriskLab: Sendable {
+    public struct LabError: Error, CustomStringConvertible {
+        public var description: String
+        public init(description: String) { self.description = description }
+    }
+
+    /// The build: `SWITCHBOARD_ASTERISK`, else `../shared/asterisk` beside the project; nil
+    /// (with the reason) when neither has the scripts.
+    public static func locate(projectRoot: String) -> (build: String?, why: String) {
+        let environment = ProcessInfo.processInfo.environment["SWITCHBOARD_ASTERISK"]
+        let candidate = environment ?? (projectRoot as NSString).appendingPathComponent("../shared/asterisk")
+        let path = (candidate as NSString).standardizingPath
+        let named = environment != nil ? "SWITCHBOARD_ASTERISK=\(path)" : path
+        guard FileManager.default.isExecutableFile(atPath: path + "/start") else { return (nil, "no Asterisk build at \(named) (its start script is missing)") }
+        return (path, "Asterisk build at \(named)")
+    }
+
+    public let build: String
+    public let projectRoot: String
+    public let folder: String
+    public let amiPort: UInt16
+    /// Where the dialplan sends FastAGI (`agi://127.0.0.1:<agiPort>`).
+    public let agiPort: UInt16
+    public var soundsFolder: String { folder + "/var/lib/sounds" }
+    public var logFolder: String { folder + "/log" }
+    public static let amiUser = "switchboard"
+    public static let amiSecret = "lab-secret"
+
+    /// Writes the instance's configuration; `extraDialplan` is appended to extensions.conf.
+    public init(build: String, projectRoot: String, agiPort: UInt16, extraDialplan: String = "") throws {
+        self.build = build
+        self.projectRoot = projectRoot
+        self.agiPort = agiPort
+        amiPort = try Self.freePort()
+        folder = NSTemporaryDirectory().hasPrefix("/tmp") ? "/tmp/sbl-\(UUID().uuidString.prefix(6))" : NSTemporaryDirectory() + "sbl-\(UUID().uuidString.prefix(6))"
+        let files = FileManager.default
+        try files.copyItem(atPath: build + "/sample-etc", toPath: folder + "/etc")
+        let manager = try String(contentsOfFile: folder + "/etc/manager.conf", encoding: .utf8)
+        try Self.replacing(manager, [("port = 15038", "port = \(amiPort)"), ("secret = test-secret", "secret = \(Self.amiSecret)")])
+            .write(toFile: folder + "/etc/manager.conf", atomically: true, encoding: .utf8)
+        let url = "agi://127.0.0.1:\(agiPort)"
+        let shipped = try String(contentsOfFile: projectRoot + "/dialplans/extensions_switchboard.conf", encoding: .utf8)
+        try shipped.replacingOccurrences(of: "agi://127.0.0.1:4573", with: url)
+            .write(toFile: folder + "/etc/extensions_switchboard.conf", atomically: true, encoding: .utf8)
+        let sample = try String(contentsOfFile: folder + "/etc/extensions.conf", encoding: .utf8)
+        try (Self.replacing(sample, [("AGI_URL = agi://127.0.0.1:4573", "AGI_URL = \(url)")]) + "\n#include extensions_switchboard.conf\n" + extraDialplan)
+            .write(toFile: folder + "/etc/extensions.conf", atomically: true, encoding: .utf8)
+    }
+
+    /// Starts Asterisk (about 1.5 s) and gives it the prompts; the sounds folder becomes a tree
+    /// of links to the build's with the spoken prompts added.
+    public func start() async throws {
+        try await run(build + "/start", [folder])
+        let sounds = soundsFolder
+        try FileManager.default.removeItem(atPath: sounds)
+        let cache = ProcessInfo.processInfo.environment["ASTERISK_CACHE"] ?? "/tmp/asterisk-20.20.1"
+        try await run("cp", ["-rs", cache + "/sounds", sounds])
+        try await run(projectRoot + "/scripts/prompts", [sounds])
+    }
+
+    /// Stops the instance and removes its folder (kept when `keep`, for a look at the logs).
+    public func stop(keep: Bool = false) async {
+        _ = try? await run(build + "/stop", [folder])
+        if !keep { try? FileManager.default.removeItem(atPath: folder) }
+    }
+
+    /// A CLI command, as `asterisk -rx`.
+    @discardableResult
+    public func rx(_ command: String) async throws -> String { try await run(build + "/rx", [folder, command]) }
+
+    /// Runs a program to its end; its standard output, or an error with its last words. Spawned
+    /// and reaped here (Foundation's Process can miss the exit of a script that leaves a daemon
+    /// behind, as `start` does, and passes on the spawning thread's blocked signals), waiting
+    /// without holding a thread.
+    @discardableResult
+    func run(_ program: String, _ arguments: [String]) async throws -> String {
+        let output = folder + "/.run-\(UUID().uuidString.prefix(6))"
+        defer {
+            try? FileManager.default.removeItem(atPath: output + ".out")
+            try? FileManager.default.removeItem(atPath: output + ".err")
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output + ".out", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, output + ".err", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        // The child starts with no signal blocked and every handler at its default: a thread of
+        // ours blocks signals, and Asterisk, which inherits the mask, wakes its manager sessions
+        // with SIGURG: blocked, no AMI event or response is ever sent.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        var all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let argv = ([program] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawnp(&pid, program, &actions, &attributes, argv, environ)
+        guard spawned == 0 else { throw LabError(description: "cannot run \(program): \(String(cString: strerror(spawned)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, WNOHANG) == 0 { try? await Task.sleep(for: .milliseconds(20)) }
+        let out = (try? String(contentsOfFile: output + ".out", encoding: .utf8)) ?? ""
+        let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        guard code == 0 else {
+            let said = ((try? String(contentsOfFile: output + ".err", encoding: .utf8)) ?? "").split(separator: "\n").suffix(5).joined(separator: "\n")
+            throw LabError(description: "\((program as NSString).lastPathComponent) \(arguments.joined(separator: " ")) exited \(code): \(said)")
+        }
+        return out
+    }
+
+    /// A TCP port nothing listens on now (bound, then released).
+    public static func freePort() throws -> UInt16 {
+        let listener = try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0))
+        defer { listener.close() }
+        guard case .ipv4(_, let port) = listener.localAddress else { throw LabError(description: "no IPv4 port") }
+        return port
+    }
+
+    static func replacing(_ text: String, _ pairs: [(String, String)]) throws -> String {
+        var result = text
+        for (old, new) in pairs {
+            guard result.contains(old) else { throw LabError(description: "the sample configuration has no '\(old)'") }
+            result = result.replacingOccurrences(of: old, with: new)
+        }
+        return result
+    }
+}

@@ -1,0 +1,250 @@
+import AMI
+import App
+import Core
+import Foundation
+import Synchronization
+import Testing
+import Wire
+
+/// A call center on a real Asterisk: an AsteriskLab instance with its own ports, the real
+/// `switchboard serve` binary against it (the shipped dialplan and flows, test agents on Local
+/// channels into the sample's `[agents]`), and an AMI connection of the test's own that records
+/// every event with the moment it arrived.
+final class LabCenter: @unchecked Sendable {
+    /// The project's root folder.
+    static let projectRoot: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<4 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    /// The Asterisk build, or why the tier is skipped.
+    static let located = AsteriskLab.locate(projectRoot: projectRoot)
+    static var available: Bool { located.build != nil }
+
+    /// Agents on the sample's Local channels: 1001–1009 answer and talk, 1098 rings forever.
+    static let agents = """
+        [1001]
+        name = Li Wei
+        endpoint = Local/1001@agents
+        skills = sales:4, support:2
+        languages = zh, en
+        pin = 1001
+        [1002]
+        name = Ann Lee
+        endpoint = Local/1002@agents
+        skills = support:4, billing:3
+        languages = en
+        pin = 1002
+        [1003]
+        name = Bo Chen
+        endpoint = Local/1003@agents
+        skills = support:4
+        languages = en
+        pin = 1003
+        [1098]
+        name = Never There
+        endpoint = Local/1098@agents
+        skills = support:5
+        languages = en
+        pin = 1098
+        """
+
+    static let queues = """
+        [support]
+        skills = support:3
+        strategy = longest-idle
+        ring_timeout = 3
+        wrapup = 0
+        max_misses = 2
+        max_wait = 120
+        announce_every = 0
+        record = yes
+        callback_key = #
+
+        [sales]
+        skills = sales:2
+        ring_timeout = 3
+        wrapup = 0
+        max_wait = 120
+        announce_every = 0
+        """
+
+    /// Test contexts: the trunk's far end for callbacks, and the inbound context without
+    /// Answer() (where only the flow can answer).
+    static func extraDialplan(agiPort: UInt16) -> String {
+        """
+
+        ; Callbacks leave through the "trunk" ([general] trunk = Local/{number}@callee): the customer answers.
+        [callee]
+        exten => _X.,1,Answer()
+         same => n,Wait(4)
+         same => n,Hangup()
+
+        ; The inbound context as an install without Answer() would have it: only the flow answers.
+        [no-answer]
+        exten => _X.,1,AGI(agi://127.0.0.1:\(agiPort)/ivr/main)
+         same => n,Hangup()
+        """
+    }
+
+    let lab: AsteriskLab
+    let folder: String
+    let configPath: String
+    var server: ChildProcess?
+    private var observer: AMIConnection?
+    let events = Mutex<[(at: MonotonicTime, event: AMIEvent)]>([])
+
+    init(queues: String = LabCenter.queues, agents: String = LabCenter.agents, tuneFlows: (String) -> String = { $0 }) throws {
+        let build = try #require(Self.located.build)
+        let agiPort = try AsteriskLab.freePort()
+        lab = try AsteriskLab(build: build, projectRoot: Self.projectRoot, agiPort: agiPort, extraDialplan: Self.extraDialplan(agiPort: agiPort))
+        folder = lab.folder + "/sb"
+        configPath = folder + "/switchboard.conf"
+        let files = FileManager.default
+        try files.createDirectory(atPath: folder + "/recordings", withIntermediateDirectories: true)
+        try files.copyItem(atPath: Self.projectRoot + "/dialplans/ivr", toPath: folder + "/ivr")
+        // Office hours always: the test runs at any hour, the rest of the shipped flow as it is.
+        let main = try String(contentsOfFile: folder + "/ivr/main.conf", encoding: .utf8)
+            .replacingOccurrences(of: "when = weekdays, 09:00-18:00, not holiday", with: "when = not holiday")
+        try tuneFlows(main).write(toFile: folder + "/ivr/main.conf", atomically: true, encoding: .utf8)
+        try queues.write(toFile: folder + "/queues.conf", atomically: true, encoding: .utf8)
+        try agents.write(toFile: folder + "/agents.conf", atomically: true, encoding: .utf8)
+        try """
+            [general]
+            database = sb.db
+            recordings = recordings
+            loglevel = debug
+            trunk = Local/{number}@callee
+            [agi]
+            bindaddr = 127.0.0.1
+            port = \(agiPort)
+            [ami]
+            host = 127.0.0.1
+            port = \(lab.amiPort)
+            username = \(AsteriskLab.amiUser)
+            secret = \(AsteriskLab.amiSecret)
+            [ivr]
+            flows = ivr
+            sounds = \(lab.soundsFolder)
+            operator = Local/1003@agents
+            [acd]
+            login_at_start = no
+            queues = queues.conf
+            agents = agents.conf
+            [control]
+            socket = sb.ctl
+            """.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    /// Starts Asterisk, the observer and the server; returns once the server's AMI is connected.
+    func start() async throws {
+        try await lab.start()
+        let observer = try await AMIConnection.connect(to: try SocketAddress(host: "127.0.0.1", port: lab.amiPort), logger: .silent) { [self] event in
+            self.events.withLock { $0.append((MonotonicTime.now(), event)) }
+        }
+        try await observer.login(username: AsteriskLab.amiUser, secret: Secret(AsteriskLab.amiSecret))
+        self.observer = observer
+        let server = try ChildProcess(arguments: ["serve", "--config", configPath])
+        self.server = server
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            if let status = try? await control("status", as: StatusReport.self), status.ami.state == "connected" { return }
+            guard server.isRunning else { throw AsteriskLab.LabError(description: "switchboard serve exited: \(server.standardError())") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw AsteriskLab.LabError(description: "switchboard serve did not connect to AMI: \(server.standardError().suffix(2000))")
+    }
+
+    /// Stops everything; `keep` leaves the instance's folder (logs, recordings, database) for a look.
+    func stop(keep: Bool = false) async {
+        if let server {
+            server.signal(SIGTERM)
+            _ = try? await server.waitForExit()
+        }
+        if keep { try? serverLog.write(toFile: folder + "/serve.log", atomically: true, encoding: .utf8) }
+        observer?.close()
+        await lab.stop(keep: keep)
+    }
+
+    /// What the server logged.
+    var serverLog: String { server?.standardError() ?? "" }
+
+    func control<Result: Decodable>(_ command: String, _ arguments: [String: String] = [:], as type: Result.Type) async throws -> Result {
+        try await ControlClient(path: folder + "/sb.ctl").send(command, arguments: arguments, as: type)
+    }
+
+    /// Runs the `switchboard` command against this center; its exit code and output.
+    func command(_ arguments: [String]) async throws -> (code: Int32, out: String, err: String) {
+        let child = try ChildProcess(arguments: arguments + ["--config", configPath])
+        let code = try await child.waitForExit()
+        return (code, child.standardOutput(), child.standardError())
+    }
+
+    func login(_ agents: String...) async throws {
+        for agent in agents { _ = try await control("agent", ["agent": agent, "change": "login"], as: String.self) }
+    }
+
+    /// A customer calls `dnis` from `number` (into `context`): once the call is answered, the
+    /// customer's side waits `delay` s and keys `digits` (`w` = 0.5 s), then stays 20 s.
+    /// Variables starting with `_` reach the agent's leg (`_TALK_SECS`).
+    @discardableResult
+    func call(from number: String, name: String = "Li Wei", digits: String, delay: Double = 2, context: String = "switchboard-inbound",
+              dnis: String = "4008", talkSeconds: Int = 3, extra: [(String, String)] = []) async throws -> AMIResponse {
+        try await send(.originate(
+            channel: "Local/\(dnis)@\(context)", context: "caller", exten: "s", priority: 1, callerID: "\"\(name)\" <\(number)>",
+            timeout: .seconds(30), variables: [("DIGITS", digits), ("DTMF_DELAY", String(delay)), ("_TALK_SECS", String(talkSeconds))] + extra
+        ))
+    }
+
+    func send(_ action: AMIAction) async throws -> AMIResponse {
+        guard let observer else { throw AsteriskLab.LabError(description: "not started") }
+        return try await observer.send(action, timeout: .seconds(40))
+    }
+
+    /// Every event so far.
+    var all: [(at: MonotonicTime, event: AMIEvent)] { events.withLock { $0 } }
+
+    /// Waits until `found` finds something in the events, for up to `seconds`.
+    func wait<T>(_ what: String, seconds: Double = 30, _ found: ([(at: MonotonicTime, event: AMIEvent)]) -> T?) async throws -> T {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if let value = found(all) { return value }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw AsteriskLab.LabError(description: "no \(what) within \(seconds) s")
+    }
+
+    /// The caller's FastAGI channel (the `;2` half running the flow) by their number.
+    func flowChannel(of number: String) async throws -> String {
+        try await wait("AGI session of \(number)") { events in
+            events.lazy.compactMap { item -> String? in
+                if case .agiExecStart(let channel, _, _) = item.event.kind, channel.callerIDNumber == number { return channel.channel }
+                return nil
+            }.first
+        }
+    }
+
+    /// The AGI commands run on `channel`, in order.
+    func commands(on channel: String) -> [String] {
+        all.compactMap { item in
+            if case .agiExecStart(let snapshot, let command, _) = item.event.kind, snapshot.channel == channel { return command }
+            return nil
+        }
+    }
+
+    /// The agent legs `channel` dialled, in order (DialBegin's destinations).
+    func dialled(from channel: String) -> [String] {
+        all.compactMap { item in
+            if case .dialBegin(let caller?, let destination, _) = item.event.kind, caller.channel == channel { return destination.channel }
+            return nil
+        }
+    }
+
+    /// Waits until `channel` hangs up.
+    func hungUp(_ channel: String, seconds: Double = 60) async throws {
+        _ = try await wait("hangup of \(channel)", seconds: seconds) { events in
+            events.contains { if case .hangup(let snapshot, _, _) = $0.event.kind { snapshot.channel == channel } else { false } } ? true : nil
+        }
+    }
+}
