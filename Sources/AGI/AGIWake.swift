@@ -10,6 +10,11 @@ import Wire
 /// Seen on Asterisk 20.20.1: the wait ends 0.25 ms after the write. (A DTMF queued over AMI
 /// PlayDTMF instead is emulated as a 100 ms key press, and one not heard in time reaches the
 /// next phone the channel dials.) Asterisk logs a WARNING for each woken WAIT FOR DIGIT.
+///
+/// res_agi reads commands through a buffered stream (fgets): a NOOP that arrives together with
+/// the command it should end is read into that buffer with it, and the socket the command
+/// watches stays quiet. So the NOOP is written again every 20 ms while the command runs; every
+/// one is answered in the end, and the session reads each reply.
 public final class AGIWake: Sendable {
     /// The interruptible commands.
     enum Command: Sendable { case waitForDigit, streamFile }
@@ -17,11 +22,17 @@ public final class AGIWake: Sendable {
     struct State {
         /// The interruptible command running now, once its bytes are written.
         var running: Command?
-        /// NOOPs written whose replies the session has not read yet (at most one).
+        /// NOOPs written whose replies the session has not read yet.
         var injected = 0
         /// A wake that came while nothing interruptible ran: the next such command ends at once.
         var requested = false
+        /// Counts the interruptible commands run, so that a repeat knows its command still runs.
+        var run = 0
     }
+
+    /// How often, and how many times, a NOOP is written again while the command runs on.
+    static let repeatEvery = Duration.milliseconds(20)
+    static let repeats = 50
 
     static let noop: [UInt8] = Array("NOOP\n".utf8)
     private let connection: Connection
@@ -31,25 +42,47 @@ public final class AGIWake: Sendable {
 
     /// Ends the running WAIT FOR DIGIT or STREAM FILE now, or the next one as soon as it starts.
     public func wake() {
-        state.withLock { state in
+        let run = state.withLock { state -> Int? in
             guard state.running != nil else {
                 state.requested = true
-                return
+                return nil
             }
             inject(&state)
+            return state.run
         }
+        if let run { repeatUntilEnded(run) }
     }
 
     /// The session has written `command`: from now a wake interrupts it (and a wake that came
     /// meanwhile does so now).
     func started(_ command: Command) {
-        state.withLock { state in
+        let run = state.withLock { state -> Int? in
+            state.run += 1
             state.running = command
-            if state.requested { inject(&state) }
+            guard state.requested else { return nil }
+            inject(&state)
+            return state.run
+        }
+        if let run { repeatUntilEnded(run) }
+    }
+
+    /// Writes the NOOP again while command `run` goes on (its first may sit in res_agi's buffer).
+    private func repeatUntilEnded(_ run: Int) {
+        Task { [self] in
+            for _ in 0..<Self.repeats {
+                try? await Task.sleep(for: Self.repeatEvery)
+                let goesOn = state.withLock { state -> Bool in
+                    guard state.run == run, state.running != nil else { return false }
+                    inject(&state)
+                    return true
+                }
+                if !goesOn { return }
+            }
         }
     }
 
-    /// The command's reply has been read: how many injected replies follow it, to be read.
+    /// The command's reply has been read: how many injected replies follow it, to be read
+    /// (from here no more are written for it).
     func finished() -> Int {
         state.withLock { state in
             defer {
@@ -65,7 +98,6 @@ public final class AGIWake: Sendable {
 
     private func inject(_ state: inout State) {
         state.requested = false
-        guard state.injected == 0, connection.writeNow(Self.noop) else { return }
-        state.injected += 1
+        if connection.writeNow(Self.noop) { state.injected += 1 }
     }
 }

@@ -326,7 +326,9 @@ public final class RoutingService: Sendable {
                 state.offers[call] = agent
                 state.offeredAt[call] = MonotonicTime.now()
                 // One small write on the caller's FastAGI socket: no waiting under the lock.
-                state.wakers[call]?()
+                let wake = state.wakers[call]
+                wake?()
+                logger.debug("agent chosen", ["call": "\(call)", "agent": agent, "uniqueid": state.uniqueIDs[call] ?? "", "woken": wake == nil ? "no" : "yes"])
             case .overflowed(let call, let queue):
                 state.joined[call]?.queue = queue
                 if let uniqueID = state.uniqueIDs[call] { journal(.call(uniqueID: uniqueID, kind: "overflowed", data: queue)) }

@@ -34,6 +34,10 @@ public final class AsteriskLab: Sendable {
     public var logFolder: String { folder + "/log" }
     public static let amiUser = "switchboard"
     public static let amiSecret = "lab-secret"
+    /// A second manager user, for whoever watches the lab (a test, the benchmark's probe) apart
+    /// from the Switchboard under test.
+    public static let observerUser = "observer"
+    public static let observerSecret = "lab-observer"
 
     /// Writes the instance's configuration; `extraDialplan` is appended to extensions.conf.
     public init(build: String, projectRoot: String, agiPort: UInt16, extraDialplan: String = "") throws {
@@ -45,7 +49,8 @@ public final class AsteriskLab: Sendable {
         let files = FileManager.default
         try files.copyItem(atPath: build + "/sample-etc", toPath: folder + "/etc")
         let manager = try String(contentsOfFile: folder + "/etc/manager.conf", encoding: .utf8)
-        try Self.replacing(manager, [("port = 15038", "port = \(amiPort)"), ("secret = test-secret", "secret = \(Self.amiSecret)")])
+        let observer = "\n[\(Self.observerUser)]\nsecret = \(Self.observerSecret)\npermit = 127.0.0.1/255.255.255.255\nread = all\nwrite = all\n"
+        try (Self.replacing(manager, [("port = 15038", "port = \(amiPort)"), ("secret = test-secret", "secret = \(Self.amiSecret)")]) + observer)
             .write(toFile: folder + "/etc/manager.conf", atomically: true, encoding: .utf8)
         let url = "agi://127.0.0.1:\(agiPort)"
         let shipped = try String(contentsOfFile: projectRoot + "/dialplans/extensions_switchboard.conf", encoding: .utf8)
@@ -71,6 +76,30 @@ public final class AsteriskLab: Sendable {
     public func stop(keep: Bool = false) async {
         _ = try? await run(build + "/stop", [folder])
         if !keep { try? FileManager.default.removeItem(atPath: folder) }
+    }
+
+    /// An AMI outage for Switchboard: its user's secret is changed (it cannot log in again) and
+    /// its sessions are kicked; the observer's stay. `restoreManager()` ends it.
+    public func breakManager() async throws {
+        try await setSwitchboardSecret("outage-\(UUID().uuidString.prefix(4))")
+        let sessions = try await rx("manager show connected").split(separator: "\n").compactMap { line -> String? in
+            let words = line.split(separator: " ")
+            return words.first == Substring(Self.amiUser) && words.count >= 5 ? String(words[4]) : nil
+        }
+        for session in sessions { try await rx("manager kick session \(session)") }
+    }
+
+    public func restoreManager() async throws { try await setSwitchboardSecret(Self.amiSecret) }
+
+    private func setSwitchboardSecret(_ secret: String) async throws {
+        let path = folder + "/etc/manager.conf"
+        var lines = try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\n")
+        guard let section = lines.firstIndex(of: "[\(Self.amiUser)]"), let line = lines[section...].firstIndex(where: { $0.hasPrefix("secret = ") }) else {
+            throw LabError(description: "no [\(Self.amiUser)] secret in \(path)")
+        }
+        lines[line] = "secret = \(secret)"
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try await rx("manager reload")
     }
 
     /// A CLI command, as `asterisk -rx`.

@@ -114,7 +114,7 @@ final class LabCenter: @unchecked Sendable {
             [general]
             database = sb.db
             recordings = recordings
-            loglevel = debug
+            loglevel = trace
             trunk = Local/{number}@callee
             [agi]
             bindaddr = 127.0.0.1
@@ -143,7 +143,7 @@ final class LabCenter: @unchecked Sendable {
         let observer = try await AMIConnection.connect(to: try SocketAddress(host: "127.0.0.1", port: lab.amiPort), logger: .silent) { [self] event in
             self.events.withLock { $0.append((MonotonicTime.now(), event)) }
         }
-        try await observer.login(username: AsteriskLab.amiUser, secret: Secret(AsteriskLab.amiSecret))
+        try await observer.login(username: AsteriskLab.observerUser, secret: Secret(AsteriskLab.observerSecret))
         self.observer = observer
         let server = try ChildProcess(arguments: ["serve", "--config", configPath])
         self.server = server
@@ -189,10 +189,10 @@ final class LabCenter: @unchecked Sendable {
     /// customer's side waits `delay` s and keys `digits` (`w` = 0.5 s), then stays 20 s.
     /// Variables starting with `_` reach the agent's leg (`_TALK_SECS`).
     @discardableResult
-    func call(from number: String, name: String = "Li Wei", digits: String, delay: Double = 2, context: String = "switchboard-inbound",
-              dnis: String = "4008", talkSeconds: Int = 3, extra: [(String, String)] = []) async throws -> AMIResponse {
+    func call(from number: String, name: String = "Li Wei", digits: String = "", delay: Double = 2, context: String = "switchboard-inbound",
+              dnis: String = "4008", as side: String = "s", talkSeconds: Int = 3, extra: [(String, String)] = []) async throws -> AMIResponse {
         try await send(.originate(
-            channel: "Local/\(dnis)@\(context)", context: "caller", exten: "s", priority: 1, callerID: "\"\(name)\" <\(number)>",
+            channel: "Local/\(dnis)@\(context)", context: "caller", exten: side, priority: 1, callerID: "\"\(name)\" <\(number)>",
             timeout: .seconds(30), variables: [("DIGITS", digits), ("DTMF_DELAY", String(delay)), ("_TALK_SECS", String(talkSeconds))] + extra
         ))
     }
@@ -237,6 +237,36 @@ final class LabCenter: @unchecked Sendable {
     func dialled(from channel: String) -> [String] {
         all.compactMap { item in
             if case .dialBegin(let caller?, let destination, _) = item.event.kind, caller.channel == channel { return destination.channel }
+            return nil
+        }
+    }
+
+    /// What `switchboard queue show` sees.
+    func queue() async throws -> QueueReport { try await control("queue-show", as: QueueReport.self) }
+
+    /// An agent's state in `queue show`'s words.
+    func state(of agent: String) async throws -> String? { try await queue().agents.first { $0.agent == agent }?.state }
+
+    /// Waits until `agent` is in a state starting with `prefix`.
+    func waitForAgent(_ agent: String, _ prefix: String, seconds: Double = 30) async throws {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if try await state(of: agent)?.hasPrefix(prefix) == true { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw AsteriskLab.LabError(description: "agent \(agent) not '\(prefix)…' within \(seconds) s (is '\(try await state(of: agent) ?? "unknown")')")
+    }
+
+    /// Waits until `channel` dials a leg whose name starts with `prefix`; that leg.
+    @discardableResult
+    func waitForDial(from channel: String, to prefix: String, seconds: Double = 30) async throws -> String {
+        try await wait("a Dial from \(channel) to \(prefix)", seconds: seconds) { _ in self.dialled(from: channel).first { $0.hasPrefix(prefix) } }
+    }
+
+    /// Every DTMF digit Asterisk saw, with the channel it was on.
+    var digits: [(channel: String, digit: String)] {
+        all.compactMap { item in
+            if case .dtmf(let snapshot, let digit, _, _) = item.event.kind { return (snapshot.channel, digit) }
             return nil
         }
     }

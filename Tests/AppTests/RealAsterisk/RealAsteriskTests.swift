@@ -16,6 +16,7 @@ struct RealAsteriskTests {
             try await center.start()
             try await body(center)
         } catch {
+            Issue.record("AGI commands: \(center.all.compactMap { item -> String? in if case .agiExecStart(let c, let command, _) = item.event.kind { return c.callerIDNumber.map { "\($0): \(command)" } } else { return nil } })")
             Issue.record("kept \(center.lab.folder) (Asterisk's log/, the server's sb/serve.log); the server's last words:\n\(center.serverLog.suffix(3000))")
             await center.stop(keep: true)
             throw error
@@ -42,6 +43,168 @@ struct RealAsteriskTests {
                 return nil
             }
             #expect(failed.isEmpty)
+        }
+    }
+
+    /// AGI() does not answer, and a trunk sends nothing to a ringing caller: with a dialplan that
+    /// leaves the call ringing, the flow answers before its first prompt, and the caller's keys steer it.
+    @Test func theFlowAnswersACallTheDialplanLeftRinging() async throws {
+        try await withCenter { center in
+            try await center.login("1002")
+            try await center.call(from: "13800000011", digits: "2ww2", context: "no-answer")
+            let channel = try await center.flowChannel(of: "13800000011")
+            try await center.waitForDial(from: channel, to: "Local/1002@agents-", seconds: 20)
+            #expect(center.commands(on: channel).first == "ANSWER")
+            let events = center.all
+            let up = events.firstIndex { if case .newState(let snapshot) = $0.event.kind { snapshot.channel == channel && snapshot.stateText == "Up" } else { false } }
+            let firstPrompt = events.firstIndex { if case .agiExecStart(let snapshot, let command, _) = $0.event.kind { snapshot.channel == channel && command.hasPrefix("GET DATA") } else { false } }
+            #expect(up != nil && firstPrompt != nil && up! < firstPrompt!)
+        }
+    }
+
+    /// A connected caller leaves the line the moment the agent answers (AMI DialEnd), and the
+    /// agent is free the moment their leg ends; the recording holds the conversation.
+    @Test func aConnectedCallerIsNotWaitingAndTheAgentIsFreedAtOnce() async throws {
+        try await withCenter { center in
+            try await center.login("1002")
+            try await center.call(from: "13800000021", digits: "2ww2", talkSeconds: 5)
+            let channel = try await center.flowChannel(of: "13800000021")
+            let leg = try await center.waitForDial(from: channel, to: "Local/1002@agents-", seconds: 20)
+            try await center.waitForAgent("1002", "on call", seconds: 5)
+            #expect(try await center.queue().waiting.isEmpty)
+            try await center.hungUp(leg, seconds: 30)
+            try await center.waitForAgent("1002", "available", seconds: 2)
+            try await center.hungUp(channel)
+            // MixMonitor's file: the hello-world and the agent's tone, seconds of audio.
+            let recordings = try FileManager.default.contentsOfDirectory(atPath: center.folder + "/recordings").filter { $0.hasSuffix(".wav") }
+            #expect(recordings.count == 1)
+            let size = try #require(try FileManager.default.attributesOfItem(atPath: center.folder + "/recordings/" + recordings[0])[.size] as? Int)
+            #expect(size > 44 + 3 * 16_000, "\(size) bytes")
+        }
+    }
+
+    /// Skills and a VIP: sales goes to the sales agent, a VIP straight to support, shown to the
+    /// agent with their tier and name.
+    @Test func skillsAndAVIPReachTheRightAgents() async throws {
+        try await withCenter { center in
+            let added = try await center.command(["customers", "add", "--name", "Vera Vip", "--phone", "13900000031", "--vip", "2", "--language", "en"])
+            #expect(added.code == 0, "\(added.err)")
+            try await center.login("1001", "1002")
+            try await center.call(from: "13800000031", digits: "2ww1")
+            try await center.call(from: "13900000031", name: "Vera")
+            let sales = try await center.flowChannel(of: "13800000031")
+            let vip = try await center.flowChannel(of: "13900000031")
+            try await center.waitForDial(from: sales, to: "Local/1001@agents-", seconds: 20)
+            let vipLeg = try await center.waitForDial(from: vip, to: "Local/1002@agents-", seconds: 20)
+            let shown = center.all.compactMap { item -> String? in
+                if case .dialBegin(_, let destination, _) = item.event.kind, destination.channel == vipLeg { return destination.callerIDName }
+                return nil
+            }
+            #expect(shown == ["VIP2 Vera Vip"])
+        }
+    }
+
+    /// An agent who never answers: the caller keeps their place through the rings, the agent is
+    /// paused after two misses, and the next agent in takes the caller.
+    @Test func ringNoAnswerThenAutopause() async throws {
+        try await withCenter { center in
+            try await center.login("1098")
+            try await center.call(from: "13800000041", digits: "2ww2")
+            let channel = try await center.flowChannel(of: "13800000041")
+            try await center.waitForAgent("1098", "paused: missed", seconds: 30)
+            #expect(center.dialled(from: channel).filter { $0.hasPrefix("Local/1098@agents-") }.count == 2)
+            try await center.login("1003")
+            try await center.waitForDial(from: channel, to: "Local/1003@agents-", seconds: 10)
+        }
+    }
+
+    /// A caller who hangs up in the menu: the call ends cleanly, recorded as hung up, no error.
+    @Test func aHangUpInTheMenuEndsTheCallCleanly() async throws {
+        try await withCenter { center in
+            try await center.call(from: "13800000051", as: "hangup-after", extra: [("HANGUP_AFTER", "2")])
+            let channel = try await center.flowChannel(of: "13800000051")
+            try await center.hungUp(channel)
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(!center.serverLog.contains(" error "), "\(center.serverLog)")
+            #expect(center.serverLog.contains("AGI session finished"))
+        }
+    }
+
+    /// No wake reaches an agent: five callers for two agents, each woken when an agent frees
+    /// up, and not one DTMF digit on any agent's leg (nor a `D` anywhere).
+    @Test func noWakeDigitReachesAnAgent() async throws {
+        try await withCenter { center in
+            try await center.login("1002", "1003")
+            var channels: [String] = []
+            for caller in 1...5 {
+                let number = "1380000006\(caller)"
+                try await center.call(from: number, digits: "2ww2", talkSeconds: 2)
+                channels.append(try await center.flowChannel(of: number))
+            }
+            for channel in channels { try await center.waitForDial(from: channel, to: "Local/100", seconds: 60) }
+            for channel in channels { try await center.hungUp(channel) }
+            let onAgents = center.digits.filter { $0.channel.contains("@agents-") }
+            #expect(onAgents.isEmpty, "\(onAgents)")
+            #expect(!center.digits.contains { $0.digit == "D" })
+        }
+    }
+
+    /// An AMI outage while a caller waits and the agent's call ends: the phone's NOT_INUSE is
+    /// never heard, and Local devices are not in DeviceStateList. After the reconnect the
+    /// phone's state comes from the live channels, and the waiting caller gets the agent.
+    @Test func anAgentFreedDuringAnAMIOutageGetsTheWaitingCaller() async throws {
+        try await withCenter { center in
+            try await center.login("1002")
+            try await center.call(from: "13800000071", digits: "2ww2", talkSeconds: 4)
+            let first = try await center.flowChannel(of: "13800000071")
+            let leg = try await center.waitForDial(from: first, to: "Local/1002@agents-", seconds: 20)
+            try await center.call(from: "13800000072", digits: "2ww2")
+            let second = try await center.flowChannel(of: "13800000072")
+            try await center.wait("the second caller in line", seconds: 20) { _ in center.commands(on: second).contains { $0.hasPrefix("WAIT FOR DIGIT") } ? true : nil }
+            try await center.lab.breakManager()
+            try await center.hungUp(leg, seconds: 30)
+            try await Task.sleep(for: .seconds(1))
+            try await center.lab.restoreManager()
+            try await center.waitForDial(from: second, to: "Local/1002@agents-", seconds: 30)
+            #expect(center.serverLog.contains("AMI reconnected"))
+        }
+    }
+
+    /// A callback: the caller keys # while waiting and hangs up; when an agent logs in, the
+    /// agent's phone rings first, then the customer's number through the trunk.
+    @Test func aCallbackRingsTheAgentThenTheCustomer() async throws {
+        try await withCenter { center in
+            try await center.call(from: "13800000081", digits: "2ww2wwwwww#")
+            let channel = try await center.flowChannel(of: "13800000081")
+            try await center.hungUp(channel, seconds: 30)
+            #expect(try await center.queue().waiting.map(\.callback) == [true])
+            try await center.login("1002")
+            let customer = try await center.wait("the customer dialled", seconds: 30) { events in
+                events.lazy.compactMap { item -> String? in
+                    if case .dialBegin(_, let destination, _) = item.event.kind, destination.channel.hasPrefix("Local/13800000081@callee-") { return destination.channel }
+                    return nil
+                }.first
+            }
+            try await center.hungUp(customer, seconds: 30)
+            #expect(try await center.queue().waiting.isEmpty)
+        }
+    }
+
+    /// The shipped flows pass `flows check` against this Asterisk's sounds (English prompts play
+    /// on Mandarin calls), and a feature code whose prompt is missing still works: *53, id, PIN,
+    /// reason 2 pauses the agent for lunch.
+    @Test func flowsCheckPassesAndAMissingPromptDoesNotEndAFeatureCall() async throws {
+        try await withCenter { center in
+            let check = try await center.command(["flows", "check"])
+            #expect(check.code == 0, "\(check.err)")
+            try FileManager.default.removeItem(atPath: center.lab.soundsFolder + "/en/custom/pause-reason.wav")
+            try await center.login("1002")
+            try await center.send(.originate(
+                channel: "Local/*53@agent-phones", context: "caller", exten: "s", priority: 1, callerID: "\"Ann\" <1002>",
+                timeout: .seconds(30), variables: [("DIGITS", "1002#ww1002#ww2"), ("DTMF_DELAY", "1")]
+            ))
+            try await center.waitForAgent("1002", "paused: lunch", seconds: 30)
+            #expect(center.serverLog.contains("prompt missing from Asterisk's sounds"))
         }
     }
 }
