@@ -137,7 +137,8 @@ public struct FlowRunner {
                 run.variables[variable] = resolved
                 try await channel.setVariable(variable, resolved)
             }
-            if let language { try await setLanguage(substitute(language, run), &run) }
+            // A language from a variable that is empty (a customer without one) changes nothing.
+            if let language, case let resolved = substitute(language, run), !resolved.isEmpty { try await setLanguage(resolved, &run) }
             return end(node.next, &run)
         case .lookup(let found, let notFound):
             let number = run.variables["CALLERID(num)"].flatMap { $0.isEmpty ? nil : $0 }

@@ -111,7 +111,7 @@ import Wire
         let call = try #require(try await center.record(outcome))
         #expect(call.agentID == "1002")
         let events = try await center.store.callEvents(callID: call.id!).compactMap { $0.kind == "ivr-node" ? $0.data : nil }
-        #expect(events == ["main:lookup", "main:vip-check", "main:vip-welcome", "main:vip-queue"])
+        #expect(events == ["main:lookup", "main:vip-check", "main:vip-language", "main:vip-welcome", "main:vip-queue"])
     }
 
     /// No key at all: the menu gives up, the operator is busy, the caller leaves a voicemail.

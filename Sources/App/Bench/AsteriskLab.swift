@@ -48,10 +48,19 @@ public final class AsteriskLab: Sendable {
         folder = NSTemporaryDirectory().hasPrefix("/tmp") ? "/tmp/sbl-\(UUID().uuidString.prefix(6))" : NSTemporaryDirectory() + "sbl-\(UUID().uuidString.prefix(6))"
         let files = FileManager.default
         try files.copyItem(atPath: build + "/sample-etc", toPath: folder + "/etc")
+        // The build may be read-only (CI's copy of it is): the instance's own files are not.
+        try files.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder + "/etc")
+        for name in try files.contentsOfDirectory(atPath: folder + "/etc") {
+            try files.setAttributes([.posixPermissions: 0o644], ofItemAtPath: folder + "/etc/" + name)
+        }
         let manager = try String(contentsOfFile: folder + "/etc/manager.conf", encoding: .utf8)
         let observer = "\n[\(Self.observerUser)]\nsecret = \(Self.observerSecret)\npermit = 127.0.0.1/255.255.255.255\nread = all\nwrite = all\n"
         try (Self.replacing(manager, [("port = 15038", "port = \(amiPort)"), ("secret = test-secret", "secret = \(Self.amiSecret)")]) + observer)
             .write(toFile: folder + "/etc/manager.conf", atomically: true, encoding: .utf8)
+        // Device states over AMI (DeviceStateChange, DeviceStateList) come from this module, which
+        // a production Asterisk loads by itself (autoload) and the sample's short list leaves out.
+        let modules = try String(contentsOfFile: folder + "/etc/modules.conf", encoding: .utf8)
+        try (modules + "load => res_manager_devicestate.so\n").write(toFile: folder + "/etc/modules.conf", atomically: true, encoding: .utf8)
         let url = "agi://127.0.0.1:\(agiPort)"
         let shipped = try String(contentsOfFile: projectRoot + "/dialplans/extensions_switchboard.conf", encoding: .utf8)
         try shipped.replacingOccurrences(of: "agi://127.0.0.1:4573", with: url)

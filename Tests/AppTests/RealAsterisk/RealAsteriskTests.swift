@@ -97,7 +97,7 @@ struct RealAsteriskTests {
             try await center.waitForDial(from: sales, to: "Local/1001@agents-", seconds: 20)
             let vipLeg = try await center.waitForDial(from: vip, to: "Local/1002@agents-", seconds: 20)
             let shown = center.all.compactMap { item -> String? in
-                if case .dialBegin(_, let destination, _) = item.event.kind, destination.channel == vipLeg { return destination.callerIDName }
+                if case .dialBegin(_, let destination, _) = item.event.kind, destination.channel == vipLeg { return destination.connectedLineName }
                 return nil
             }
             #expect(shown == ["VIP2 Vera Vip"])
@@ -161,9 +161,13 @@ struct RealAsteriskTests {
             try await center.call(from: "13800000072", digits: "2ww2")
             let second = try await center.flowChannel(of: "13800000072")
             try await center.wait("the second caller in line", seconds: 20) { _ in center.commands(on: second).contains { $0.hasPrefix("WAIT FOR DIGIT") } ? true : nil }
+            // The server has seen the phone busy (DeviceStateChange INUSE) before the outage.
+            #expect(try await center.queue().agents.first { $0.agent == "1002" }?.phoneBusy == true)
             try await center.lab.breakManager()
             try await center.hungUp(leg, seconds: 30)
             try await Task.sleep(for: .seconds(1))
+            // Free in the ACD (the flow's Dial returned), but the phone's NOT_INUSE went unheard.
+            #expect(center.dialled(from: second).isEmpty)
             try await center.lab.restoreManager()
             try await center.waitForDial(from: second, to: "Local/1002@agents-", seconds: 30)
             #expect(center.serverLog.contains("AMI reconnected"))
