@@ -6,7 +6,7 @@ enum BenchCommand {
     static let spec = CommandSpec(
         name: "bench",
         summary: "measure performance (use a release build: swift build -c release)",
-        subcommands: [agi, ami, store, routing]
+        subcommands: [agi, ami, store, routing, acd]
     )
 
     static let agi = CommandSpec(
@@ -171,6 +171,62 @@ enum BenchCommand {
             lines.append(String(format: "  %-9@ %6d  p50 %6.1f µs  p99 %7.1f µs  max %7.0f µs", kind as NSString, latency.count, latency.p50Microseconds, latency.p99Microseconds, latency.maxMicroseconds))
         }
         terminal.print(lines.joined(separator: "\n"))
+    }
+
+    static let acd = CommandSpec(
+        name: "acd",
+        summary: "the ACD on a real Asterisk: caller join → ring and agent free → next ring",
+        discussion: """
+            Starts a private Asterisk from --asterisk (a build folder with start/stop/rx scripts and
+            sample-etc/, such as ../shared/asterisk) with its own ports under /tmp, a Switchboard
+            server in this process against it, and --agents agents on Local channels. First half the
+            callers (at most 50) one at a time, each when an agent is free: join → ring. Then the
+            others at once: each agent's leg hanging up → that agent's next ring. Times are taken from
+            Asterisk's AMI events (Hangup, DialBegin, AGIExecEnd) as a watcher receives them.
+            Run from the project folder (it reads dialplans/ and sounds/).
+            """,
+        options: [
+            .value("asterisk", "DIR", "the Asterisk build (default $SWITCHBOARD_ASTERISK, then ../shared/asterisk)"),
+            .value("calls", "N", "callers in all (default 110, at least 21)"),
+            .value("agents", "N", "agents (default 4)"),
+            .value("talk", "S", "seconds each agent talks after its greeting (default 2)"),
+            .json,
+        ],
+        action: runACD
+    )
+
+    @Sendable static func runACD(_ parsed: ParsedCommand, _ terminal: Terminal) async throws {
+        let root = FileManager.default.currentDirectoryPath
+        guard FileManager.default.fileExists(atPath: root + "/dialplans/extensions_switchboard.conf") else {
+            throw BenchmarkError("dialplans/extensions_switchboard.conf not found: run from the project folder")
+        }
+        let build: String
+        if let given = parsed.value("asterisk") {
+            build = (given as NSString).standardizingPath
+            guard FileManager.default.isExecutableFile(atPath: build + "/start") else { throw BenchmarkError("--asterisk \(given): no start script there") }
+        } else {
+            let located = AsteriskLab.locate(projectRoot: root)
+            guard let found = located.build else { throw BenchmarkError("\(located.why); give --asterisk DIR") }
+            build = found
+        }
+        var options = ACDLatencyBenchmark.Options(build: build, projectRoot: root)
+        options.calls = try parsed.integer("calls", default: options.calls, range: 21...10_000)
+        options.agents = try parsed.integer("agents", default: options.agents, range: 1...9)
+        options.talkSeconds = try parsed.integer("talk", default: options.talkSeconds, range: 1...60)
+        let json = parsed.flag("json")
+        let report = try await ACDLatencyBenchmark(options: options) { line in if !json { terminal.printError(line) } }.run()
+        if json { return terminal.print(try JSONOutput.encode(report)) }
+        func line(_ name: String, _ latency: LatencySummary) -> String {
+            name.padding(toLength: 24, withPad: " ", startingAt: 0) + String(
+                format: "%4d  p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms", latency.count,
+                latency.p50Microseconds / 1000, latency.p99Microseconds / 1000, latency.maxMicroseconds / 1000
+            )
+        }
+        terminal.print([
+            "\(report.calls) calls, \(report.agents) agents on a real Asterisk; \(report.unanswered) not answered, \(report.agentDigits) DTMF digits on agents' legs",
+            line("join → ring", report.joinToRing),
+            line("agent free → next ring", report.freeToRing),
+        ].joined(separator: "\n"))
     }
 
     /// A comparison peer's script, which must be run from the project folder.

@@ -70,6 +70,39 @@ public final class AsteriskLab: Sendable {
             .write(toFile: folder + "/etc/extensions.conf", atomically: true, encoding: .utf8)
     }
 
+    /// Writes `folder/switchboard.conf` for a Switchboard serving this lab, with the flows in
+    /// `folder/ivr`, queues in `folder/queues.conf` and agents in `folder/agents.conf`; its path.
+    public func writeSwitchboardConfig(in folder: String, loginAtStart: Bool, logLevel: String, operatorTarget: String = "Local/1003@agents") throws -> String {
+        try FileManager.default.createDirectory(atPath: folder + "/recordings", withIntermediateDirectories: true)
+        let path = folder + "/switchboard.conf"
+        try """
+            [general]
+            database = sb.db
+            recordings = recordings
+            loglevel = \(logLevel)
+            trunk = Local/{number}@callee
+            [agi]
+            bindaddr = 127.0.0.1
+            port = \(agiPort)
+            [ami]
+            host = 127.0.0.1
+            port = \(amiPort)
+            username = \(Self.amiUser)
+            secret = \(Self.amiSecret)
+            [ivr]
+            flows = ivr
+            sounds = \(soundsFolder)
+            operator = \(operatorTarget)
+            [acd]
+            login_at_start = \(loginAtStart ? "yes" : "no")
+            queues = queues.conf
+            agents = agents.conf
+            [control]
+            socket = sb.ctl
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
     /// Starts Asterisk (about 1.5 s) and gives it the prompts; the sounds folder becomes a tree
     /// of links to the build's with the spoken prompts added.
     public func start() async throws {

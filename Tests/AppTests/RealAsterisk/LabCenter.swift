@@ -90,19 +90,18 @@ final class LabCenter: @unchecked Sendable {
 
     let lab: AsteriskLab
     let folder: String
-    let configPath: String
+    var configPath = ""
     var server: ChildProcess?
     private var observer: AMIConnection?
-    let events = Mutex<[(at: MonotonicTime, event: AMIEvent)]>([])
+    let events = EventLog()
 
     init(queues: String = LabCenter.queues, agents: String = LabCenter.agents, tuneFlows: (String) -> String = { $0 }) throws {
         let build = try #require(Self.located.build)
         let agiPort = try AsteriskLab.freePort()
         lab = try AsteriskLab(build: build, projectRoot: Self.projectRoot, agiPort: agiPort, extraDialplan: Self.extraDialplan(agiPort: agiPort))
         folder = lab.folder + "/sb"
-        configPath = folder + "/switchboard.conf"
         let files = FileManager.default
-        try files.createDirectory(atPath: folder + "/recordings", withIntermediateDirectories: true)
+        try files.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try files.copyItem(atPath: Self.projectRoot + "/dialplans/ivr", toPath: folder + "/ivr")
         // Office hours always: the test runs at any hour, the rest of the shipped flow as it is.
         let main = try String(contentsOfFile: folder + "/ivr/main.conf", encoding: .utf8)
@@ -110,38 +109,14 @@ final class LabCenter: @unchecked Sendable {
         try tuneFlows(main).write(toFile: folder + "/ivr/main.conf", atomically: true, encoding: .utf8)
         try queues.write(toFile: folder + "/queues.conf", atomically: true, encoding: .utf8)
         try agents.write(toFile: folder + "/agents.conf", atomically: true, encoding: .utf8)
-        try """
-            [general]
-            database = sb.db
-            recordings = recordings
-            loglevel = trace
-            trunk = Local/{number}@callee
-            [agi]
-            bindaddr = 127.0.0.1
-            port = \(agiPort)
-            [ami]
-            host = 127.0.0.1
-            port = \(lab.amiPort)
-            username = \(AsteriskLab.amiUser)
-            secret = \(AsteriskLab.amiSecret)
-            [ivr]
-            flows = ivr
-            sounds = \(lab.soundsFolder)
-            operator = Local/1003@agents
-            [acd]
-            login_at_start = no
-            queues = queues.conf
-            agents = agents.conf
-            [control]
-            socket = sb.ctl
-            """.write(toFile: configPath, atomically: true, encoding: .utf8)
+        configPath = try lab.writeSwitchboardConfig(in: folder, loginAtStart: false, logLevel: "trace")
     }
 
     /// Starts Asterisk, the observer and the server; returns once the server's AMI is connected.
     func start() async throws {
         try await lab.start()
         let observer = try await AMIConnection.connect(to: try SocketAddress(host: "127.0.0.1", port: lab.amiPort), logger: .silent) { [self] event in
-            self.events.withLock { $0.append((MonotonicTime.now(), event)) }
+            self.events.append(event)
         }
         try await observer.login(username: AsteriskLab.observerUser, secret: Secret(AsteriskLab.observerSecret))
         self.observer = observer
@@ -203,7 +178,7 @@ final class LabCenter: @unchecked Sendable {
     }
 
     /// Every event so far.
-    var all: [(at: MonotonicTime, event: AMIEvent)] { events.withLock { $0 } }
+    var all: [(at: MonotonicTime, event: AMIEvent)] { events.all }
 
     /// Waits until `found` finds something in the events, for up to `seconds`.
     func wait<T>(_ what: String, seconds: Double = 30, _ found: ([(at: MonotonicTime, event: AMIEvent)]) -> T?) async throws -> T {

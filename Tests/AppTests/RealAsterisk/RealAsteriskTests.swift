@@ -211,4 +211,18 @@ struct RealAsteriskTests {
             #expect(center.serverLog.contains("prompt missing from Asterisk's sounds"))
         }
     }
+
+    /// The latency benchmark's whole path, small: every caller rung, both latencies sampled, no
+    /// digit on an agent's leg. (Its figures are for a release build: `switchboard bench acd`.)
+    @Test func theACDBenchmarkMeasuresOnTheRealAsterisk() async throws {
+        var options = ACDLatencyBenchmark.Options(build: try #require(LabCenter.located.build), projectRoot: LabCenter.projectRoot)
+        options.calls = 16
+        options.agents = 2
+        options.talkSeconds = 1
+        let report = try await ACDLatencyBenchmark(options: options) { _ in }.run()
+        #expect(report.unanswered == 0)
+        #expect(report.agentDigits == 0)
+        #expect(report.joinToRing.count == 8)
+        #expect(report.freeToRing.count >= 4)
+    }
 }
