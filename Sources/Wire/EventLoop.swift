@@ -252,7 +252,10 @@ public final class EventLoop: TaskExecutor, Sendable {
                         let waiter = registration.takeWaiter(key.interest)
                         state.registrations[key.fd] = registration
                         let operation = key.interest == .read ? "read" : "write"
-                        if let waiter { ready.append((waiter, ConnectionError.timedOut(operation: operation))) }
+                        // A loop that ran late (a loaded machine), or more ready descriptors
+                        // than one epoll_wait returns, must not time out a connection whose
+                        // data is already there: asked directly, it is ready, not idle.
+                        if let waiter { ready.append((waiter, Self.isReady(key.fd, key.interest) ? nil : ConnectionError.timedOut(operation: operation))) }
                     }
                 }
                 state.sleepingUntil = state.deadlines.earliest
@@ -266,6 +269,12 @@ public final class EventLoop: TaskExecutor, Sendable {
             }
             ready.removeAll(keepingCapacity: true)
         }
+    }
+
+    /// Whether `fd` is ready for `interest` now (poll(2) with no wait).
+    private static func isReady(_ fd: Int32, _ interest: Interest) -> Bool {
+        var entry = pollfd(fd: fd, events: Int16(interest == .read ? POLLIN : POLLOUT), revents: 0)
+        return poll(&entry, 1, 0) > 0 && entry.revents != 0
     }
 
     /// Which epoll events make each direction ready; errors and hangups wake both.

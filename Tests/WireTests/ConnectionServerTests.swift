@@ -31,6 +31,46 @@ import Testing
         return (server, task)
     }
 
+    /// The flaky drop of talking clients, made certain: a loop that runs late (a loaded machine)
+    /// wakes with more ready connections than one epoll_wait returns (512) and every deadline
+    /// past. Those not in the batch have their data waiting all the same: none may time out.
+    @Test func aLateLoopTimesOutNoConnectionWhoseDataIsWaiting() async throws {
+        let group = EventLoopGroup(count: 1)
+        let loop = group.next()
+        let listener = try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0), group: group)
+        defer { listener.close() }
+        let count = 600
+        var clients: [Connection] = []
+        var servers: [Connection] = []
+        for _ in 0..<count {
+            clients.append(try await Connection.connect(to: listener.localAddress))
+            servers.append(try await listener.accept())
+        }
+        let outcomes = EventLog()
+        let deadline = MonotonicTime.after(.seconds(1))
+        let reads = servers.map { connection in
+            Task(executorPreference: loop) {
+                do {
+                    let bytes = try await connection.read(deadline: deadline)
+                    outcomes.append(bytes.isEmpty ? "eof" : "data")
+                } catch {
+                    outcomes.append("\(error)")
+                }
+            }
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        // The loop's thread is held past every deadline; the clients write meanwhile.
+        let stall = Task(executorPreference: loop) { usleep(1_500_000) }
+        try await Task.sleep(for: .milliseconds(100))
+        for client in clients { try await client.write("x") }
+        _ = await stall.value
+        for read in reads { _ = await read.value }
+        let seen = outcomes.all
+        #expect(seen.count == count)
+        #expect(seen.filter { $0 != "data" }.isEmpty, "\(seen.filter { $0 != "data" }.count) of \(count) timed out: \(Set(seen))")
+        for connection in clients + servers { connection.close() }
+    }
+
     @Test func hundredsOfConcurrentClientsWhileOneResetsAndOneStaysSilent() async throws {
         let events = EventLog()
         // Long enough that a busy test machine never starves a talking client past it.
