@@ -14,7 +14,7 @@ import Testing
         let journal = Mutex<[RoutingService.JournalEntry]>([])
     }
 
-    @Test func aRestoredRequestKeepsItsPlaceAheadOfLaterCallers() async throws {
+    @Test func aRestoredRequestKeepsItsPlaceAheadOfLaterCallers() throws {
         let recorder = Recorder()
         let routing = RoutingService(
             agents: [("1001", "PJSIP/1001", ["support": 3], [])], queues: [:], loggedIn: false, logger: .silent,
@@ -37,7 +37,7 @@ import Testing
         #expect(routing.report().waiting.map(\.callback) == [true, false])
         #expect(request.number == "13800138000")
         #expect(request.endpoint == "PJSIP/1001")
-        #expect(await routing.takeOffer(later) == nil)
+        #expect(routing.takeOffer(later) == nil)
 
         routing.callbackResult(request.call, .connected)
         #expect(routing.report().waiting.map(\.call) == [later])
@@ -47,7 +47,7 @@ import Testing
         #expect(routing.report().agents.first?.state == "on call \(request.call)")
         routing.deviceState("PJSIP/1001", "NOT_INUSE")
         #expect(routing.report().agents.first?.state == "wrap-up")
-        #expect(await routing.takeOffer(later) == nil)
+        #expect(routing.takeOffer(later) == nil)
     }
 
     @Test func onlyADialableNumberCanBeCalledBack() throws {

@@ -22,7 +22,7 @@ import Testing
         #expect(try line("1001").queues == ["support"])
         #expect(try line("2001").queues == [])
 
-        #expect(await routing.takeOffer(call)?.endpoint == "PJSIP/1001")
+        #expect(routing.takeOffer(call)?.endpoint == "PJSIP/1001")
         #expect(try line("1001").state == "ringing (call \(call))")
     }
 }
