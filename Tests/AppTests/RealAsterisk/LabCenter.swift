@@ -172,6 +172,7 @@ final class LabCenter: @unchecked Sendable {
         ))
     }
 
+    @discardableResult
     func send(_ action: AMIAction) async throws -> AMIResponse {
         guard let observer else { throw AsteriskLab.LabError(description: "not started") }
         return try await observer.send(action, timeout: .seconds(40))
@@ -181,6 +182,7 @@ final class LabCenter: @unchecked Sendable {
     var all: [(at: MonotonicTime, event: AMIEvent)] { events.all }
 
     /// Waits until `found` finds something in the events, for up to `seconds`.
+    @discardableResult
     func wait<T>(_ what: String, seconds: Double = 30, _ found: ([(at: MonotonicTime, event: AMIEvent)]) -> T?) async throws -> T {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         while ContinuousClock.now < deadline {
