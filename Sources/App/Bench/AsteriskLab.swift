@@ -30,6 +30,9 @@ public final class AsteriskLab: Sendable {
     public let amiPort: UInt16
     /// Where the dialplan sends FastAGI (`agi://127.0.0.1:<agiPort>`).
     public let agiPort: UInt16
+    /// PJSIP's UDP port on 127.0.0.1 when the lab has SIP (`sip: true`): agent phones 2001 and
+    /// 2002 and the trunk register or call there (the build's sample-etc-pjsip).
+    public let sipPort: UInt16?
     public var soundsFolder: String { folder + "/var/lib/sounds" }
     public var logFolder: String { folder + "/log" }
     public static let amiUser = "switchboard"
@@ -39,12 +42,15 @@ public final class AsteriskLab: Sendable {
     public static let observerUser = "observer"
     public static let observerSecret = "lab-observer"
 
-    /// Writes the instance's configuration; `extraDialplan` is appended to extensions.conf.
-    public init(build: String, projectRoot: String, agiPort: UInt16, extraDialplan: String = "") throws {
+    /// Writes the instance's configuration; `extraDialplan` is appended to extensions.conf. With
+    /// `sip`, PJSIP is loaded with the build's sample phones and trunk (calls from the trunk run
+    /// `[switchboard-inbound]`, with `trunkCallerID` as the caller) on ports of its own.
+    public init(build: String, projectRoot: String, agiPort: UInt16, extraDialplan: String = "", sip: Bool = false, trunkCallerID: String? = nil) throws {
         self.build = build
         self.projectRoot = projectRoot
         self.agiPort = agiPort
         amiPort = try Self.freePort()
+        sipPort = sip ? try Self.freePort() : nil
         folder = NSTemporaryDirectory().hasPrefix("/tmp") ? "/tmp/sbl-\(UUID().uuidString.prefix(6))" : NSTemporaryDirectory() + "sbl-\(UUID().uuidString.prefix(6))"
         let files = FileManager.default
         try files.copyItem(atPath: build + "/sample-etc", toPath: folder + "/etc")
@@ -59,8 +65,23 @@ public final class AsteriskLab: Sendable {
             .write(toFile: folder + "/etc/manager.conf", atomically: true, encoding: .utf8)
         // Device states over AMI (DeviceStateChange, DeviceStateList) come from this module, which
         // a production Asterisk loads by itself (autoload) and the sample's short list leaves out.
-        let modules = try String(contentsOfFile: folder + "/etc/modules.conf", encoding: .utf8)
-        try (modules + "load => res_manager_devicestate.so\n").write(toFile: folder + "/etc/modules.conf", atomically: true, encoding: .utf8)
+        var modules = try String(contentsOfFile: folder + "/etc/modules.conf", encoding: .utf8) + "load => res_manager_devicestate.so\n"
+        if let sipPort {
+            let pjsip = build + "/sample-etc-pjsip"
+            modules += try String(contentsOfFile: pjsip + "/modules-pjsip.conf", encoding: .utf8)
+            for name in ["pjproject.conf"] { try files.copyItem(atPath: pjsip + "/" + name, toPath: folder + "/etc/" + name) }
+            // RTP ports of its own too: a block of 100 drawn from 30000-49999.
+            let rtp = 30_000 + Int.random(in: 0..<200) * 100
+            try "[general]\nrtpstart = \(rtp)\nrtpend = \(rtp + 99)\nicesupport = no\nstrictrtp = no\n".write(toFile: folder + "/etc/rtp.conf", atomically: true, encoding: .utf8)
+            var endpoints = try Self.replacing(String(contentsOfFile: pjsip + "/pjsip.conf", encoding: .utf8), [
+                ("bind = 127.0.0.1:5160", "bind = 127.0.0.1:\(sipPort)"), ("context = inbound", "context = switchboard-inbound"),
+            ])
+            if let trunkCallerID {
+                endpoints = try Self.replacing(endpoints, [("[trunk](endpoint-tpl)\n", "[trunk](endpoint-tpl)\ncallerid = \(trunkCallerID)\n")])
+            }
+            try endpoints.write(toFile: folder + "/etc/pjsip.conf", atomically: true, encoding: .utf8)
+        }
+        try modules.write(toFile: folder + "/etc/modules.conf", atomically: true, encoding: .utf8)
         let url = "agi://127.0.0.1:\(agiPort)"
         let shipped = try String(contentsOfFile: projectRoot + "/dialplans/extensions_switchboard.conf", encoding: .utf8)
         try shipped.replacingOccurrences(of: "agi://127.0.0.1:4573", with: url)

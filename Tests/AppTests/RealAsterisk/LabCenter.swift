@@ -95,10 +95,16 @@ final class LabCenter: @unchecked Sendable {
     private var observer: AMIConnection?
     let events = EventLog()
 
-    init(queues: String = LabCenter.queues, agents: String = LabCenter.agents, tuneFlows: (String) -> String = { $0 }) throws {
+    /// With `sip`, the lab has PJSIP and its phones; calls from the trunk come from `sipCaller`.
+    static let sipCaller = (name: "Zhou Min", number: "13800138000")
+
+    init(queues: String = LabCenter.queues, agents: String = LabCenter.agents, sip: Bool = false, tuneFlows: (String) -> String = { $0 }) throws {
         let build = try #require(Self.located.build)
         let agiPort = try AsteriskLab.freePort()
-        lab = try AsteriskLab(build: build, projectRoot: Self.projectRoot, agiPort: agiPort, extraDialplan: Self.extraDialplan(agiPort: agiPort))
+        lab = try AsteriskLab(
+            build: build, projectRoot: Self.projectRoot, agiPort: agiPort, extraDialplan: Self.extraDialplan(agiPort: agiPort),
+            sip: sip, trunkCallerID: "\"\(Self.sipCaller.name)\" <\(Self.sipCaller.number)>"
+        )
         folder = lab.folder + "/sb"
         let files = FileManager.default
         try files.createDirectory(atPath: folder, withIntermediateDirectories: true)

@@ -10,8 +10,8 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(3)), .enabled(if: LabCenter.available, Comment(rawValue: LabCenter.located.why)))
 struct RealAsteriskTests {
     /// Runs `body` against a started center, stopping it whatever happens.
-    func withCenter(queues: String = LabCenter.queues, tuneFlows: @escaping (String) -> String = { $0 }, _ body: (LabCenter) async throws -> Void) async throws {
-        let center = try LabCenter(queues: queues, tuneFlows: tuneFlows)
+    func withCenter(agents: String = LabCenter.agents, sip: Bool = false, _ body: (LabCenter) async throws -> Void) async throws {
+        let center = try LabCenter(agents: agents, sip: sip)
         do {
             try await center.start()
             try await body(center)
@@ -224,5 +224,52 @@ struct RealAsteriskTests {
         #expect(report.agentDigits == 0)
         #expect(report.joinToRing.count == 8)
         #expect(report.freeToRing.count >= 4)
+    }
+
+    /// One call between real SIP user agents over PJSIP: the caller is answered (200 OK) and
+    /// hears the prompts (RTP) before any agent is rung, their RFC 4733 keys steer the flow,
+    /// the agent's phone rings showing the customer's name, and a call the agent makes
+    /// themselves (a feature code) shows their phone busy.
+    @Test(.enabled(if: SIPPhone.located.path != nil, Comment(rawValue: SIPPhone.located.why)))
+    func aSIPCallerIsAnsweredHearsThePromptsAndSteersTheFlow() async throws {
+        let agents = "[2001]\nname = Ann Lee\nendpoint = PJSIP/2001\nskills = support:4\nlanguages = en\npin = 2001\n"
+        try await withCenter(agents: agents, sip: true) { center in
+            let port = try #require(center.lab.sipPort)
+            let added = try await center.command(["customers", "add", "--name", LabCenter.sipCaller.name, "--phone", LabCenter.sipCaller.number])
+            #expect(added.code == 0, "\(added.err)")
+            let phone = try SIPPhone(user: "2001", password: "secret2001", lab: center.lab, registers: true)
+            defer { phone.stop() }
+            try await phone.waitForLog("200 OK")
+            try await center.login("2001")
+            let caller = try SIPPhone(user: "trunk", password: "secrettrunk", lab: center.lab, registers: false)
+            defer { caller.stop() }
+            try await caller.waitForLog("baresip is ready")
+            try await caller.command("dial", "sip:4008@127.0.0.1:\(port)")
+            try await caller.waitForLog("Call established")
+            try await caller.waitForLog("incoming rtp for 'audio' established")
+            let channel = try await center.flowChannel(of: LabCenter.sipCaller.number)
+            #expect(center.dialled(from: channel).isEmpty)
+            // English, then support: each key while its prompt plays.
+            for prompt in ["GET DATA custom/choose-language", "STREAM FILE custom/welcome"] {
+                try await center.wait(prompt, seconds: 20) { _ in center.commands(on: channel).contains { $0.hasPrefix(prompt) } ? true : nil }
+                try await Task.sleep(for: .milliseconds(400))
+                try await caller.command("sndcode", "2")
+            }
+            let leg = try await center.waitForDial(from: channel, to: "PJSIP/2001-", seconds: 20)
+            try await phone.waitForLog("Call established")
+            let shown = center.all.compactMap { item -> String? in
+                if case .dialBegin(_, let destination, _) = item.event.kind, destination.channel == leg { return destination.connectedLineName }
+                return nil
+            }
+            #expect(shown == [LabCenter.sipCaller.name])
+            try await center.waitForAgent("2001", "on call", seconds: 5)
+            try await caller.command("hangup")
+            try await center.waitForAgent("2001", "available", seconds: 10)
+            // The agent's own call (the log-in feature code): the phone is busy while it lasts.
+            try await phone.command("dial", "sip:*51@127.0.0.1:\(port)")
+            let deadline = ContinuousClock.now + .seconds(10)
+            while try await center.queue().agents.first?.phoneBusy != true, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(try await center.queue().agents.first?.phoneBusy == true)
+        }
     }
 }
