@@ -43,7 +43,7 @@ public final class RoutingService: Sendable {
 
     let state: Mutex<State>
     private let started = MonotonicTime.now()
-    let logger: Logger
+    private let logger: Logger
     /// Queues from the queues file, by name.
     public let settings: [String: QueueSettings]
     /// Whether AMI is connected now, so callbacks can be originated.
