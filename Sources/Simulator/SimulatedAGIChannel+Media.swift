@@ -32,7 +32,7 @@ extension SimulatedAGIChannel {
                 continue
             }
             if deadline <= time { return .timeout }
-            if state.withLock({ $0.watchesSocket && $0.linesWaiting > 0 }) { return .command }
+            if state.withLock({ $0.watchesSocket && $0.linesOnTheSocket > 0 }) { return .command }
             try await advance(to: min(deadline, next?.at ?? .infinity, hangupAt ?? .infinity))
         }
     }

@@ -101,8 +101,11 @@ public final class SimulatedAGIChannel: Sendable {
         var dead = false
         var announced = false
         var inCommand = false
-        /// Lines the app has sent that no command has taken yet.
-        var linesWaiting = 0
+        /// Lines the app has sent, not yet taken by a command, that reached the socket on their
+        /// own: res_agi reads commands with fgets through a buffered stream, so a line that came
+        /// in the same read as the one before it is already in that buffer, and the socket a
+        /// running command watches stays quiet.
+        var linesOnTheSocket = 0
         /// The running command watches the AGI socket, as WAIT FOR DIGIT and STREAM FILE do
         /// (res_agi hands them its fd): a line arriving ends it.
         var watchesSocket = false
@@ -182,7 +185,7 @@ public final class SimulatedAGIChannel: Sendable {
                 }
                 // A digit received from outside (AMI PlayDTMF) is due now.
                 if let digit = state.digits.first, digit.at <= state.time { return true }
-                if state.watchesSocket && state.linesWaiting > 0 { return true }
+                if state.watchesSocket && state.linesOnTheSocket > 0 { return true }
                 return state.time >= target
             }
             if done { return }
@@ -250,21 +253,24 @@ public final class SimulatedAGIChannel: Sendable {
         outgoing.yield(setup.identity.environment(host: setup.host, script: setup.script, arguments: setup.arguments))
         // Lines are read as they arrive, not only between commands: a line that comes while a
         // command watches the socket ends that command.
-        let (lines, arriving) = AsyncStream.makeStream(of: String.self)
+        let (lines, arriving) = AsyncStream.makeStream(of: (line: String, onTheSocket: Bool).self)
         let reading = Task(executorPreference: connection.loop) { [self] in
             var reader = FramedReader(connection: connection, framer: Framer(maxLineLength: 8192))
+            var buffered = false
             while let line = try? await reader.readLine() {
+                let onTheSocket = !buffered
+                buffered = reader.framer.pendingByteCount > 0
                 state.withLock { state in
-                    state.linesWaiting += 1
-                    if state.watchesSocket { state.sleeper?.cancel() }
+                    if onTheSocket { state.linesOnTheSocket += 1 }
+                    if state.watchesSocket && onTheSocket { state.sleeper?.cancel() }
                 }
-                arriving.yield(line)
+                arriving.yield((line, onTheSocket))
             }
             arriving.finish()
         }
         do {
-            for await line in lines {
-                state.withLock { $0.linesWaiting -= 1 }
+            for await (line, onTheSocket) in lines {
+                if onTheSocket { state.withLock { $0.linesOnTheSocket -= 1 } }
                 guard state.withLock({ state in
                     if state.announced && setup.caller.exitOnHangup { return false }
                     state.inCommand = true

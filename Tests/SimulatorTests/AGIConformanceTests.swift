@@ -111,6 +111,38 @@ import Wire
         return setup
     }
 
+    /// res_agi watches the AGI socket during WAIT FOR DIGIT (a line arriving ends it with
+    /// `result=1`, as seen on Asterisk 20.20.1), but reads commands through a buffered stream: a
+    /// line sent in the same write as the command is already read with it, and ends nothing.
+    @Test func aLineEndsAWaitOnlyWhenItReachesTheSocketOnItsOwn() async throws {
+        let listener = try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0))
+        defer { listener.close() }
+        var identity = ChannelIdentity(channel: "Local/4008@inbound-00000001;2", type: "Local", uniqueID: "1796000000.1", context: "inbound", exten: "4008")
+        identity.callerIDNumber = "13800138000"
+        var setup = SimulatedAGIChannel.Setup(identity: identity, host: "127.0.0.1:4573", script: "inbound")
+        setup.answered = true
+        setup.clock = SimulationClock(scale: 10)
+        let channel = SimulatedAGIChannel(setup)
+        let running = Task { try await channel.run(server: listener.localAddress) }
+        let connection = try await listener.accept()
+        var reader = FramedReader(connection: connection)
+        while let line = try await reader.readLine(deadline: .after(.seconds(10))), !line.isEmpty {}
+        // Together: the NOOP is in res_agi's buffer; the wait runs its 3 s out.
+        let started = ContinuousClock.now
+        try await connection.write("WAIT FOR DIGIT 3000\nNOOP\n")
+        #expect(try await reader.readLine(deadline: .after(.seconds(10))) == "200 result=0")
+        #expect(try await reader.readLine(deadline: .after(.seconds(10))) == "200 result=0")
+        #expect(ContinuousClock.now - started >= .milliseconds(250))
+        // Apart: the NOOP reaches the socket while the wait runs, and ends it.
+        try await connection.write("WAIT FOR DIGIT 30000\n")
+        try await Task.sleep(for: .milliseconds(50))
+        try await connection.write("NOOP\n")
+        #expect(try await reader.readLine(deadline: .after(.seconds(2))) == "200 result=1")
+        #expect(try await reader.readLine(deadline: .after(.seconds(2))) == "200 result=0")
+        connection.close()
+        _ = try? await running.value
+    }
+
     static func readLines(_ reader: inout FramedReader, until count: Int) async throws -> String {
         var text = ""
         for _ in 0..<max(0, count) {
