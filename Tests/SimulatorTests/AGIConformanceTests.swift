@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Simulator
+import Synchronization
 import TestSupport
 import Testing
 import Wire
@@ -122,8 +123,10 @@ import Wire
         var setup = SimulatedAGIChannel.Setup(identity: identity, host: "127.0.0.1:4573", script: "inbound")
         setup.answered = true
         setup.clock = SimulationClock(scale: 10)
+        let running = StartedCommands()
+        setup.onCommand = { command, reply in if reply == nil { running.note(command) } }
         let channel = SimulatedAGIChannel(setup)
-        let running = Task { try await channel.run(server: listener.localAddress) }
+        let session = Task { try await channel.run(server: listener.localAddress) }
         let connection = try await listener.accept()
         var reader = FramedReader(connection: connection)
         while let line = try await reader.readLine(deadline: .after(.seconds(10))), !line.isEmpty {}
@@ -135,12 +138,12 @@ import Wire
         #expect(ContinuousClock.now - started >= .milliseconds(250))
         // Apart: the NOOP reaches the socket while the wait runs, and ends it.
         try await connection.write("WAIT FOR DIGIT 30000\n")
-        try await Task.sleep(for: .milliseconds(50))
+        while !running.all.contains("WAIT FOR DIGIT 30000") { try await Task.sleep(for: .milliseconds(5)) }
         try await connection.write("NOOP\n")
         #expect(try await reader.readLine(deadline: .after(.seconds(2))) == "200 result=1")
         #expect(try await reader.readLine(deadline: .after(.seconds(2))) == "200 result=0")
         connection.close()
-        _ = try? await running.value
+        _ = try? await session.value
     }
 
     static func readLines(_ reader: inout FramedReader, until count: Int) async throws -> String {
@@ -158,4 +161,11 @@ import Wire
             .replacing(/agi_threadid: [0-9]+/, with: "agi_threadid: <thread>")
             .replacing(/-[0-9a-f]{8};/, with: "-<seq>;")
     }
+}
+
+/// The commands a simulated channel has started, in order.
+final class StartedCommands: Sendable {
+    private let commands = Mutex<[String]>([])
+    func note(_ command: String) { commands.withLock { $0.append(command) } }
+    var all: [String] { commands.withLock { $0 } }
 }
