@@ -86,12 +86,8 @@ struct AGIFlowChannel: CallChannel {
 
     func announce(_ prompts: [String], keys: String) async throws -> Held {
         for prompt in prompts {
-            do {
-                let result = try await guarded { try await session.announce(prompt, escapeDigits: keys) }
-                if result != .timedOut { return Self.held(result) }
-            } catch AGIError.commandFailed(command: "STREAM FILE", _) {
-                logger.warning("prompt missing from Asterisk's sounds; skipped (switchboard flows check lists them)", ["prompt": prompt])
-            }
+            let result = try await guarded { try await session.announce(prompt, escapeDigits: keys, logger: logger) }
+            if result != .timedOut { return Self.held(result) }
         }
         return .timedOut
     }

@@ -16,6 +16,16 @@ extension AGISession {
         }
     }
 
+    /// `announce` (a wake can stop it); `.timedOut` when the prompt does not exist.
+    func announce(_ prompt: String, escapeDigits: String, logger: Logger) async throws -> HoldResult {
+        do {
+            return try await announce(prompt, escapeDigits: escapeDigits)
+        } catch AGIError.commandFailed(command: "STREAM FILE", _) {
+            Self.missing(prompt, logger: logger)
+            return .timedOut
+        }
+    }
+
     /// GET DATA; when the prompt does not exist, the digits are read one by one with WAIT FOR
     /// DIGIT (each within `timeout`, `#` ending early), as GET DATA would after its prompt.
     func prompt(_ prompt: String, timeout: Duration, maxDigits: Int, sensitive: Bool = false, logger: Logger) async throws -> DigitInput {
