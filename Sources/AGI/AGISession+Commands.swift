@@ -46,10 +46,13 @@ extension AGISession {
     }
 
     /// STREAM FILE: plays `file` (no extension), interruptible by `escapeDigits`.
-    public func streamFile(_ file: String, escapeDigits: String = "", offset: Int? = nil) async throws -> PlaybackResult {
+    /// - Parameter sensitive: the digit that stops it is masked in logs (the first of a card number).
+    public func streamFile(_ file: String, escapeDigits: String = "", offset: Int? = nil, sensitive: Bool = false) async throws -> PlaybackResult {
         var arguments: [AGICommand.Argument] = [.bare(file), .quoted(escapeDigits)]
         if let offset { arguments.append(.bare(String(offset))) }
-        let reply = try await runOnChannel(AGICommand("STREAM FILE", arguments, replyTime: .media))
+        var command = AGICommand("STREAM FILE", arguments, replyTime: .media)
+        command.isSensitive = sensitive
+        let reply = try await runOnChannel(command)
         return PlaybackResult(digit: Self.digit(fromASCII: reply.resultCode), endpos: reply.endpos)
     }
 
@@ -89,9 +92,12 @@ extension AGISession {
     }
 
     /// WAIT FOR DIGIT: the digit pressed, nil on timeout. nil `timeout` waits for ever.
-    public func waitForDigit(timeout: Duration?) async throws -> Character? {
+    /// - Parameter sensitive: the digit is masked in logs.
+    public func waitForDigit(timeout: Duration?, sensitive: Bool = false) async throws -> Character? {
         let milliseconds = timeout.map(Self.milliseconds) ?? -1
-        let reply = try await runOnChannel(AGICommand("WAIT FOR DIGIT", [.bare(String(milliseconds))], replyTime: .media))
+        var command = AGICommand("WAIT FOR DIGIT", [.bare(String(milliseconds))], replyTime: .media)
+        command.isSensitive = sensitive
+        let reply = try await runOnChannel(command)
         return Self.digit(fromASCII: reply.resultCode)
     }
 

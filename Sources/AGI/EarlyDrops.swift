@@ -24,7 +24,7 @@ final class EarlyDrops: Sendable {
         logger.debug("AGI connection closed before its environment", ["peer": peer, "error": error])
         let now = MonotonicTime.now()
         let logNow = tally.withLock { tally -> Bool in
-            if let at = tally.loggedAt, now.nanoseconds - at.nanoseconds < UInt64(Self.period.components.seconds) * 1_000_000_000 {
+            if let at = tally.loggedAt, now < at.advanced(by: Self.period) {
                 tally.pending += 1
                 tally.lastPeer = peer
                 tally.lastError = error

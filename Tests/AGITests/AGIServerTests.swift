@@ -344,6 +344,35 @@ extension AGIServerTests {
         #expect(facts["key"] == "ok")
     }
 
+    /// Digits of a sensitive input never reach a log, even at trace level: the one that stops a
+    /// prompt and those read one by one count as much as GET DATA's.
+    @Test func sensitiveDigitsAreMaskedInEveryReplyThatCarriesThem() async throws {
+        let sink = MemoryLogSink()
+        let facts = Facts()
+        let harness = try AGIServerHarness(logger: Logger(label: "agi", level: .trace, sink: sink)) { session in
+            await facts.outcome("read") {
+                facts.note("first", try await session.streamFile("custom/enter-card", escapeDigits: "0123456789", sensitive: true).digit)
+                facts.note("next", try await session.waitForDigit(timeout: .seconds(5), sensitive: true))
+                facts.note("open", try await session.waitForDigit(timeout: .seconds(5)))
+            }
+        }
+        var asterisk = try await FakeAsterisk(harness.server.localAddress)
+        try await asterisk.expect(#"STREAM FILE custom/enter-card "0123456789""#)
+        try await asterisk.send("200 result=52 endpos=4000\n")
+        try await asterisk.expect("WAIT FOR DIGIT 5000")
+        try await asterisk.send("200 result=55\n")
+        try await asterisk.expect("WAIT FOR DIGIT 5000")
+        try await asterisk.send("200 result=57\n")
+        try await asterisk.expectClosed()
+        asterisk.connection.close()
+        await harness.finish()
+        #expect(facts["first"] == "4" && facts["next"] == "7" && facts["open"] == "9")
+        let replies = sink.lines.filter { $0.contains("←") }
+        #expect(replies.filter { $0.contains("(sensitive reply masked)") }.count == 2)
+        #expect(!replies.contains { $0.contains("result=52") || $0.contains("result=55") })
+        #expect(replies.contains { $0.contains("result=57") })
+    }
+
     @Test func unexpectedLineAfterMinusOneIsAProtocolViolation() async throws {
         let facts = Facts()
         let harness = try AGIServerHarness { session in

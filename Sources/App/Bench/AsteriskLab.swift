@@ -205,7 +205,15 @@ public final class AsteriskLab: Sendable {
         let spawned = posix_spawnp(&pid, program, &actions, &attributes, argv, environ)
         guard spawned == 0 else { throw LabError(description: "cannot run \(program): \(String(cString: strerror(spawned)))") }
         var status: Int32 = 0
-        while waitpid(pid, &status, WNOHANG) == 0 { try? await Task.sleep(for: .milliseconds(20)) }
+        while true {
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid { break }
+            if reaped < 0 {
+                guard errno == EINTR else { throw LabError(description: "waiting for \(program): \(String(cString: strerror(errno)))") }
+                continue
+            }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
         let out = (try? String(contentsOfFile: output + ".out", encoding: .utf8)) ?? ""
         let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         guard code == 0 else {

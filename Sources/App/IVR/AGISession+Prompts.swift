@@ -7,9 +7,9 @@ import Core
 /// are still read.
 extension AGISession {
     /// STREAM FILE; nil when interrupted by no digit or when the prompt does not exist.
-    func play(_ prompt: String, escapeDigits: String, logger: Logger) async throws -> Character? {
+    func play(_ prompt: String, escapeDigits: String, sensitive: Bool = false, logger: Logger) async throws -> Character? {
         do {
-            return try await streamFile(prompt, escapeDigits: escapeDigits).digit
+            return try await streamFile(prompt, escapeDigits: escapeDigits, sensitive: sensitive).digit
         } catch AGIError.commandFailed(command: "STREAM FILE", _) {
             Self.missing(prompt, logger: logger)
             return nil
@@ -36,7 +36,7 @@ extension AGISession {
         }
         var digits = ""
         while digits.count < maxDigits {
-            guard let digit = try await waitForDigit(timeout: timeout) else { return DigitInput(digits: digits, timedOut: true) }
+            guard let digit = try await waitForDigit(timeout: timeout, sensitive: sensitive) else { return DigitInput(digits: digits, timedOut: true) }
             if digit == "#" { break }
             digits.append(digit)
         }
