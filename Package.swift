@@ -19,7 +19,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Layers, imports pointing down only:
-        // switchboard → SwitchboardCLI → App → (Config, AGI, Simulator → AMI) → Wire → Core.
+        // switchboard → SwitchboardCLI → Lab → (App, Simulator) → (Config, AGI, AMI, IVR, ACD, Store) → Wire → Core.
         .target(name: "Core", swiftSettings: strict),
         .target(name: "Wire", dependencies: ["Core", "CLinux"], swiftSettings: strict),
         .target(name: "AGI", dependencies: ["Core", "Wire"], swiftSettings: strict),
@@ -33,8 +33,10 @@ let package = Package(
         .target(name: "ACD", swiftSettings: strict),
         // Asterisk's side of FastAGI and AMI, for tests, benchmarks and the demo.
         .target(name: "Simulator", dependencies: ["Core", "Wire", "AGI", "AMI"], swiftSettings: strict),
-        .target(name: "App", dependencies: ["Core", "Wire", "Config", "AGI", "AMI", "ACD", "IVR", "Simulator", "Store"], swiftSettings: strict),
-        .target(name: "SwitchboardCLI", dependencies: ["Core", "Config", "App", "IVR", "Store", "Wire"], swiftSettings: strict),
+        .target(name: "App", dependencies: ["Core", "Wire", "Config", "AGI", "AMI", "ACD", "IVR", "Store"], swiftSettings: strict),
+        // The demo, simulated traffic and benchmarks: the server against simulated or lab Asterisks.
+        .target(name: "Lab", dependencies: ["Core", "Wire", "Config", "AGI", "AMI", "ACD", "IVR", "Store", "App", "Simulator"], swiftSettings: strict),
+        .target(name: "SwitchboardCLI", dependencies: ["Core", "Config", "App", "Lab", "IVR", "Store", "Wire"], swiftSettings: strict),
         .executableTarget(name: "switchboard", dependencies: ["SwitchboardCLI"], swiftSettings: strict),
 
         .target(name: "TestSupport", dependencies: ["Core", "Wire", "AGI"], path: "Tests/TestSupport", swiftSettings: strict),
@@ -49,7 +51,7 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Core", "Wire", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "AppTests",
-            dependencies: ["App", "SwitchboardCLI", "switchboard", "AGI", "Core", "Config", "Wire", "AMI", "Simulator", "Store", "TestSupport"],
+            dependencies: ["App", "Lab", "SwitchboardCLI", "switchboard", "AGI", "Core", "Config", "Wire", "AMI", "Simulator", "Store", "TestSupport"],
             swiftSettings: strict
         ),
     ]

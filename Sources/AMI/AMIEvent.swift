@@ -28,6 +28,8 @@ public struct AMIEvent: Sendable {
         /// A DTMF digit ended (`DTMFEnd`), received from or sent to the channel.
         case dtmf(ChannelSnapshot, digit: String, durationMilliseconds: Int, received: Bool)
         case deviceStateChange(device: String, state: String)
+        /// The channel was put on hold (`Hold`) or taken off it (`Unhold`).
+        case hold(ChannelSnapshot, on: Bool)
         case mixMonitorStart(ChannelSnapshot)
         case mixMonitorStop(ChannelSnapshot)
         case agiExecStart(ChannelSnapshot, command: String, commandID: String)
@@ -65,6 +67,8 @@ public struct AMIEvent: Sendable {
         case "DTMFEnd":
             return .dtmf(snapshot(), digit: text("Digit"), durationMilliseconds: int("DurationMs"), received: text("Direction") == "Received")
         case "DeviceStateChange": return .deviceStateChange(device: text("Device"), state: text("State"))
+        case "Hold": return .hold(snapshot(), on: true)
+        case "Unhold": return .hold(snapshot(), on: false)
         case "MixMonitorStart": return .mixMonitorStart(snapshot())
         case "MixMonitorStop": return .mixMonitorStop(snapshot())
         case "AGIExecStart": return .agiExecStart(snapshot(), command: text("Command"), commandID: text("CommandId"))

@@ -25,10 +25,15 @@ public final class SwitchboardServer: Sendable {
     /// What time the IVR flows' conditions see; the demo pins it to office hours.
     private let clock: @Sendable () -> Date
 
-    public init(config: SwitchboardConfig, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
+    /// How many seconds pass in the calls' world per real second: 1, but faster against a
+    /// simulated Asterisk whose clock runs fast (queue holds count their waits in its seconds).
+    private let pace: Double
+
+    public init(config: SwitchboardConfig, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }, pace: Double = 1) {
         self.config = config
         self.logger = logger
         self.clock = clock
+        self.pace = pace
     }
 
     /// Serves until `shutdown` yields (the signal stream in production, a test's trigger otherwise).
@@ -56,7 +61,7 @@ public final class SwitchboardServer: Sendable {
                 throw StartupError("bad agents file \(seedsPath): \(error)")
             }
         }
-        let agents = try await store.agents().map { (id: $0.id, endpoint: $0.endpoint, skills: $0.skills, languages: $0.languages) }
+        let agents = try await store.agents()
         let agiAddress = try SocketAddress(host: config.agi.bindAddress, port: config.agi.port)
         let agi: AGIServer
         do {
@@ -75,19 +80,23 @@ public final class SwitchboardServer: Sendable {
             throw error
         }
         let ami = config.ami.isConfigured ? AMIClient(settings: amiSettings, logger: logger.named("ami")) : nil
-        let journal = RoutingJournal(store: store, logger: logger.named("acd"))
-        let routing = RoutingService(
-            agents: agents, queues: queues, loggedIn: config.acd.loginAtStart, logger: logger.named("acd"),
-            amiReady: { ami?.status.state == "connected" }, journal: { journal.record($0) }
-        )
+        let flows = FlowLibrary(folder: config.ivr.flowsPath, sounds: config.ivr.soundsPath, logger: logger.named("ivr"))
+        flows.reload()
+        var settings = CallCenter.Settings(recordingsFolder: config.general.recordingsPath)
+        settings.loginAtStart = config.acd.loginAtStart
+        settings.clock = clock
+        settings.pace = pace
+        settings.timeZone = config.general.timeZone
+        settings.operatorTarget = config.ivr.operatorTarget
+        settings.trunkDial = { [general = config.general] in general.trunkDial($0) }
+        let center = CallCenter(store: store, agents: agents, queues: queues, flows: flows, ami: ami, settings: settings, logger: logger)
+        let routing = center.routing
+        center.register(in: agiRouter)
+        register(center)
         var restoring: Task<Void, Never>?
         if let ami {
-            routing.setCallbackExecutor { [general = config.general] request in
-                Self.callBack(request, dialling: general.trunkDial(request.number), through: ami, routing: routing)
-            }
             restoring = Task { await Self.restoreCallbacks(into: routing, from: store, once: ami, logger: logger.named("acd")) }
         }
-        let flows = registerCallHandling(store: store, routing: routing)
         router.register("status") { [self] _ in status(agi: agi, ami: ami, database: store.path, schema: schema) }
         router.register("channels") { _ in
             guard let ami else { throw ControlCommandError("AMI is not configured: set [ami] username and secret in the config") }
@@ -110,7 +119,7 @@ public final class SwitchboardServer: Sendable {
         }
         // The ACD's clock ticks until shutdown; it has nothing to drain. It follows the phones' states over AMI.
         let ticking = Task { [timeZone = config.general.timeZone] in await routing.run(today: { RoutingService.localDate(in: timeZone) }) }
-        let following = ami.map { ami in Task { await routing.follow(ami) } }
+        let following = ami.map { ami in Task { await center.follow(ami) } }
 
         for await number in shutdown {
             if number == SIGHUP {
@@ -138,29 +147,18 @@ public final class SwitchboardServer: Sendable {
         }
         await services.value
         drain.cancel()
-        await journal.finish()
+        await center.finish()
         logger.notice("switchboard stopped")
     }
 
-    /// The FastAGI scripts (`ivr/<flow>`, `agent/<feature>`) and the control commands of the ACD
-    /// and the flows; returns the flows, which SIGHUP reloads.
-    private func registerCallHandling(store: Store, routing: RoutingService) -> FlowLibrary {
-        let flows = FlowLibrary(folder: config.ivr.flowsPath, sounds: config.ivr.soundsPath, logger: logger.named("ivr"))
-        flows.reload()
+    /// The control commands of the flows and the ACD.
+    private func register(_ center: CallCenter) {
+        let flows = center.flows
         router.register("flows-reload") { _ in
             let diagnostics = flows.reload()
             return FlowsReloadReply(flows: flows.names, problems: diagnostics.map(\.description), reloaded: !diagnostics.contains { $0.severity == .error })
         }
-        var services = StoreFlowServices(store: store, library: flows, recordingsFolder: config.general.recordingsPath, logger: logger.named("ivr"), routing: routing)
-        services.clock = clock
-        services.timeZone = config.general.timeZone
-        services.operatorTarget = config.ivr.operatorTarget
-        let ivr = IVRHandler(library: flows, services: services, store: store, logger: logger.named("ivr"))
-        agiRouter.register("ivr") { session in try await ivr.handle(session) }
-        let features = AgentFeatureHandler(routing: routing, store: store, logger: logger.named("acd"))
-        agiRouter.register("agent") { session in try await features.handle(session) }
-        register(routing, store: store)
-        return flows
+        register(center.routing, store: center.store)
     }
 
     /// Callback requests still pending from before a restart go back in line once AMI is up to place them.

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// The caller's side of a call, as a flow needs it: over FastAGI for live calls, over the
@@ -104,24 +105,9 @@ public enum FlowError: Error, Equatable, CustomStringConvertible, Sendable {
     }
 }
 
-/// A customer found by the caller's number.
-public struct CustomerInfo: Sendable, Equatable {
-    public var id: Int64
-    public var name: String
-    public var tier: Int
-    public var language: String?
-
-    public init(id: Int64, name: String, tier: Int, language: String?) {
-        self.id = id
-        self.name = name
-        self.tier = tier
-        self.language = language
-    }
-}
-
 public enum QueueOutcome: Sendable, Equatable {
-    /// An agent took the call (answering at `answeredAt`, when known); the flow is done.
-    case connected(agent: String, answeredAt: Date?)
+    /// An agent took the call; the flow is done.
+    case connected(agent: String)
     /// Nobody could take it: the flow goes on at the queue node's `next`.
     case gaveUp(String)
     /// The caller asked to be called back; their place in line is kept and the call ends.
@@ -130,15 +116,16 @@ public enum QueueOutcome: Sendable, Equatable {
 
 /// What a flow needs from the rest of Switchboard: customers, the queues, storage, the clock.
 public protocol FlowServices: Sendable {
-    func customer(number: String) async throws -> CustomerInfo?
-    /// The caller's most recent earlier call: how it ended and when.
-    func lastCall(number: String, before uniqueID: String) async throws -> (outcome: String, at: Date)?
+    func customer(number: String) async throws -> Customer?
+    /// The caller's most recent earlier call that has ended.
+    func lastCall(number: String, before uniqueID: String) async throws -> CallRecord?
     func enqueue(_ queue: Node.Queue, caller: CallerInfo, variables: [String: String], channel: any CallChannel) async throws -> QueueOutcome
     /// Where a voicemail for this call is recorded (without extension).
     func voicemailPath(uniqueID: String) -> String
     func saveSurvey(uniqueID: String, answers: [Int]) async throws
-    /// One step of the call's timeline (data already masked where sensitive).
-    func event(uniqueID: String, kind: String, data: String) async
+    /// One step of the call's timeline (digits already masked where sensitive); stamped with
+    /// the time by whoever keeps the timeline.
+    func record(uniqueID: String, _ event: CallEvent)
     func flow(named name: String) -> Flow?
     func now() -> Date
     /// The call center's time zone: conditions on days and hours are read in it.

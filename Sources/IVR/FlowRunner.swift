@@ -9,11 +9,23 @@ public struct FlowRunner {
     public struct Outcome: Sendable, Equatable {
         /// Nodes taken, `flow:node`.
         public var path: [String] = []
-        /// `hangup`, `caller-hung-up`, `transferred`, `queued`, `callback`, `operator`, `failed`.
-        public var result = ""
+        public var result = Ending.hangup
         public var variables: [String: String] = [:]
-        /// When an agent answered the call, as the ACD saw it.
-        public var answeredAt: Date?
+    }
+
+    /// How the call left the flow.
+    public enum Ending: String, Sendable, Equatable {
+        /// The flow hung up (a `hangup` node, or its last node).
+        case hangup
+        case callerHungUp = "caller-hung-up"
+        /// A `transfer` node's target answered.
+        case transferred
+        /// An agent from a queue took the call.
+        case queued
+        case callback
+        /// The operator took the call after a flow error.
+        case `operator`
+        case failed
     }
 
     /// Prompts the runner plays itself, outside any node's: the built-in error handler's
@@ -44,7 +56,7 @@ public struct FlowRunner {
         var returns: [(flow: Flow, node: String?)] = []
         var variables: [String: String]
         var sensitive: Set<String> = []
-        var customer: CustomerInfo?
+        var customer: Customer?
         var language: String
         var stepsWithoutInput = 0
         var handlingError = false
@@ -62,7 +74,7 @@ public struct FlowRunner {
         do {
             try await channel.answer()
         } catch {
-            run.outcome.result = "caller-hung-up"
+            run.outcome.result = .callerHungUp
             current = nil
         }
         if current != nil, let language = flow.language { try? await setLanguage(language, &run) }
@@ -70,18 +82,17 @@ public struct FlowRunner {
             do {
                 current = try await step(name, &run)
             } catch FlowError.callerHungUp {
-                run.outcome.result = "caller-hung-up"
+                run.outcome.result = .callerHungUp
                 current = nil
             } catch let error as FlowError where error.isChannelLost {
                 logger.error("flow ended: \(error)", ["node": name])
-                await services.event(uniqueID: channel.caller.uniqueID, kind: "ivr-error", data: "\(run.flow.name):\(name): \(error)")
-                run.outcome.result = "failed"
+                record(CallEvent(.error, node: "\(run.flow.name):\(name)", detail: "\(error)"))
+                run.outcome.result = .failed
                 current = nil
             } catch {
                 current = await recover(from: error, at: name, &run)
             }
         }
-        if run.outcome.result.isEmpty { run.outcome.result = "hangup" }
         run.outcome.variables = run.variables.filter { !run.sensitive.contains($0.key) }
         return run.outcome
     }
@@ -90,7 +101,7 @@ public struct FlowRunner {
     /// and transfers to the operator. An error inside error handling ends in the built-in one.
     private func recover(from error: any Error, at node: String, _ run: inout Run) async -> String? {
         logger.error("flow error: \(error)", ["node": node])
-        await services.event(uniqueID: channel.caller.uniqueID, kind: "ivr-error", data: "\(run.flow.name):\(node): \(error)")
+        record(CallEvent(.error, node: "\(run.flow.name):\(node)", detail: "\(error)"))
         if !run.handlingError, let onError = run.flow.onError, run.flow.node(onError) != nil {
             run.handlingError = true
             run.stepsWithoutInput = 0
@@ -98,14 +109,16 @@ public struct FlowRunner {
         }
         do {
             _ = try? await channel.play([Prompt.apology], interruptingDigits: "")
-            if case .answered = try await channel.transfer(run.flow.operatorTarget ?? services.operatorTarget, timeoutSeconds: 60) {
-                run.outcome.result = "operator"
+            let target = run.flow.operatorTarget ?? services.operatorTarget
+            if case .answered = try await channel.transfer(target, timeoutSeconds: 60) {
+                run.outcome.result = .operator
+                record(CallEvent(.operator, detail: target))
             } else {
-                run.outcome.result = "failed"
+                run.outcome.result = .failed
                 try? await channel.hangup()
             }
         } catch {
-            run.outcome.result = "caller-hung-up"
+            run.outcome.result = .callerHungUp
         }
         return nil
     }
@@ -116,7 +129,7 @@ public struct FlowRunner {
         run.outcome.path.append("\(run.flow.name):\(name)")
         run.stepsWithoutInput = node.takesInput ? 0 : run.stepsWithoutInput + 1
         if run.stepsWithoutInput > run.flow.maxStepsWithoutInput { throw FlowError.loop(steps: run.stepsWithoutInput) }
-        await services.event(uniqueID: channel.caller.uniqueID, kind: "ivr-node", data: "\(run.flow.name):\(name)")
+        record(CallEvent(.node, node: "\(run.flow.name):\(name)"))
 
         switch node.kind {
         case .play(let prompts):
@@ -143,40 +156,41 @@ public struct FlowRunner {
         case .lookup(let found, let notFound):
             let number = run.variables["CALLERID(num)"].flatMap { $0.isEmpty ? nil : $0 }
             let customer = try await number.asyncMap { try await services.customer(number: $0) } ?? nil
-            if let number, let last = try await services.lastCall(number: number, before: channel.caller.uniqueID) {
-                run.variables["LAST_CALL_OUTCOME"] = last.outcome
-                run.variables["LAST_CALL_TIME"] = String(Int(last.at.timeIntervalSince1970))
+            if let number, let last = try await services.lastCall(number: number, before: channel.caller.uniqueID), let outcome = last.outcome {
+                run.variables["LAST_CALL_OUTCOME"] = outcome.rawValue
+                run.variables["LAST_CALL_TIME"] = String(Int(last.arrivedAt.timeIntervalSince1970))
             }
             run.customer = customer
             if let customer {
                 run.variables["CUSTOMER_ID"] = String(customer.id)
                 run.variables["CUSTOMER_NAME"] = customer.name
-                run.variables["CUSTOMER_TIER"] = String(customer.tier)
+                run.variables["CUSTOMER_TIER"] = String(customer.vipTier)
                 if let language = customer.language { run.variables["CUSTOMER_LANGUAGE"] = language }
                 return found ?? end(node.next, &run)
             }
             return notFound ?? end(node.next, &run)
         case .queue(let queue):
-            await services.event(uniqueID: channel.caller.uniqueID, kind: "queued", data: queue.name)
+            record(CallEvent(.queued, queue: queue.name))
             switch try await services.enqueue(queue, caller: channel.caller, variables: run.variables, channel: channel) {
-            case .connected(let agent, let answeredAt):
-                run.outcome.result = "queued"
-                run.outcome.answeredAt = answeredAt
+            case .connected(let agent):
+                run.outcome.result = .queued
                 run.variables["AGENT"] = agent
                 return nil
             case .gaveUp(let why):
-                await services.event(uniqueID: channel.caller.uniqueID, kind: "queue-gave-up", data: "\(queue.name): \(why)")
+                logger.info("left the queue without an agent: \(why)", ["queue": queue.name])
                 return end(node.next, &run)
             case .callbackRequested:
                 _ = try? await channel.play([Prompt.callbackThanks], interruptingDigits: "")
                 try await channel.hangup()
-                run.outcome.result = "callback"
+                run.outcome.result = .callback
                 return nil
             }
         case .transfer(let target, let timeout, let fallback):
-            let outcome = try await channel.transfer(substitute(target, run), timeoutSeconds: timeout)
+            let resolved = substitute(target, run)
+            let outcome = try await channel.transfer(resolved, timeoutSeconds: timeout)
             if case .answered = outcome {
-                run.outcome.result = "transferred"
+                run.outcome.result = .transferred
+                record(CallEvent(.transferred, detail: resolved))
                 return nil
             }
             guard let fallback else { throw FlowError.failed("transfer to \(target): \(outcome)") }
@@ -186,7 +200,7 @@ public struct FlowRunner {
             _ = try await channel.play([Prompt.beep], interruptingDigits: "")
             let path = services.voicemailPath(uniqueID: channel.caller.uniqueID)
             let seconds = try await channel.record(path, maxSeconds: maxSeconds)
-            await services.event(uniqueID: channel.caller.uniqueID, kind: "voicemail", data: String(format: "%@ %.0f s", path, seconds))
+            record(CallEvent(.voicemail, detail: String(format: "%@ %.0f s", path, seconds)))
             return end(node.next, &run)
         case .survey(let questions):
             var answers: [Int] = []
@@ -199,6 +213,7 @@ public struct FlowRunner {
                 answers.append(answer)
             }
             try await services.saveSurvey(uniqueID: channel.caller.uniqueID, answers: answers)
+            record(CallEvent(.survey, digits: answers.map(String.init).joined()))
             return end(node.next, &run)
         case .goto(let target):
             return target
@@ -210,10 +225,12 @@ public struct FlowRunner {
         case .hangup(let prompts):
             if !prompts.isEmpty { _ = try await channel.play(substitute(prompts, run), interruptingDigits: "") }
             try await channel.hangup()
-            run.outcome.result = "hangup"
+            run.outcome.result = .hangup
             return nil
         }
     }
+
+    private func record(_ event: CallEvent) { services.record(uniqueID: channel.caller.uniqueID, event) }
 
     /// Where a node with nothing after it leads: back to the calling flow, or the end.
     private func end(_ next: String?, _ run: inout Run) -> String? {
@@ -228,7 +245,7 @@ public struct FlowRunner {
         for attempt in 1...menu.retries {
             let (digits, _) = try await channel.readDigits(prompts: substitute(menu.prompts, run), maxDigits: 1, timeoutSeconds: menu.timeoutSeconds, terminator: nil, sensitive: false)
             if let key = digits.first, let option = menu.options.first(where: { $0.key == key }) {
-                await services.event(uniqueID: channel.caller.uniqueID, kind: "ivr-choice", data: "\(node.name)=\(key)")
+                record(CallEvent(.choice, node: "\(run.flow.name):\(node.name)", digits: String(key)))
                 return option.target
             }
             guard attempt < menu.retries else { break }
@@ -249,7 +266,7 @@ public struct FlowRunner {
                 run.variables[collect.variable] = digits
                 if collect.sensitive { run.sensitive.insert(collect.variable) }
                 let shown = collect.sensitive ? String(repeating: "*", count: digits.count) : digits
-                await services.event(uniqueID: channel.caller.uniqueID, kind: "ivr-input", data: "\(collect.variable)=\(shown)")
+                record(CallEvent(.input, node: "\(run.flow.name):\(node.name)", digits: shown, detail: collect.variable))
                 return end(node.next, &run)
             }
             if attempt < collect.retries { _ = try await channel.play(substitute(collect.invalidPrompts, run), interruptingDigits: "") }
@@ -280,7 +297,7 @@ public struct FlowRunner {
         return Condition.Context(
             weekday: (parts.weekday ?? 1) - 1, minuteOfDay: (parts.hour ?? 0) * 60 + (parts.minute ?? 0), date: date,
             holidays: Set(run.flow.holidays.keys), callerNumber: channel.caller.number,
-            customerFound: run.customer != nil, tier: run.customer?.tier ?? 0, language: run.language, variables: run.variables
+            customerFound: run.customer != nil, tier: run.customer?.vipTier ?? 0, language: run.language, variables: run.variables
         )
     }
 

@@ -2,11 +2,12 @@ import Core
 import Foundation
 import SQLite
 
-/// The SQL for calls and their timelines.
+/// The SQL for calls and their timelines (`call_steps`).
 enum CallTable {
     static let columns = """
         id, uniqueid, linkedid, direction, caller_number, caller_name, dnis, flow, queue, agent_id, customer_id,
-        arrived_at, queued_at, offered_at, answered_at, ended_at, outcome, hangup_cause, wait_seconds, talk_seconds
+        arrived_at, queued_at, offered_at, answered_at, ended_at, outcome, hangup_cause, wait_seconds, talk_seconds,
+        ring_seconds, hold_seconds, wrapup_seconds, queue_exit, hangup_side, offers, recording
         """
 
     /// Inserts the call, or updates the one with the same uniqueid; returns its id.
@@ -14,26 +15,34 @@ enum CallTable {
         let values: [any SQLBindable] = [
             call.uniqueID, call.linkedID, call.direction.rawValue, call.callerNumber, call.callerNumber.flatMap(plan.key),
             call.callerName, call.dnis, call.flow, call.queue, call.agentID, call.customerID, call.arrivedAt, call.queuedAt,
-            call.offeredAt, call.answeredAt, call.endedAt, call.outcome, call.hangupCause, call.waitSeconds, call.talkSeconds,
+            call.offeredAt, call.answeredAt, call.endedAt, call.outcome?.rawValue, call.hangupCause, call.waitSeconds, call.talkSeconds,
+            call.ringSeconds, call.holdSeconds, call.wrapUpSeconds, call.queueExit?.rawValue, call.hangupSide?.rawValue, call.offers,
+            call.recording,
         ]
         return try db.queryFirst("""
             INSERT INTO calls (uniqueid, linkedid, direction, caller_number, caller_key, caller_name, dnis, flow, queue, agent_id,
-                customer_id, arrived_at, queued_at, offered_at, answered_at, ended_at, outcome, hangup_cause, wait_seconds, talk_seconds)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                customer_id, arrived_at, queued_at, offered_at, answered_at, ended_at, outcome, hangup_cause, wait_seconds, talk_seconds,
+                ring_seconds, hold_seconds, wrapup_seconds, queue_exit, hangup_side, offers, recording)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (uniqueid) DO UPDATE SET
                 linkedid = excluded.linkedid, direction = excluded.direction, caller_number = excluded.caller_number,
                 caller_key = excluded.caller_key, caller_name = excluded.caller_name, dnis = excluded.dnis, flow = excluded.flow,
                 queue = excluded.queue, agent_id = excluded.agent_id, customer_id = excluded.customer_id,
                 arrived_at = excluded.arrived_at, queued_at = excluded.queued_at, offered_at = excluded.offered_at,
                 answered_at = excluded.answered_at, ended_at = excluded.ended_at, outcome = excluded.outcome,
-                hangup_cause = excluded.hangup_cause, wait_seconds = excluded.wait_seconds, talk_seconds = excluded.talk_seconds
+                hangup_cause = excluded.hangup_cause, wait_seconds = excluded.wait_seconds, talk_seconds = excluded.talk_seconds,
+                ring_seconds = excluded.ring_seconds, hold_seconds = excluded.hold_seconds, wrapup_seconds = excluded.wrapup_seconds,
+                queue_exit = excluded.queue_exit, hangup_side = excluded.hangup_side, offers = excluded.offers, recording = excluded.recording
             RETURNING id
             """, values) { try $0.value(0) }!
     }
 
     static func appendEvents(_ db: Database, callID: Int64, _ events: [CallEvent]) throws {
         for event in events {
-            try db.execute("INSERT INTO call_events (call_id, kind, at, data) VALUES (?, ?, ?, ?)", [callID, event.kind, event.at, event.data])
+            try db.execute(
+                "INSERT INTO call_steps (call_id, kind, at, queue, agent, node, digits, cause, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [callID, event.kind.rawValue, event.at, event.queue, event.agent, event.node, event.digits, event.cause, event.detail]
+            )
         }
     }
 
@@ -46,7 +55,33 @@ enum CallTable {
         try db.query("SELECT \(columns) FROM calls WHERE caller_key = ? ORDER BY arrived_at DESC LIMIT ?", [callerKey, limit], record)
     }
 
-    /// How many calls ended each way (`queued`, `hangup`, …; `in progress` for those not ended).
+    /// Calls matching every condition of the filter, newest first. Each condition that pairs
+    /// with the time range has an index of its own (`calls_agent`, `calls_queue`, `calls_caller`,
+    /// `calls_outcome`), so a day of one agent reads only that day's rows of that agent.
+    static func calls(_ db: Database, _ filter: CallFilter, plan: PhoneNumberPlan) throws -> [CallRecord] {
+        var conditions: [String] = []
+        var values: [any SQLBindable] = []
+        func add(_ condition: String, _ value: any SQLBindable) {
+            conditions.append(condition)
+            values.append(value)
+        }
+        if let since = filter.since { add("arrived_at >= ?", since) }
+        if let until = filter.until { add("arrived_at < ?", until) }
+        if let queue = filter.queue { add("queue = ?", queue) }
+        if let agent = filter.agent { add("agent_id = ?", agent) }
+        if let caller = filter.caller { add("caller_key = ?", plan.key(caller) ?? caller) }
+        if let outcome = filter.outcome { add("outcome = ?", outcome.rawValue) }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        values.append(filter.limit)
+        return try db.query("SELECT \(columns) FROM calls \(whereClause) ORDER BY arrived_at DESC LIMIT ?", values, record)
+    }
+
+    /// The call with this uniqueid, or every call with this linkedid (one conversation), oldest first.
+    static func calls(_ db: Database, uniqueOrLinkedID id: String) throws -> [CallRecord] {
+        try db.query("SELECT \(columns) FROM calls WHERE uniqueid = ?1 OR linkedid = ?1 ORDER BY arrived_at, id", [id], record)
+    }
+
+    /// How many calls ended each way (`in progress` for those not ended).
     static func outcomes(_ db: Database) throws -> [String: Int] {
         Dictionary(uniqueKeysWithValues: try db.query("SELECT coalesce(outcome, 'in progress'), count(*) FROM calls GROUP BY 1") { row in
             (try row.value(0) as String, try row.value(1) as Int)
@@ -54,8 +89,14 @@ enum CallTable {
     }
 
     static func events(_ db: Database, callID: Int64) throws -> [CallEvent] {
-        try db.query("SELECT kind, at, data FROM call_events WHERE call_id = ? ORDER BY at, id", [callID]) { row in
-            CallEvent(kind: try row.value(0), at: try row.value(1), data: row[2])
+        try db.query("SELECT kind, at, queue, agent, node, digits, cause, detail FROM call_steps WHERE call_id = ? ORDER BY at, id", [callID]) { row in
+            let stored: String = try row.value(0)
+            var event = CallEvent(
+                CallEvent.Kind(rawValue: stored) ?? .note, at: try row.value(1), queue: row[2], agent: row[3], node: row[4], digits: row[5],
+                cause: row[6], detail: row[7]
+            )
+            if CallEvent.Kind(rawValue: stored) == nil { event.detail = stored + (event.detail.map { ": " + $0 } ?? "") }
+            return event
         }
     }
 
@@ -74,10 +115,42 @@ enum CallTable {
         call.offeredAt = row[13]
         call.answeredAt = row[14]
         call.endedAt = row[15]
-        call.outcome = row[16]
+        call.outcome = (row[16] as String?).flatMap(CallOutcome.init(rawValue:))
         call.hangupCause = row[17]
         call.waitSeconds = row[18]
         call.talkSeconds = row[19]
+        call.ringSeconds = row[20]
+        call.holdSeconds = row[21]
+        call.wrapUpSeconds = row[22]
+        call.queueExit = (row[23] as String?).flatMap(QueueExit.init(rawValue:))
+        call.hangupSide = (row[24] as String?).flatMap(HangupSide.init(rawValue:))
+        call.offers = row[25] ?? 0
+        call.recording = row[26]
         return call
+    }
+}
+
+/// Which calls `calls list` and reports want: every condition given must hold.
+public struct CallFilter: Sendable, Equatable {
+    public var since: Date?
+    public var until: Date?
+    public var queue: String?
+    public var agent: String?
+    /// A phone number, matched however it is written.
+    public var caller: String?
+    public var outcome: CallOutcome?
+    public var limit: Int
+
+    public init(
+        since: Date? = nil, until: Date? = nil, queue: String? = nil, agent: String? = nil, caller: String? = nil, outcome: CallOutcome? = nil,
+        limit: Int = 1000
+    ) {
+        self.since = since
+        self.until = until
+        self.queue = queue
+        self.agent = agent
+        self.caller = caller
+        self.outcome = outcome
+        self.limit = limit
     }
 }

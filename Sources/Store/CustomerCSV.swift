@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// Reads a customers file: CSV (RFC 4180: commas, double-quoted fields with "" for a quote and

@@ -1,9 +1,10 @@
+import Core
 import SQLite
 
 /// The schema, as numbered migrations applied in order, each in one transaction; the version
 /// reached is kept in `PRAGMA user_version`. A new migration is appended here, never edited in.
 enum Migrations {
-    static let all: [String] = [version1, version2, version3]
+    static let all: [String] = [version1, version2, version3, version4]
 
     static var latest: Int { all.count }
 
@@ -24,6 +25,86 @@ enum Migrations {
         }
         return applied
     }
+
+    /// Call records get the figures of a whole journey (ring, hold and wrap-up time, how the
+    /// queue was left, who hung up, the recording) and outcomes from a closed set; timeline
+    /// steps get typed fields (queue, agent, node, digits, cause) in place of free text. Rows
+    /// written before are converted: old outcome words to their new names, and the free text
+    /// of each known step kind split into its fields; a step of an unknown kind is kept as a
+    /// `note` with its text.
+    static let version4 = """
+        ALTER TABLE calls ADD COLUMN ring_seconds REAL;
+        ALTER TABLE calls ADD COLUMN hold_seconds REAL;
+        ALTER TABLE calls ADD COLUMN wrapup_seconds REAL;
+        ALTER TABLE calls ADD COLUMN queue_exit TEXT;
+        ALTER TABLE calls ADD COLUMN hangup_side TEXT;
+        ALTER TABLE calls ADD COLUMN offers INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE calls ADD COLUMN recording TEXT;
+        UPDATE calls SET outcome = CASE outcome
+            WHEN 'queued' THEN 'answered' WHEN 'hangup' THEN 'ivr-only' WHEN 'caller-hung-up' THEN 'ivr-only'
+            WHEN 'failed' THEN 'error' ELSE outcome END;
+        UPDATE calls SET outcome = 'answered' WHERE outcome NOT IN
+            ('answered', 'abandoned', 'short-abandoned', 'voicemail', 'callback', 'transferred', 'ivr-only', 'operator', 'error')
+            AND agent_id IS NOT NULL;
+        UPDATE calls SET outcome = 'ivr-only' WHERE outcome NOT IN
+            ('answered', 'abandoned', 'short-abandoned', 'voicemail', 'callback', 'transferred', 'ivr-only', 'operator', 'error');
+        CREATE INDEX calls_outcome ON calls(outcome, arrived_at);
+
+        CREATE TABLE call_steps (
+            id INTEGER PRIMARY KEY,
+            call_id INTEGER NOT NULL REFERENCES calls(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            at REAL NOT NULL,
+            queue TEXT,
+            agent TEXT,
+            node TEXT,
+            digits TEXT,
+            cause INTEGER,
+            detail TEXT
+        );
+        -- "queue: agent 1001" → queue, agent
+        INSERT INTO call_steps (id, call_id, kind, at, queue, agent, detail)
+            SELECT id, call_id,
+                kind, at,
+                CASE WHEN instr(data, ': agent ') > 0 THEN substr(data, 1, instr(data, ': agent ') - 1) END,
+                CASE WHEN instr(data, ': agent ') > 0 THEN substr(data, instr(data, ': agent ') + 8)
+                     WHEN data LIKE 'agent %' THEN substr(data, 7) END,
+                NULL
+            FROM call_events WHERE kind IN ('offered', 'ring-no-answer', 'connected', 'callback-ring-no-answer');
+        INSERT INTO call_steps (id, call_id, kind, at, node)
+            SELECT id, call_id, 'node', at, data FROM call_events WHERE kind = 'ivr-node';
+        -- "menu=2" → node, digits; "CARD=****" → variable (detail), digits
+        INSERT INTO call_steps (id, call_id, kind, at, node, digits)
+            SELECT id, call_id, 'choice', at, substr(data, 1, instr(data, '=') - 1), substr(data, instr(data, '=') + 1)
+            FROM call_events WHERE kind = 'ivr-choice';
+        INSERT INTO call_steps (id, call_id, kind, at, detail, digits)
+            SELECT id, call_id, 'input', at, substr(data, 1, instr(data, '=') - 1), substr(data, instr(data, '=') + 1)
+            FROM call_events WHERE kind = 'ivr-input';
+        INSERT INTO call_steps (id, call_id, kind, at, queue)
+            SELECT id, call_id, kind, at, data FROM call_events WHERE kind IN ('queued', 'overflowed');
+        -- "support after 12 s"
+        INSERT INTO call_steps (id, call_id, kind, at, queue)
+            SELECT id, call_id, 'abandoned', at, CASE WHEN instr(data, ' after ') > 0 THEN substr(data, 1, instr(data, ' after ') - 1) ELSE data END
+            FROM call_events WHERE kind = 'abandoned';
+        INSERT INTO call_steps (id, call_id, kind, at, queue, detail)
+            SELECT id, call_id, 'exited', at, data, CASE kind WHEN 'gave-up' THEN 'timeout' ELSE 'key' END
+            FROM call_events WHERE kind IN ('gave-up', 'exit-by-key');
+        INSERT INTO call_steps (id, call_id, kind, at, detail)
+            SELECT id, call_id, CASE kind
+                WHEN 'offer' THEN 'queue-offer' WHEN 'ivr-error' THEN 'error' WHEN 'queue-gave-up' THEN 'note' ELSE kind END, at, data
+            FROM call_events WHERE kind IN ('position', 'offer', 'voicemail', 'ivr-error', 'callback-requested', 'callback-parked', 'queue-gave-up');
+        INSERT INTO call_steps (id, call_id, kind, at, agent, detail)
+            SELECT id, call_id, 'callback-connected', at,
+                CASE WHEN instr(data, ' → ') > 0 THEN substr(data, 7, instr(data, ' → ') - 7) END, data
+            FROM call_events WHERE kind = 'callback-connected';
+        INSERT INTO call_steps (id, call_id, kind, at, detail)
+            SELECT id, call_id, 'note', at, kind || ': ' || coalesce(data, '') FROM call_events WHERE kind NOT IN
+                ('offered', 'ring-no-answer', 'connected', 'callback-ring-no-answer', 'ivr-node', 'ivr-choice', 'ivr-input', 'queued',
+                 'overflowed', 'abandoned', 'gave-up', 'exit-by-key', 'position', 'offer', 'voicemail', 'ivr-error', 'callback-requested',
+                 'callback-parked', 'queue-gave-up', 'callback-connected');
+        DROP TABLE call_events;
+        CREATE INDEX call_steps_call ON call_steps(call_id, at);
+        """
 
     /// Callers waiting to be called back, with what keeps their place in line. A request is
     /// pending until an agent takes it; a server that restarts puts pending ones back in line.

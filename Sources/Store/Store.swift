@@ -12,7 +12,7 @@ public actor Store {
     public nonisolated let path: String
     public nonisolated let plan: PhoneNumberPlan
     private let executor: StoreExecutor
-    private let db: Database
+    let db: Database
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
@@ -212,6 +212,21 @@ public actor Store {
     /// Saves many calls in one transaction (imports, benchmarks); returns their ids in order.
     public func saveCalls(_ calls: [CallRecord]) throws -> [Int64] {
         try db.transaction { try calls.map { try CallTable.save(db, $0, plan: plan) } }
+    }
+
+    /// Saves finished calls with their whole timelines, all in one transaction.
+    public func saveJourneys(_ journeys: [(call: CallRecord, events: [CallEvent])]) throws {
+        try db.transaction {
+            for (call, events) in journeys { try CallTable.appendEvents(db, callID: try CallTable.save(db, call, plan: plan), events) }
+        }
+    }
+
+    /// Calls matching the filter, newest first.
+    public func calls(_ filter: CallFilter) throws -> [CallRecord] { try CallTable.calls(db, filter, plan: plan) }
+
+    /// The call with this uniqueid, or the calls with this linkedid, each with its timeline; oldest first.
+    public func journeys(uniqueOrLinkedID id: String) throws -> [(call: CallRecord, events: [CallEvent])] {
+        try CallTable.calls(db, uniqueOrLinkedID: id).map { call in (call, try CallTable.events(db, callID: call.id!)) }
     }
 
     public func callID(uniqueID: String) throws -> Int64? { try CallTable.id(db, uniqueID: uniqueID) }

@@ -1,3 +1,4 @@
+import Core
 /// What the store refuses, in words an admin can act on.
 public enum StoreError: Error, Equatable, CustomStringConvertible {
     case newerSchema(found: Int, supported: Int, path: String)

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// A serial executor on a thread of its own, for the work that blocks on SQLite (disk writes,

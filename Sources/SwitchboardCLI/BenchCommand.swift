@@ -1,3 +1,5 @@
+import Core
+import Lab
 import App
 import Foundation
 

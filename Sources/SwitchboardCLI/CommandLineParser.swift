@@ -1,3 +1,4 @@
+import Core
 /// Matches arguments against the command tree.
 enum CommandLineParser {
     enum Outcome {

@@ -1,3 +1,4 @@
+import Core
 /// One command of the `switchboard` tool: its words, options, arguments, help and action.
 ///
 /// Commands are values, so the whole tree can be walked for help, for suggestions of the

@@ -1,3 +1,4 @@
+import Core
 import App
 import Config
 import Foundation

@@ -1,3 +1,4 @@
+import Lab
 import App
 import Config
 import Core
@@ -106,7 +107,7 @@ enum DemoCommand {
         let total = options.calls
         var summary: SimulatedTraffic.Summary?
         var report: QueueReport?
-        try await RunningServer.with(config, terminal: terminal, clock: { officeHours }) { agi in
+        try await RunningServer.with(config, terminal: terminal, clock: { officeHours }, pace: options.speed) { agi in
             // Callers once Switchboard's AMI client is in (it wakes holding callers through it).
             let control = ControlClient(path: config.control.socketPath)
             for _ in 0..<200 {

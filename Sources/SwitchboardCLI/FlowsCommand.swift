@@ -100,7 +100,7 @@ enum FlowsCommand {
             flow: flow, channel: TerminalFlowChannel(caller: caller, terminal: terminal),
             services: TerminalFlowServices(terminal: terminal, store: store, flows: flows, at: at, timeZone: config.general.timeZone, operatorTarget: config.ivr.operatorTarget), logger: .silent
         ).run()
-        terminal.print("end: \(outcome.result) after \(outcome.path.count) node\(outcome.path.count == 1 ? "" : "s")")
+        terminal.print("end: \(outcome.result.rawValue) after \(outcome.path.count) node\(outcome.path.count == 1 ? "" : "s")")
     }
 
     @Sendable static func show(_ parsed: ParsedCommand, _ terminal: Terminal) async throws {

@@ -1,3 +1,4 @@
+import Core
 extension CommandSpec {
     /// The `--help` page of this command, reached by `path`.
     func help(path: [String]) -> String {

@@ -1,3 +1,4 @@
+import Lab
 import App
 import Config
 import Core
@@ -43,7 +44,7 @@ enum SimulateCommand {
 
         let traffic = SimulatedTraffic(options: options)
         let total = options.calls
-        try await RunningServer.with(config, terminal: terminal) { agi in
+        try await RunningServer.with(config, terminal: terminal, pace: options.speed) { agi in
             let json = parsed.flag("json")
             let summary = await traffic.run(against: agi) { progress in
                 if !json {
@@ -79,7 +80,7 @@ enum SimulateCommand {
 /// or one started in this process for the command's duration.
 enum RunningServer {
     static func with(
-        _ config: SwitchboardConfig, terminal: Terminal, clock: @escaping @Sendable () -> Date = { Date() },
+        _ config: SwitchboardConfig, terminal: Terminal, clock: @escaping @Sendable () -> Date = { Date() }, pace: Double = 1,
         _ body: (SocketAddress) async throws -> Void
     ) async throws {
         let client = ControlClient(path: config.control.socketPath)
@@ -91,7 +92,7 @@ enum RunningServer {
         terminal.printError("no server running: starting one in this process")
         let (stop, stopping) = AsyncStream.makeStream(of: Int32.self)
         let logger = Logger(label: "switchboard", level: .warning, sink: StreamLogSink())
-        let server = SwitchboardServer(config: config, logger: logger, clock: clock)
+        let server = SwitchboardServer(config: config, logger: logger, clock: clock, pace: pace)
         let serving = Task { try await server.run(until: stop) }
         defer { stopping.finish() }
         var status: StatusReport?

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import IVR
 import Store
@@ -93,21 +94,20 @@ struct TerminalFlowServices: FlowServices {
     let timeZone: TimeZone
     let operatorTarget: String
 
-    func customer(number: String) async throws -> CustomerInfo? {
+    func customer(number: String) async throws -> Customer? {
         guard let customer = try await store?.customers(phone: number).first else { return nil }
         terminal.print("  customer: \(customer.name), VIP tier \(customer.vipTier)\(customer.language.map { ", \($0)" } ?? "")")
-        return CustomerInfo(id: customer.id, name: customer.name, tier: customer.vipTier, language: customer.language)
+        return customer
     }
 
-    func lastCall(number: String, before uniqueID: String) async throws -> (outcome: String, at: Date)? {
-        guard let call = try await store?.callHistory(number: number, limit: 1).first, let outcome = call.outcome else { return nil }
-        return (outcome, call.arrivedAt)
+    func lastCall(number: String, before uniqueID: String) async throws -> CallRecord? {
+        try await store?.callHistory(number: number, limit: 1).first { $0.outcome != nil }
     }
 
     func enqueue(_ queue: Node.Queue, caller: CallerInfo, variables: [String: String], channel: any CallChannel) async throws -> QueueOutcome {
         let skills = queue.skills.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",")
         terminal.print("  ⏳ queue \(queue.name) (skills \(skills.isEmpty ? "none" : skills), priority \(queue.priority)): an agent answers")
-        return .connected(agent: "(agent)", answeredAt: Date())
+        return .connected(agent: "(agent)")
     }
 
     func voicemailPath(uniqueID: String) -> String { "voicemail-\(uniqueID)" }
@@ -116,8 +116,8 @@ struct TerminalFlowServices: FlowServices {
         terminal.print("  survey answers: \(answers.map(String.init).joined(separator: ", "))")
     }
 
-    func event(uniqueID: String, kind: String, data: String) async {
-        if kind == "ivr-node" { terminal.print("→ [\(data)]") } else if kind == "ivr-error" { terminal.print("  ✗ \(data)") }
+    func record(uniqueID: String, _ event: CallEvent) {
+        if event.kind == .node { terminal.print("→ [\(event.node ?? "")]") } else if event.kind == .error { terminal.print("  ✗ \(event.summary)") }
     }
 
     func flow(named name: String) -> Flow? { flows[name] }

@@ -1,3 +1,4 @@
+import Core
 /// Rows of text in aligned columns under a header, as list commands print them.
 enum TextTable {
     static func render(header: [String], rows: [[String]]) -> String {

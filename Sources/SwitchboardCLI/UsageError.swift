@@ -1,3 +1,4 @@
+import Core
 /// The command line itself was wrong: exit 64 (EX_USAGE) with a line that says what and how to fix it.
 struct UsageError: Error, CustomStringConvertible {
     var message: String

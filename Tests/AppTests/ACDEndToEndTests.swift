@@ -17,6 +17,7 @@ import Wire
         let folder = temporaryPath("acd-e2e")
         var store: Store!
         var routing: RoutingService!
+        var center: CallCenter!
         var server: LoopbackAGIServer!
 
         /// Two flows: look the caller up, queue for support (urgently in `urgent`), then hang up.
@@ -29,20 +30,17 @@ import Wire
             store = try await Store.open(path: folder + "/sb.db")
             for agent in agents { try await store.addAgent(agent) }
             try await store.addCustomer(CustomerDraft(name: "Sun Li", phones: ["13900000002"], vipTier: 3))
-            let opened: Store = store
-            var amiReady: @Sendable () -> Bool = { true }
-            if let ami { amiReady = { ami.status.state == "connected" } }
-            let service = RoutingService(
-                agents: agents.map { ($0.id, $0.endpoint, $0.skills, $0.languages) }, queues: queues, loggedIn: loggedIn, logger: .silent,
-                amiReady: amiReady, journal: { [journal = RoutingJournal(store: opened, logger: .silent)] in journal.record($0) }
-            )
-            if let ami { service.setCallbackExecutor { request in SwitchboardServer.callBack(request, dialling: "PJSIP/\(request.number)@trunk", through: ami, routing: service) } }
-            routing = service
             let library = FlowLibrary(folder: folder + "/flows", sounds: nil, logger: .silent)
             library.reload()
-            let services = StoreFlowServices(store: store, library: library, recordingsFolder: folder, logger: .silent, routing: routing)
-            let handler = IVRHandler(library: library, services: services, store: store, logger: .silent)
-            server = try LoopbackAGIServer(script: "ivr") { session in try await handler.handle(session) }
+            var settings = CallCenter.Settings(recordingsFolder: folder)
+            settings.loginAtStart = loggedIn
+            settings.hangupGrace = .milliseconds(300)
+            // The simulated Asterisk's clock runs 40 times faster (`pbx`).
+            settings.pace = 40
+            let center = CallCenter(store: store, agents: agents, queues: queues, flows: library, ami: ami, settings: settings, logger: .silent)
+            routing = center.routing
+            self.center = center
+            server = try LoopbackAGIServer(script: "ivr") { session in try await center.ivr.handle(session) }
         }
 
         func pbx(_ endpoints: [String: EndpointBehaviour], script: String = "ivr/q") -> SimulatedPBX {
@@ -54,8 +52,8 @@ import Wire
         }
 
         func connectedAt(_ number: String) async throws -> Date? {
-            guard let call = try await store.callHistory(number: number, limit: 1).first else { return nil }
-            return try await store.callEvents(callID: call.id!).first { $0.kind == "connected" }?.at
+            guard let call = try await store.finishedCall(number: number) else { return nil }
+            return try await store.callEvents(callID: call.id!).first { $0.kind == .connected }?.at
         }
 
         func stop() {
@@ -156,9 +154,10 @@ import Wire
         let firstAt = try #require(try await center.connectedAt("13800000001"))
         let secondAt = try #require(try await center.connectedAt("13800000002"))
         #expect(firstAt < secondAt)
-        let call = try #require(try await center.store.callHistory(number: "13800000001", limit: 1).first)
-        let kinds = try await center.store.callEvents(callID: call.id!).map(\.kind)
-        #expect(kinds.filter { $0 == "ring-no-answer" }.count == 2)
+        let call = try #require(try await center.store.finishedCall(number: "13800000001"))
+        #expect(try await center.store.stepKinds(of: call).filter { $0 == .ringNoAnswer }.count == 2)
+        #expect(call.offers == 3)
+        #expect(call.outcome == .answered)
     }
 
     /// Support 3 is asked for; after a second of waiting, support 2 will do: the junior agent
@@ -192,8 +191,9 @@ import Wire
         let outcome = try await pbx.call(from: "13800000007", dnis: "4008", caller: CallerScript(presses: [(3, "#")], hangupAfter: 600))
         #expect(outcome.endedBy == "app")
         #expect(routing.report().waiting.count == 1)
-        let call = try #require(try await center.store.callHistory(number: "13800000007", limit: 1).first)
-        #expect(call.outcome == "callback")
+        let call = try #require(try await center.store.finishedCall(number: "13800000007"))
+        #expect(call.outcome == .callback)
+        #expect(call.queueExit == .callback)
         // Kept in the store, so a restart would put it back in line.
         var pending: [PendingCallback] = []
         for _ in 0..<200 where pending.isEmpty {
@@ -204,13 +204,13 @@ import Wire
         #expect(pending.first?.queue == "support")
 
         #expect(routing.change("1001", .login) == nil)
-        var kinds: [String] = []
-        for _ in 0..<400 where !kinds.contains("callback-connected") {
+        var kinds: [CallEvent.Kind] = []
+        for _ in 0..<400 where !kinds.contains(.callbackConnected) {
             try await Task.sleep(for: .milliseconds(10))
-            kinds = try await center.store.callEvents(callID: call.id!).map(\.kind)
+            kinds = try await center.store.stepKinds(of: call)
         }
-        #expect(kinds.contains("callback-requested"))
-        #expect(kinds.contains("callback-connected"))
+        #expect(kinds.contains(.callbackRequested))
+        #expect(kinds.contains(.callbackConnected))
         #expect(routing.report().waiting.isEmpty)
         #expect(manager.asterisk.actionsSeen.contains("Originate"))
         for _ in 0..<200 where !pending.isEmpty {
@@ -275,9 +275,10 @@ import Wire
         defer { center.stop() }
         let outcome = try await center.pbx([:]).call(from: "13800000008", dnis: "4008", caller: CallerScript(presses: [(3, "*"), (16, "*")], hangupAfter: 600))
         #expect(outcome.endedBy == "app")
-        let call = try #require(try await center.store.callHistory(number: "13800000008", limit: 1).first)
-        let kinds = try await center.store.callEvents(callID: call.id!).map(\.kind).filter { ["offer", "exit-by-key"].contains($0) }
-        #expect(kinds == ["offer", "exit-by-key"])
+        let call = try #require(try await center.store.finishedCall(number: "13800000008"))
+        #expect(try await center.store.stepKinds(of: call).filter { [.queueOffer, .exited].contains($0) } == [.queueOffer, .exited])
+        #expect(call.queueExit == .key)
+        #expect(call.outcome == .abandoned)
     }
 
     /// Urgency chosen in the IVR (the queue node's priority) adds to the queue's own, configured one.
@@ -302,11 +303,13 @@ import Wire
         let outcome = try await center.pbx([:]).call(from: "13800000009", dnis: "4008", caller: CallerScript(hangupAfter: 20))
         #expect(outcome.endedBy == "caller")
         #expect(center.routing.report().waiting.isEmpty)
-        let call = try #require(try await center.store.callHistory(number: "13800000009", limit: 1).first)
-        #expect(call.outcome == "caller-hung-up")
-        let kinds = try await center.store.callEvents(callID: call.id!).map(\.kind)
-        #expect(kinds.contains("queued") && kinds.contains("abandoned"))
-        #expect(kinds.filter { $0 == "position" }.count >= 1)
+        let call = try #require(try await center.store.finishedCall(number: "13800000009"))
+        // The simulator's clock runs 40 times faster: 20 s of its time is half a second of the ledger's.
+        #expect(call.outcome == .shortAbandoned)
+        #expect(call.hangupSide == .caller)
+        let kinds = try await center.store.stepKinds(of: call)
+        #expect(kinds.contains(.queued) && kinds.contains(.abandoned))
+        #expect(kinds.filter { $0 == .position }.count >= 1)
         // The announcement stopped the music (Asterisk does not restart it): the hold starts it again.
         #expect(outcome.silentHoldWaits == 0)
     }

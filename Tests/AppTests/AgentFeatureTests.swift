@@ -16,7 +16,7 @@ import Testing
         let store = try await Store.open(path: folder + "/sb.db")
         defer { store.close() }
         try await store.addAgent(Agent(id: "1001", name: "Li", endpoint: "PJSIP/1001", skills: ["support": 3]), pin: "4321")
-        let routing = RoutingService(agents: [("1001", "PJSIP/1001", ["support": 3], [])], queues: [:], loggedIn: false, logger: .silent)
+        let routing = RoutingService(agents: [Agent(id: "1001", name: "1001", endpoint: "PJSIP/1001", skills: ["support": 3])], queues: [:], loggedIn: false, logger: .silent)
         let handler = AgentFeatureHandler(routing: routing, store: store, logger: .silent)
         let server = try LoopbackAGIServer(script: "agent") { session in try await handler.handle(session) }
         defer { server.stop() }

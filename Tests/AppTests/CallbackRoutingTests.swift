@@ -17,7 +17,7 @@ import Testing
     @Test func aRestoredRequestKeepsItsPlaceAheadOfLaterCallers() throws {
         let recorder = Recorder()
         let routing = RoutingService(
-            agents: [("1001", "PJSIP/1001", ["support": 3], [])], queues: [:], loggedIn: false, logger: .silent,
+            agents: [Agent(id: "1001", name: "1001", endpoint: "PJSIP/1001", skills: ["support": 3])], queues: [:], loggedIn: false, logger: .silent,
             journal: { entry in recorder.journal.withLock { $0.append(entry) } }
         )
         routing.setCallbackExecutor { request in recorder.requests.withLock { $0.append(request) } }
@@ -76,7 +76,7 @@ import Testing
         let recorder = Recorder()
         let up = Mutex(true)
         let routing = RoutingService(
-            agents: [("1001", "PJSIP/1001", ["support": 3], [])], queues: [:], loggedIn: false, logger: .silent,
+            agents: [Agent(id: "1001", name: "1001", endpoint: "PJSIP/1001", skills: ["support": 3])], queues: [:], loggedIn: false, logger: .silent,
             amiReady: { up.withLock { $0 } }
         )
         routing.setCallbackExecutor { request in recorder.requests.withLock { $0.append(request) } }

@@ -1,3 +1,5 @@
+import Core
+import Lab
 import Foundation
 import Glibc
 import App
@@ -30,7 +32,7 @@ import Testing
         defer { store.close() }
         #expect(try await store.integrityProblems().isEmpty)
         let callID = try #require(try await store.callID(uniqueID: "soak.\(writer.pid)"))
-        let stored = Set(try await store.callEvents(callID: callID).compactMap { $0.data.flatMap(Int.init) })
+        let stored = Set(try await store.callEvents(callID: callID).compactMap { $0.detail.flatMap(Int.init) })
         // Every acknowledged event is there; a batch committed after the last acknowledgement may be too.
         #expect(stored.count >= acknowledged)
         #expect(Set(1...acknowledged).isSubset(of: stored))

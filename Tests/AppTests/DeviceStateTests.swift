@@ -22,7 +22,7 @@ import Wire
         settings.backoff = Backoff(initial: .milliseconds(20), maximum: .milliseconds(100))
         let ami = AMIClient(settings: settings, logger: .silent)
         let running = Task { await ami.run() }
-        let routing = RoutingService(agents: [("1001", endpoint, ["support": 3], [])], queues: [:], loggedIn: true, logger: .silent)
+        let routing = RoutingService(agents: [Agent(id: "1001", name: "1001", endpoint: endpoint, skills: ["support": 3])], queues: [:], loggedIn: true, logger: .silent)
         let following = Task { await routing.follow(ami) }
         defer { following.cancel() }
         while ami.status.state != "connected" || asterisk.eventSessions == 0 { try await Task.sleep(for: .milliseconds(5)) }

@@ -26,12 +26,13 @@ import Wire
             let flowsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../dialplans/ivr").standardized.path
             let library = FlowLibrary(folder: flowsFolder, sounds: nil, logger: .silent)
             library.reload()
-            let routing = RoutingService(agents: try await store.agents().map { ($0.id, $0.endpoint, $0.skills, $0.languages) }, queues: [:], loggedIn: true, logger: .silent)
-            var services = StoreFlowServices(store: store, library: library, recordingsFolder: folder + "/recordings", logger: .silent, routing: routing)
-            services.clock = { Date(timeIntervalSince1970: 1_795_514_400) }
-            let handler = IVRHandler(library: library, services: services, store: store, logger: .silent)
+            var settings = CallCenter.Settings(recordingsFolder: folder + "/recordings")
+            settings.loginAtStart = true
+            settings.clock = { Date(timeIntervalSince1970: 1_795_514_400) }
+            settings.pace = 50
+            let center = CallCenter(store: store, agents: try await store.agents(), queues: [:], flows: library, ami: nil, settings: settings, logger: .silent)
             let router = AGIRouter()
-            router.register("ivr") { session in try await handler.handle(session) }
+            center.register(in: router)
             let server = AGIServer(
                 listener: try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0)),
                 allow: [try AddressRange(parsing: "127.0.0.0/8")], router: router, logger: .silent
@@ -61,7 +62,7 @@ import Wire
 
         func record(_ outcome: SimulatedAGIChannel.Outcome) async throws -> CallRecord? {
             let uniqueID = try #require(outcome.variables["UNIQUEID"])
-            return try await store.callHistory(number: outcome.variables["CALLERID(num)"] ?? "", limit: 50).first { $0.uniqueID == uniqueID }
+            return try await store.finishedCall(number: outcome.variables["CALLERID(num)"] ?? "", uniqueID: uniqueID)
         }
     }
 
@@ -79,12 +80,10 @@ import Wire
         #expect(outcome.variables["CHANNEL(language)"] == "en")
         let call = try #require(try await center.record(outcome))
         #expect(call.flow == "main")
-        #expect(call.outcome == "queued")
+        #expect(call.outcome == .answered)
         #expect(call.agentID == "1001")
-        let events = try await center.store.callEvents(callID: call.id!).map { "\($0.kind) \($0.data ?? "")" }
-        #expect(events.filter { $0.hasPrefix("ivr-node") } == [
-            "ivr-node main:lookup", "ivr-node main:hours", "ivr-node main:language", "ivr-node main:english", "ivr-node main:main", "ivr-node main:sales",
-        ])
+        let nodes = try await center.store.callEvents(callID: call.id!).compactMap { $0.kind == .node ? $0.node : nil }
+        #expect(nodes == ["main:lookup", "main:hours", "main:language", "main:english", "main:main", "main:sales"])
     }
 
     /// Asterisk answers a missing prompt with result -1 (GET DATA and STREAM FILE alike): the
@@ -99,7 +98,7 @@ import Wire
         #expect(outcome.variables["CHANNEL(language)"] == "en")
         #expect(outcome.commands.contains { $0.hasPrefix("WAIT FOR DIGIT") })
         let call = try #require(try await center.record(outcome))
-        #expect(call.outcome == "queued")
+        #expect(call.outcome == .answered)
     }
 
     @Test func aVIPGoesStraightToSupport() async throws {
@@ -110,7 +109,7 @@ import Wire
         #expect(outcome.answeredBy == "PJSIP/1002")
         let call = try #require(try await center.record(outcome))
         #expect(call.agentID == "1002")
-        let events = try await center.store.callEvents(callID: call.id!).compactMap { $0.kind == "ivr-node" ? $0.data : nil }
+        let events = try await center.store.callEvents(callID: call.id!).compactMap { $0.kind == .node ? $0.node : nil }
         #expect(events == ["main:lookup", "main:vip-check", "main:vip-language", "main:vip-welcome", "main:vip-queue"])
     }
 
@@ -125,8 +124,8 @@ import Wire
         #expect(outcome.recordings.count == 1)
         #expect(outcome.recordings.first?.hasSuffix(".wav") == true)
         let call = try #require(try await center.record(outcome))
-        #expect(call.outcome == "hangup")
-        let events = try await center.store.callEvents(callID: call.id!).compactMap { $0.kind == "ivr-node" ? $0.data : nil }
+        #expect(call.outcome == .voicemail)
+        let events = try await center.store.callEvents(callID: call.id!).compactMap { $0.kind == .node ? $0.node : nil }
         #expect(events.suffix(3) == ["main:operator", "main:voicemail", "main:goodbye"])
     }
 }

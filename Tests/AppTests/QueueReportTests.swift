@@ -7,7 +7,7 @@ import Testing
 @Suite struct QueueReportTests {
     @Test func anAgentIsReservedUntilTheFlowDialsThemThenRinging() async throws {
         let routing = RoutingService(
-            agents: [("1001", "PJSIP/1001", ["support": 3], []), ("2001", "PJSIP/2001", ["sales": 4], [])],
+            agents: [Agent(id: "1001", name: "1001", endpoint: "PJSIP/1001", skills: ["support": 3]), Agent(id: "2001", name: "2001", endpoint: "PJSIP/2001", skills: ["sales": 4])],
             queues: [:], loggedIn: false, logger: .silent
         )
         try await Task.sleep(for: .milliseconds(20))

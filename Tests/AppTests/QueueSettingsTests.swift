@@ -1,3 +1,4 @@
+import Core
 import ACD
 import Store
 import Foundation

@@ -1,3 +1,4 @@
+import Lab
 import AGI
 import App
 import Core

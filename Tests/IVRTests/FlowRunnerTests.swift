@@ -62,11 +62,11 @@ import Testing
         let outcome = await run(try folder.flow("main"), channel, services)
         // The call is answered before anything plays: AGI() leaves it ringing.
         #expect(channel.heard.prefix(2) == ["answer", "play custom/welcome"])
-        #expect(outcome.result == "queued")
+        #expect(outcome.result == .queued)
         #expect(outcome.path == ["main:main", "main:sales"])
         #expect(outcome.variables["AGENT"] == "1001")
         #expect(services.events.contains("enqueue sales priority 5"))
-        #expect(services.events.contains("ivr-choice main=1"))
+        #expect(services.events.contains("choice main:main, key 1"))
     }
 
     @Test func wrongKeysAndSilenceRetryThenGoWhereTheMenuSays() async throws {
@@ -75,7 +75,7 @@ import Testing
         let outcome = await run(try folder.flow("main"), channel)
         #expect(channel.heard.contains("play invalid"))
         #expect(outcome.path == ["main:main", "main:operator"])
-        #expect(outcome.result == "transferred")
+        #expect(outcome.result == .transferred)
     }
 
     @Test func sensitiveDigitsAreMaskedAndLuhnChecked() async throws {
@@ -86,7 +86,7 @@ import Testing
         let outcome = await run(try folder.flow("main"), channel, services)
         #expect(outcome.path == ["main:main", "main:card", "main:thanks", "main:bye"])
         #expect(outcome.variables["CARD"] == nil)
-        #expect(services.events.contains("ivr-input CARD=****************"))
+        #expect(services.events.contains("input main:card, CARD = ****************"))
         #expect(!services.events.joined().contains("4111"))
         #expect(channel.heard.contains("say digits 13800138000"))
         #expect(channel.heard.last == "hangup")
@@ -108,7 +108,7 @@ import Testing
             """])
         let channel = ScriptedChannel()
         let outcome = await run(try folder.flow("loop"), channel)
-        #expect(outcome.result == "operator")
+        #expect(outcome.result == .operator)
         #expect(channel.heard == ["answer", "set X=1", "set X=1", "play sorry", "dial PJSIP/desk"])
     }
 
@@ -196,7 +196,7 @@ import Testing
                 """,
         ])
         let services = RecordingServices()
-        services.customers["13800138000"] = CustomerInfo(id: 7, name: "Zhou Min", tier: 2, language: "zh")
+        services.customers["13800138000"] = Customer(id: 7, name: "Zhou Min", vipTier: 2, language: "zh")
         services.lastCallOutcome = "answered"
         services.flows["status"] = try folder.flow("status")
         let channel = ScriptedChannel(keys: ["5", "9", "4"])
@@ -212,7 +212,7 @@ import Testing
     @Test func aCallerHangingUpEndsTheFlowQuietly() async throws {
         let folder = try FlowFolder(["main.conf": Self.menuFlow])
         let outcome = await run(try folder.flow("main"), ScriptedChannel(keys: []))
-        #expect(outcome.result == "caller-hung-up")
+        #expect(outcome.result == .callerHungUp)
         #expect(outcome.path == ["main:main"])
     }
 }

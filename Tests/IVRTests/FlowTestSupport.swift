@@ -66,17 +66,21 @@ final class ScriptedChannel: CallChannel, @unchecked Sendable {
 
 /// Services with a fixed clock, customers by number, and every event kept.
 final class RecordingServices: FlowServices, @unchecked Sendable {
-    var customers: [String: CustomerInfo] = [:]
+    var customers: [String: Customer] = [:]
     var clock = Date(timeIntervalSince1970: 1_795_680_000)
     var events: [String] = []
     var surveys: [[Int]] = []
-    var queueOutcome: QueueOutcome = .connected(agent: "1001", answeredAt: nil)
+    var queueOutcome: QueueOutcome = .connected(agent: "1001")
     var flows: [String: Flow] = [:]
     var lastCallOutcome: String?
 
-    func customer(number: String) async throws -> CustomerInfo? { customers[number] }
-    func lastCall(number: String, before uniqueID: String) async throws -> (outcome: String, at: Date)? {
-        lastCallOutcome.map { ($0, clock) }
+    func customer(number: String) async throws -> Customer? { customers[number] }
+    func lastCall(number: String, before uniqueID: String) async throws -> CallRecord? {
+        lastCallOutcome.flatMap(CallOutcome.init(rawValue:)).map { outcome in
+            var call = CallRecord(uniqueID: "earlier", arrivedAt: clock)
+            call.outcome = outcome
+            return call
+        }
     }
     func enqueue(_ queue: Node.Queue, caller: CallerInfo, variables: [String: String], channel: any CallChannel) async throws -> QueueOutcome {
         events.append("enqueue \(queue.name) priority \(queue.priority)")
@@ -84,7 +88,8 @@ final class RecordingServices: FlowServices, @unchecked Sendable {
     }
     func voicemailPath(uniqueID: String) -> String { "/recordings/voicemail-\(uniqueID)" }
     func saveSurvey(uniqueID: String, answers: [Int]) async throws { surveys.append(answers) }
-    func event(uniqueID: String, kind: String, data: String) async { events.append("\(kind) \(data)") }
+    /// Steps as `kind summary`: `choice main:main, key 1`.
+    func record(uniqueID: String, _ event: CallEvent) { events.append("\(event.kind.rawValue) \(event.summary)") }
     func flow(named name: String) -> Flow? { flows[name] }
     func now() -> Date { clock }
     var timeZone = TimeZone(identifier: "UTC")!

@@ -144,22 +144,94 @@ import Testing
         call.flow = "main"
         let id = try await store.saveCall(call)
         call.answeredAt = Date(timeIntervalSince1970: 1_795_460_320)
-        call.outcome = "answered"
+        call.outcome = .answered
         call.agentID = "1001"
         #expect(try await store.saveCall(call) == id)
-        try await store.appendCallEvents([(id, [CallEvent(kind: "ivr-node", at: call.arrivedAt, data: "main"), CallEvent(kind: "answered", at: call.answeredAt!)])])
+        try await store.appendCallEvents([(id, [CallEvent(.node, at: call.arrivedAt, node: "main:start"), CallEvent(.connected, at: call.answeredAt!, agent: "1001")])])
         var older = CallRecord(uniqueID: "1795000000.1", arrivedAt: Date(timeIntervalSince1970: 1_795_000_000))
         older.callerNumber = "13800138000"
         try await store.saveCall(older)
 
         let history = try await store.callHistory(number: "8613800138000")
         #expect(history.map(\.uniqueID) == ["1795460306.22", "1795000000.1"])
-        #expect(history.first?.outcome == "answered")
+        #expect(history.first?.outcome == .answered)
         #expect(history.first?.agentID == "1001")
         #expect(history.first?.id == id)
-        #expect(try await store.callEvents(callID: id).map(\.kind) == ["ivr-node", "answered"])
-        let orphan = await asyncErrorText { try await store.appendCallEvents([(999, [CallEvent(kind: "x")])]) }
+        let steps = try await store.callEvents(callID: id)
+        #expect(steps.map(\.kind) == [.node, .connected])
+        #expect(steps.map(\.node) == ["main:start", nil])
+        #expect(steps.map(\.agent) == [nil, "1001"])
+        let orphan = await asyncErrorText { try await store.appendCallEvents([(999, [CallEvent(.note)])]) }
         #expect(orphan?.contains("FOREIGN KEY constraint failed") == true)
+    }
+
+    /// Timelines written before steps were typed keep every step, split into fields.
+    @Test func version3TimelinesMigrateToTypedSteps() async throws {
+        let folder = try TemporaryDatabase()
+        do {
+            let db = try Database(path: folder.path)
+            for version in 1...3 {
+                try db.executeScript(Migrations.all[version - 1])
+                try db.setUserVersion(version)
+            }
+            try db.execute("INSERT INTO calls (id, uniqueid, direction, arrived_at, outcome, agent_id) VALUES (1, 'u1', 'inbound', 100, 'queued', '1001')")
+            try db.execute("INSERT INTO calls (id, uniqueid, direction, arrived_at, outcome) VALUES (2, 'u2', 'inbound', 200, 'caller-hung-up')")
+            let old: [(String, String?)] = [
+                ("ivr-node", "main:start"), ("ivr-choice", "menu=2"), ("ivr-input", "CARD=****"), ("queued", "support"),
+                ("offered", "support: agent 1001"), ("ring-no-answer", "support: agent 1002"), ("connected", "support: agent 1001"),
+                ("abandoned", "support after 12 s"), ("gave-up", "support"), ("exit-by-key", "support"), ("callback-connected", "agent 1003 → 13800138000"),
+                ("dtmf", "digit=5"),
+            ]
+            for (index, (kind, data)) in old.enumerated() {
+                try db.execute("INSERT INTO call_events (call_id, kind, at, data) VALUES (1, ?, ?, ?)", [kind, Double(100 + index), data])
+            }
+        }
+        let store = try await open(folder)
+        defer { store.close() }
+        let steps = try await store.callEvents(callID: 1)
+        #expect(steps.map(\.kind) == [.node, .choice, .input, .queued, .offered, .ringNoAnswer, .connected, .abandoned, .exited, .exited, .callbackConnected, .note])
+        #expect(steps[0].node == "main:start")
+        #expect(steps[1].node == "menu" && steps[1].digits == "2")
+        #expect(steps[2].detail == "CARD" && steps[2].digits == "****")
+        #expect(steps[3].queue == "support")
+        #expect(steps[4].queue == "support" && steps[4].agent == "1001")
+        #expect(steps[5].agent == "1002")
+        #expect(steps[7].queue == "support")
+        #expect(steps[8].detail == "timeout" && steps[9].detail == "key")
+        #expect(steps[10].agent == "1003")
+        #expect(steps[11].detail == "dtmf: digit=5")
+        let calls = try await store.calls(CallFilter())
+        #expect(calls.map(\.outcome) == [.ivrOnly, .answered])
+    }
+
+    @Test func callsListFiltersByEveryField() async throws {
+        let folder = try TemporaryDatabase()
+        let store = try await open(folder)
+        defer { store.close() }
+        let day = Date(timeIntervalSince1970: 1_795_392_000)
+        var calls: [CallRecord] = []
+        for index in 0..<40 {
+            var call = CallRecord(uniqueID: "u\(index)", arrivedAt: day.addingTimeInterval(Double(index) * 3600))
+            call.agentID = index % 2 == 0 ? "1001" : "1002"
+            call.queue = index % 4 < 2 ? "support" : "sales"
+            call.callerNumber = index % 5 == 0 ? "+86 138 0013 8000" : "1390000\(1000 + index)"
+            call.outcome = index % 3 == 0 ? .abandoned : .answered
+            call.linkedID = "l\(index / 2)"
+            calls.append(call)
+        }
+        _ = try await store.saveCalls(calls)
+        func ids(_ filter: CallFilter) async throws -> [String] { try await store.calls(filter).map(\.uniqueID) }
+        let firstDay = CallFilter(since: day, until: day.addingTimeInterval(86_400))
+        #expect(try await ids(firstDay).count == 24)
+        #expect(try await ids(firstDay).first == "u23")
+        var agent = firstDay
+        agent.agent = "1002"
+        #expect(try await ids(agent) == stride(from: 23, through: 1, by: -2).map { "u\($0)" })
+        #expect(try await ids(CallFilter(queue: "sales", outcome: .abandoned)) == calls.reversed().filter { $0.queue == "sales" && $0.outcome == .abandoned }.map(\.uniqueID))
+        #expect(try await ids(CallFilter(caller: "13800138000")) == ["u35", "u30", "u25", "u20", "u15", "u10", "u5", "u0"])
+        #expect(try await ids(CallFilter(limit: 3)) == ["u39", "u38", "u37"])
+        #expect(try await store.journeys(uniqueOrLinkedID: "l3").map(\.call.uniqueID) == ["u6", "u7"])
+        #expect(try await store.journeys(uniqueOrLinkedID: "u7").map(\.call.uniqueID) == ["u7"])
     }
 
     @Test func callbackRequestsStayPendingUntilTaken() async throws {

@@ -9,6 +9,7 @@ import Foundation
 ///     priority = 0
 ///     strategy = longest-idle      ; best-skill, fewest-calls, round-robin
 ///     service_level = 20           ; seconds, for reports
+///     short_abandon = 5            ; a caller who hangs up sooner is a short abandon
 ///     ring_timeout = 15
 ///     wrapup = 10
 ///     max_misses = 2               ; rings not answered in a row before the agent is paused
@@ -29,6 +30,8 @@ public struct QueueSettings: Sendable {
     public var announceEverySeconds: Int
     public var musicClass: String
     public var record: Bool
+    /// A caller who hangs up in the queue sooner than this is a short abandon, not an abandon.
+    public var shortAbandonSeconds = 5.0
     /// The key that turns the wait into a callback request (nil: callbacks not offered).
     public var callbackKey: Character?
     /// From how long a wait the callback key works, told with `callbackPrompt`; nil: from the start, untold.
@@ -77,6 +80,7 @@ public struct QueueSettings: Sendable {
                     }
                     definition.strategy = strategy
                 case "service_level": if let value = number(entry) { definition.serviceLevelSeconds = value }
+                case "short_abandon": if let value = number(entry) { settings.shortAbandonSeconds = value }
                 case "ring_timeout": if let value = number(entry) { definition.ringTimeoutSeconds = value }
                 case "wrapup": if let value = number(entry) { definition.wrapUpSeconds = value }
                 case "max_misses":

@@ -1,4 +1,5 @@
 import ACD
+import Core
 import Foundation
 import Store
 import Synchronization
@@ -32,33 +33,34 @@ extension RoutingService {
 
     /// Sets who carries out callbacks (AMI Originate); without one, callbacks are not offered.
     public func setCallbackExecutor(_ execute: @escaping @Sendable (CallbackRequest) -> Void) {
-        state.withLock { $0.callBack = execute }
+        mutate { $0.callBack = execute }
     }
 
     /// Whether a waiting caller may ask to be called back now.
-    public var offersCallbacks: Bool { state.withLock { $0.callBack != nil } && amiReady() }
+    public var offersCallbacks: Bool { read { $0.callBack != nil } && amiReady() }
 
     /// The caller leaves the line but keeps their place: when an agent is chosen, the agent's
     /// phone rings and then the caller's number. False when callbacks are not offered or the
     /// number cannot be dialled (withheld, `anonymous`, too short).
     public func requestCallback(_ call: Int, number: String) -> Bool {
         guard offersCallbacks, let number = Self.dialable(number) else { return false }
-        return state.withLock { state in
-            guard state.joined[call] != nil, let waiting = state.engine.calls[call], let queue = state.engine.queues[waiting.queue] else { return false }
-            state.callbacks[call] = number
-            state.channels[call] = nil
-            state.wakers[call] = nil
-            if let uniqueID = state.uniqueIDs[call] {
-                journal(.call(uniqueID: uniqueID, kind: "callback-requested", data: number))
-                journal(.callbackRequested(PendingCallback(
+        return mutate { state in
+            guard let routed = state.calls[call], let waiting = state.engine.calls[call], let queue = state.engine.queues[waiting.queue] else { return false }
+            state.calls[call]?.callbackNumber = number
+            state.calls[call]?.channel = nil
+            state.calls[call]?.wake = nil
+            if let uniqueID = routed.uniqueID {
+                state.step(call, CallEvent(.callbackRequested, queue: queue.name, detail: number))
+                state.journal(.callbackRequested(PendingCallback(
                     uniqueID: uniqueID, number: number, queue: queue.name, queueSkills: queue.skills, queuePriority: queue.priority,
                     extraPriority: waiting.extraPriority, extraSkills: waiting.extraSkills,
                     waitingSince: Date(timeIntervalSinceNow: waiting.arrivedAt - now()), requestedAt: Date()
                 )))
             }
             // Chosen already, in the moment the key was pressed: call back now.
-            if let agent = state.offers.removeValue(forKey: call) {
-                state.offeredAt[call] = nil
+            if let agent = routed.offer {
+                state.calls[call]?.offer = nil
+                state.calls[call]?.offeredAt = nil
                 callBack(call, agent: agent, in: &state)
             }
             return true
@@ -70,24 +72,19 @@ extension RoutingService {
     /// not be placed (parked until AMI is back).
     public func callbackResult(_ call: Int, _ outcome: CallbackOutcome) {
         let now = now()
-        state.withLock { state in
-            guard let number = state.callbacks[call], let agent = state.engine.calls[call]?.offeredTo else { return }
-            let uniqueID = state.uniqueIDs[call]
+        mutate { state in
+            guard let number = state.calls[call]?.callbackNumber, let agent = state.engine.calls[call]?.offeredTo else { return }
             switch outcome {
             case .connected:
                 state.engine.answered(call, now: now)
                 record(state.engine.setDeviceBusy(agent, true, now: now), in: &state)
                 state.onCallback.insert(agent)
-                state.callbacks[call] = nil
-                state.joined[call] = nil
-                state.uniqueIDs[call] = nil
-                if let uniqueID {
-                    journal(.call(uniqueID: uniqueID, kind: "callback-connected", data: "agent \(agent) → \(number)"))
-                    journal(.callbackTaken(uniqueID: uniqueID, agent: agent))
-                }
+                state.step(call, CallEvent(.callbackConnected, agent: agent, detail: number))
+                if let uniqueID = state.calls[call]?.uniqueID { state.journal(.callbackTaken(uniqueID: uniqueID, agent: agent)) }
+                state.calls[call] = nil
             case .notAnswered:
                 record(state.engine.notAnswered(call, now: now), in: &state)
-                if let uniqueID { journal(.call(uniqueID: uniqueID, kind: "callback-ring-no-answer", data: "agent \(agent)")) }
+                state.step(call, CallEvent(.callbackRingNoAnswer, agent: agent))
             case .notPlaced:
                 park(call, in: &state)
             }
@@ -99,19 +96,18 @@ extension RoutingService {
     @discardableResult
     public func restore(_ requests: [PendingCallback]) -> Int {
         let now = now()
-        return state.withLock { state in
+        return mutate { state in
             guard state.callBack != nil else { return 0 }
+            let known = Set(state.calls.values.compactMap(\.uniqueID))
             var restored = 0
-            for request in requests where !state.uniqueIDs.values.contains(request.uniqueID) {
+            for request in requests where !known.contains(request.uniqueID) {
                 if state.engine.queues[request.queue] == nil {
                     state.engine.define(QueueDefinition(name: request.queue, skills: request.queueSkills, priority: request.queuePriority, wrapUpSeconds: 0))
                 }
                 let id = state.nextCall
                 state.nextCall += 1
                 let arrivedAt = now - Date().timeIntervalSince(request.waitingSince)
-                state.joined[id] = (request.queue, arrivedAt)
-                state.uniqueIDs[id] = request.uniqueID
-                state.callbacks[id] = request.number
+                state.calls[id] = RoutedCall(queue: request.queue, uniqueID: request.uniqueID, callbackNumber: request.number)
                 let call = WaitingCall(id: id, queue: request.queue, arrivedAt: arrivedAt, extraPriority: request.extraPriority, extraSkills: request.extraSkills)
                 record(state.engine.enqueue(call, now: now), in: &state)
                 restored += 1
@@ -123,29 +119,31 @@ extension RoutingService {
     /// Parked callbacks back in line at their places: AMI is up again.
     func resumeParked() {
         let now = now()
-        state.withLock { state in
-            let parked = state.parked.values.sorted { $0.arrivedAt < $1.arrivedAt }
-            state.parked = [:]
-            for call in parked { record(state.engine.enqueue(call, now: now), in: &state) }
+        mutate { state in
+            let parked = state.calls.compactMap { id, routed in routed.parked.map { (id, $0) } }.sorted { $0.1.arrivedAt < $1.1.arrivedAt }
+            for (id, call) in parked {
+                state.calls[id]?.parked = nil
+                record(state.engine.enqueue(call, now: now), in: &state)
+            }
         }
     }
 
-    /// Takes a callback whose turn came while AMI is down out of line: its agent is free again,
+    /// Takes a callback whose turn comes while AMI is down out of line: its agent is free again,
     /// without a miss.
     func park(_ call: Int, in state: inout State) {
         guard var waiting = state.engine.calls[call] else { return }
         waiting.offeredTo = nil
-        state.parked[call] = waiting
-        if let uniqueID = state.uniqueIDs[call] { journal(.call(uniqueID: uniqueID, kind: "callback-parked", data: "AMI is down")) }
+        state.calls[call]?.parked = waiting
+        state.step(call, CallEvent(.callbackParked, detail: "AMI is down"))
         record(state.engine.abandoned(call, now: now()), in: &state)
     }
 
     func callBack(_ call: Int, agent: String, in state: inout State) {
-        guard let number = state.callbacks[call], let execute = state.callBack else { return }
-        let ring = state.engine.queues[state.joined[call]?.queue ?? ""]?.ringTimeoutSeconds ?? 15
-        execute(CallbackRequest(
-            call: call, uniqueID: state.uniqueIDs[call], agent: agent, endpoint: state.endpoints[agent] ?? agent, number: number, ringSeconds: ring
-        ))
+        guard let routed = state.calls[call], let number = routed.callbackNumber, let execute = state.callBack else { return }
+        let ring = state.engine.queues[routed.queue]?.ringTimeoutSeconds ?? 15
+        state.effects.append(.callBack(execute, CallbackRequest(
+            call: call, uniqueID: routed.uniqueID, agent: agent, endpoint: state.endpoints[agent] ?? agent, number: number, ringSeconds: ring
+        )))
     }
 
     /// The number as the dialplan gets it (digits, a leading +), or nil when there is none to dial.

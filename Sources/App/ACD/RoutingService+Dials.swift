@@ -1,7 +1,6 @@
 import ACD
 import Core
 import Foundation
-import Synchronization
 
 /// A holding flow's Dial of the agent chosen for its caller. Asterisk reports over AMI the
 /// moment the agent answers (DialEnd ANSWER) and the moment the agent's leg ends (its Hangup),
@@ -12,78 +11,78 @@ extension RoutingService {
     struct Dial {
         var agent: String
         var queue: String
-        var uniqueID: String?
-        /// The caller's channel, which DialBegin names.
-        var callerChannel: String?
         /// The agent's leg, from DialBegin.
         var agentLeg: String?
-        /// On the engine's clock, and on the wall clock for the call's record.
+        /// On the engine's clock.
         var answeredAt: Double?
-        var answeredDate: Date?
     }
 
     /// The holding flow is dialling the chosen agent now: how long that took since the decision.
     public func dialling(_ call: Int) {
         let now = MonotonicTime.now()
-        state.withLock { state in
-            if let agent = state.engine.calls[call]?.offeredTo, let queue = state.joined[call]?.queue {
-                state.dials[call] = Dial(agent: agent, queue: queue, uniqueID: state.uniqueIDs[call], callerChannel: state.channels[call])
-            }
-            guard let decided = state.offeredAt.removeValue(forKey: call) else { return }
+        mutate { state in
+            guard let routed = state.calls[call] else { return }
+            if let agent = state.engine.calls[call]?.offeredTo { state.calls[call]?.dial = Dial(agent: agent, queue: routed.queue) }
+            guard let decided = routed.offeredAt else { return }
+            state.calls[call]?.offeredAt = nil
             if state.dialLatencies.count >= 100_000 { state.dialLatencies.removeFirst(50_000) }
             state.dialLatencies.append(now.nanoseconds - decided.nanoseconds)
         }
     }
 
-    /// The agent answered: the caller leaves the line and the agent is on the call. When it
-    /// happened on the wall clock, nil if the call was not being dialled.
+    /// The agent answered: the caller leaves the line and the agent is on the call. False if
+    /// the call was not being dialled.
     @discardableResult
-    public func answered(_ call: Int) -> Date? {
+    public func answered(_ call: Int) -> Bool {
         let now = now()
-        return state.withLock { state in answered(call, now: now, in: &state) }
+        return mutate { state in answered(call, now: now, in: &state) }
     }
 
     /// The agent's leg of an answered call ended: the agent wraps up (or is free at once).
     public func legEnded(_ call: Int) {
         let now = now()
-        state.withLock { state in legEnded(call, now: now, in: &state) }
+        mutate { state in legEnded(call, now: now, in: &state) }
     }
 
-    func answered(_ call: Int, now: Double, in state: inout State) -> Date? {
-        guard var dial = state.dials[call] else { return nil }
-        if let date = dial.answeredDate { return date }
+    func answered(_ call: Int, now: Double, in state: inout State) -> Bool {
+        guard var dial = state.calls[call]?.dial else { return false }
+        if dial.answeredAt != nil { return true }
         dial.answeredAt = now
-        dial.answeredDate = Date()
-        state.dials[call] = dial
+        state.calls[call]?.dial = dial
+        state.calls[call]?.wake = nil
         state.engine.answered(call, now: now)
-        state.joined[call] = nil
-        state.channels[call] = nil
-        state.wakers[call] = nil
-        state.uniqueIDs[call] = nil
-        if let uniqueID = dial.uniqueID { journal(.call(uniqueID: uniqueID, kind: "connected", data: "\(dial.queue): agent \(dial.agent)")) }
-        return dial.answeredDate
+        state.step(call, CallEvent(.connected, queue: dial.queue, agent: dial.agent))
+        return true
     }
 
+    /// Ends the call's time in routing: its agent wraps up, and the talk counts towards the
+    /// handle times that estimated waits use.
     func legEnded(_ call: Int, now: Double, in state: inout State) {
-        guard let dial = state.dials[call], let answeredAt = dial.answeredAt else { return }
-        state.dials[call] = nil
+        guard let dial = state.calls[call]?.dial, let answeredAt = dial.answeredAt else { return }
+        state.calls[call] = nil
         record(state.engine.callEnded(agent: dial.agent, now: now), in: &state)
-        state.handleTimes = Array((state.handleTimes + [now - answeredAt]).suffix(200))
+        let wrapUp = state.engine.queues[dial.queue]?.wrapUpSeconds ?? 0
+        state.handleTimes = Array((state.handleTimes + [now - answeredAt + wrapUp]).suffix(200))
+    }
+
+    /// The call being dialled from this caller's channel, whose agent leg is not known yet.
+    private func dialling(from callerChannel: String, in state: State) -> Int? {
+        state.calls.first { $0.value.channel == callerChannel && $0.value.dial != nil && $0.value.dial?.agentLeg == nil }?.key
     }
 
     /// DialBegin from a caller's channel that a holding flow is dialling from: its agent's leg.
     func dialBegan(from callerChannel: String, to agentLeg: String) {
-        state.withLock { state in
-            guard let call = state.dials.first(where: { $0.value.callerChannel == callerChannel && $0.value.agentLeg == nil })?.key else { return }
-            state.dials[call]?.agentLeg = agentLeg
+        mutate { state in
+            guard let call = dialling(from: callerChannel, in: state) else { return }
+            state.calls[call]?.dial?.agentLeg = agentLeg
         }
     }
 
     /// DialEnd ANSWER on an agent's leg.
     func legAnswered(_ agentLeg: String) {
         let now = now()
-        state.withLock { state in
-            guard let call = state.dials.first(where: { $0.value.agentLeg == agentLeg })?.key else { return }
+        mutate { state in
+            guard let call = state.calls.first(where: { $0.value.dial?.agentLeg == agentLeg })?.key else { return }
             _ = answered(call, now: now, in: &state)
         }
     }
@@ -91,8 +90,8 @@ extension RoutingService {
     /// A Hangup: of an answered agent leg, or of the caller's channel, ends that call.
     func channelGone(_ channel: String) {
         let now = now()
-        state.withLock { state in
-            guard let call = state.dials.first(where: { $0.value.agentLeg == channel || $0.value.callerChannel == channel })?.key else { return }
+        mutate { state in
+            guard let call = state.calls.first(where: { $0.value.dial != nil && ($0.value.dial?.agentLeg == channel || $0.value.channel == channel) })?.key else { return }
             legEnded(call, now: now, in: &state)
         }
     }

@@ -13,35 +13,56 @@ public final class RoutingService: Sendable {
         public var endpoint: String
     }
 
+    /// One call in routing, with its whole state: from joining the queue until the caller
+    /// leaves it, or until the agent's leg of an answered call ends.
+    struct RoutedCall {
+        var queue: String
+        /// The caller's uniqueid, for their timeline.
+        var uniqueID: String?
+        /// The caller's channel, which AMI's events of the agent's Dial name.
+        var channel: String?
+        /// Ends the wait of the flow holding the call, the moment an agent is chosen for it.
+        var wake: (@Sendable () -> Void)?
+        /// The agent chosen and not yet taken by the holding flow, and when it was decided.
+        var offer: String?
+        var offeredAt: MonotonicTime?
+        /// The caller asked to be called back at this number; their place is kept.
+        var callbackNumber: String?
+        /// A callback out of line while AMI is down (no Originate can be placed), back when it is up.
+        var parked: WaitingCall?
+        /// The holding flow's Dial of the chosen agent, until the agent's leg ends.
+        var dial: Dial?
+    }
+
+    /// Work decided under the lock and done after it is released.
+    enum Effect {
+        case journal(JournalEntry)
+        case wake(@Sendable () -> Void)
+        case callBack(@Sendable (CallbackRequest) -> Void, CallbackRequest)
+    }
+
     struct State {
         var engine: RoutingEngine
         var endpoints: [String: String]
-        /// Offers made and not yet taken by the flow holding the caller.
-        var offers: [Int: String] = [:]
+        var calls: [Int: RoutedCall] = [:]
         var nextCall = 1
-        var joined: [Int: (queue: String, at: Double)] = [:]
-        /// The caller's channel, which AMI's events of the agent's Dial name.
-        var channels: [Int: String] = [:]
-        /// Ends the wait of the flow holding the call, the moment an agent is chosen for it.
-        var wakers: [Int: @Sendable () -> Void] = [:]
-        /// The caller's uniqueid, for their timeline.
-        var uniqueIDs: [Int: String] = [:]
-        /// When each offer was decided, and how long decisions took to become a dialled phone.
-        var offeredAt: [Int: MonotonicTime] = [:]
+        /// How long decisions took to become a dialled phone, and recent calls' handle times.
         var dialLatencies: [UInt64] = []
         var handleTimes: [Double] = []
-        /// Callers who asked to be called back (call → their number); their place is kept.
-        var callbacks: [Int: String] = [:]
-        /// Callbacks out of line while AMI is down (no Originate can be placed), back when it is up.
-        var parked: [Int: WaitingCall] = [:]
         /// Agents on a callback: on the call until their phone is free again (AMI device state).
         var onCallback: Set<String> = []
         var callBack: (@Sendable (CallbackRequest) -> Void)?
-        /// Holding flows' Dials of their chosen agents, until the agent's leg ends.
-        var dials: [Int: Dial] = [:]
+        var effects: [Effect] = []
+
+        mutating func journal(_ entry: JournalEntry) { effects.append(.journal(entry)) }
+
+        /// Journals a step of the call's timeline, when the call has a uniqueid.
+        mutating func step(_ call: Int, _ event: CallEvent) {
+            if let uniqueID = calls[call]?.uniqueID { journal(.call(uniqueID: uniqueID, event)) }
+        }
     }
 
-    let state: Mutex<State>
+    private let state: Mutex<State>
     private let started = MonotonicTime.now()
     private let logger: Logger
     /// Queues from the queues file, by name.
@@ -53,7 +74,7 @@ public final class RoutingService: Sendable {
 
     /// A routing step worth keeping.
     public enum JournalEntry: Sendable, Equatable {
-        case call(uniqueID: String, kind: String, data: String)
+        case call(uniqueID: String, CallEvent)
         case agent(id: String, state: String, reason: String?)
         /// A caller asked to be called back: kept until an agent takes it, so a restart keeps their place.
         case callbackRequested(PendingCallback)
@@ -61,10 +82,10 @@ public final class RoutingService: Sendable {
     }
 
     /// - Parameters:
-    ///   - agents: id, endpoint, skills (languages become `lang:` skills).
+    ///   - agents: their skills (languages become `lang:` skills) and phones.
     ///   - loggedIn: agents logged in at start (the demo's; others log in by phone or CLI).
     public init(
-        agents: [(id: String, endpoint: String, skills: [String: Int], languages: [String])], queues: [String: QueueSettings],
+        agents: [Agent], queues: [String: QueueSettings],
         loggedIn: Bool, logger: Logger, amiReady: @escaping @Sendable () -> Bool = { true },
         journal: @escaping @Sendable (JournalEntry) -> Void = { _ in }
     ) {
@@ -82,7 +103,7 @@ public final class RoutingService: Sendable {
     /// The agent as the store has them now — added or edited since the server started — with
     /// these skills and this phone from here on. Called before a login, so edits take effect then.
     public func learn(_ agent: Agent) {
-        state.withLock { state in
+        mutate { state in
             state.engine.define(RoutingAgent(id: agent.id, skills: Self.routingSkills(agent.skills, agent.languages)))
             state.endpoints[agent.id] = agent.endpoint
         }
@@ -92,6 +113,27 @@ public final class RoutingService: Sendable {
     static func routingSkills(_ skills: [String: Int], _ languages: [String]) -> [String: Int] {
         skills.merging(languages.map { ("lang:\($0)", 5) }) { max($0, $1) }
     }
+
+    /// Runs `body` under the lock, then does the work it decided (journal steps, wakes,
+    /// callbacks) with the lock released.
+    func mutate<T>(_ body: (inout State) -> T) -> T {
+        let (result, effects) = state.withLock { state in
+            let result = body(&state)
+            defer { state.effects = [] }
+            return (result, state.effects)
+        }
+        for effect in effects {
+            switch effect {
+            case .journal(let entry): journal(entry)
+            case .wake(let wake): wake()
+            case .callBack(let execute, let request): execute(request)
+            }
+        }
+        return result
+    }
+
+    /// Reads under the lock.
+    func read<T>(_ body: (State) -> T) -> T { state.withLock { body($0) } }
 
     /// Seconds since the service started: the engine's clock.
     public func now() -> Double { started.secondsElapsed }
@@ -104,7 +146,7 @@ public final class RoutingService: Sendable {
             try? await Task.sleep(for: .seconds(1))
             let now = now()
             let newDay = today()
-            state.withLock { state in
+            mutate { state in
                 if newDay != day { state.engine.resetDailyCounts() }
                 record(state.engine.tick(now: now), in: &state)
             }
@@ -131,14 +173,11 @@ public final class RoutingService: Sendable {
         wake: (@Sendable () -> Void)? = nil
     ) -> Int {
         let now = now()
-        return state.withLock { state in
+        return mutate { state in
             if state.engine.queues[queue.name] == nil { state.engine.define(queue) }
             let id = state.nextCall
             state.nextCall += 1
-            state.joined[id] = (queue.name, now)
-            state.channels[id] = channel
-            state.wakers[id] = wake
-            state.uniqueIDs[id] = uniqueID
+            state.calls[id] = RoutedCall(queue: queue.name, uniqueID: uniqueID, channel: channel, wake: wake)
             // The caller's language is required when some agent speaks it (agents with no
             // languages configured serve everyone).
             let skill = language.map { "lang:\($0)" }
@@ -151,38 +190,38 @@ public final class RoutingService: Sendable {
 
     /// The agent chosen for the call, once; nil while it waits.
     public func takeOffer(_ call: Int) -> Offer? {
-        state.withLock { state in
-            guard let agent = state.offers.removeValue(forKey: call) else { return nil }
+        mutate { state in
+            guard let agent = state.calls[call]?.offer else { return nil }
+            state.calls[call]?.offer = nil
             return Offer(agent: agent, endpoint: state.endpoints[agent] ?? agent)
         }
     }
 
     /// Ring-no-answer: the caller keeps their place.
-    public func notAnswered(_ call: Int) {
+    public func notAnswered(_ call: Int, status: String? = nil) {
         let now = now()
-        state.withLock { state in
-            state.dials[call] = nil
+        mutate { state in
+            guard let dial = state.calls[call]?.dial else { return }
+            state.calls[call]?.dial = nil
+            state.step(call, CallEvent(.ringNoAnswer, queue: dial.queue, agent: dial.agent, detail: status))
             record(state.engine.notAnswered(call, now: now), in: &state)
         }
     }
 
     /// The caller left the queue (hung up, chose voicemail, waited too long). A caller already
     /// talking to their agent has not left the queue: their call ended, and the agent is free.
-    public func leave(_ call: Int) {
+    /// False for such a call.
+    @discardableResult
+    public func leave(_ call: Int) -> Bool {
         let now = now()
-        state.withLock { state in
-            if state.dials[call]?.answeredAt != nil {
+        return mutate { state in
+            if state.calls[call]?.dial?.answeredAt != nil {
                 legEnded(call, now: now, in: &state)
-                return
+                return false
             }
-            state.dials[call] = nil
-            state.wakers[call] = nil
-            state.offers[call] = nil
-            state.offeredAt[call] = nil
-            state.joined[call] = nil
-            state.channels[call] = nil
-            state.uniqueIDs[call] = nil
+            state.calls[call] = nil
             record(state.engine.abandoned(call, now: now), in: &state)
+            return true
         }
     }
 
@@ -191,7 +230,7 @@ public final class RoutingService: Sendable {
     /// An agent's own change (phone feature code or CLI); an error text when it does not apply.
     public func change(_ agent: String, _ change: AgentChange, reason: String? = nil) -> String? {
         let now = now()
-        return state.withLock { state -> String? in
+        return mutate { state -> String? in
             guard let before = state.engine.agents[agent]?.state else { return "no agent \(agent)" }
             switch change {
             case .login: record(state.engine.login(agent, now: now), in: &state)
@@ -201,7 +240,7 @@ public final class RoutingService: Sendable {
             }
             let after = state.engine.agents[agent]?.state
             if after == before && change != .logout { return "agent \(agent) is \(Self.describe(before)): cannot \(change.rawValue)" }
-            journal(.agent(id: agent, state: change == .unpause || change == .login ? "available" : change == .pause ? "paused" : "logged out", reason: change == .pause ? reason ?? "break" : nil))
+            state.journal(.agent(id: agent, state: change == .unpause || change == .login ? "available" : change == .pause ? "paused" : "logged out", reason: change == .pause ? reason ?? "break" : nil))
             return nil
         }
     }
@@ -211,7 +250,7 @@ public final class RoutingService: Sendable {
     public func deviceState(_ device: String, _ deviceState: String) {
         let busy = ["INUSE", "BUSY", "RINGING", "RINGINUSE", "ONHOLD"].contains(deviceState.uppercased())
         let now = now()
-        state.withLock { state in
+        mutate { state in
             for (agent, endpoint) in state.endpoints where endpoint == device {
                 // A callback ends when the agent's phone is free: wrap-up starts then.
                 if !busy, state.onCallback.remove(agent) != nil { record(state.engine.callEnded(agent: agent, now: now), in: &state) }
@@ -252,7 +291,7 @@ public final class RoutingService: Sendable {
             for item in list.items { if let device = item["Device"], let deviceState = item["State"] { listed[device] = deviceState } }
         }
         let live = ami.channels.map(\.snapshot.channel)
-        for endpoint in Set(state.withLock { $0.endpoints.values }) {
+        for endpoint in Set(read { $0.endpoints.values }) {
             deviceState(endpoint, listed[endpoint] ?? (live.contains { Self.channel($0, isOn: endpoint) } ? "INUSE" : "NOT_INUSE"))
         }
     }
@@ -267,8 +306,8 @@ public final class RoutingService: Sendable {
     /// Position in line (1 = next) and an estimated wait from recent handle times and agents serving the queue.
     public func position(of call: Int) -> (position: Int, estimatedSeconds: Double)? {
         let now = now()
-        return state.withLock { state in
-            guard let position = state.engine.position(of: call, now: now), let queue = state.joined[call]?.queue else { return nil }
+        return read { state in
+            guard let position = state.engine.position(of: call, now: now), let queue = state.calls[call]?.queue else { return nil }
             let handle = state.handleTimes.isEmpty ? 120 : state.handleTimes.reduce(0, +) / Double(state.handleTimes.count)
             let serving = max(1, state.engine.agents.values.filter { agent in
                 agent.state != .loggedOut && (state.engine.queues[queue]?.skills ?? [:]).allSatisfy { (agent.skills[$0.key] ?? 0) >= $0.value }
@@ -280,19 +319,19 @@ public final class RoutingService: Sendable {
     /// What `switchboard queue show` prints.
     public func report() -> QueueReport {
         let now = now()
-        return state.withLock { state in
+        return read { state in
             let engine = state.engine
             func line(_ call: WaitingCall, parked: Bool) -> QueueReport.Caller {
                 QueueReport.Caller(
                     call: call.id, queue: call.queue, waitSeconds: now - call.arrivedAt, priority: engine.priority(of: call, now: now),
                     position: parked ? 0 : engine.position(of: call.id, now: now) ?? 0, ringing: call.offeredTo,
-                    callback: parked || state.callbacks[call.id] != nil, parked: parked
+                    callback: parked || state.calls[call.id]?.callbackNumber != nil, parked: parked
                 )
             }
             // In line order: by queue, then place; parked callbacks after.
             let waiting = engine.calls.values.map { line($0, parked: false) }.sorted { ($0.queue, $0.position) < ($1.queue, $1.position) }
-                + state.parked.values.sorted { $0.arrivedAt < $1.arrivedAt }.map { line($0, parked: true) }
-            let reserved = Set(state.offers.values)
+                + state.calls.values.compactMap(\.parked).sorted { $0.arrivedAt < $1.arrivedAt }.map { line($0, parked: true) }
+            let reserved = Set(state.calls.values.compactMap(\.offer))
             let agents = engine.agents.values.sorted { $0.id < $1.id }.map { agent in
                 QueueReport.AgentLine(
                     agent: agent.id, state: Self.describe(agent.state, reserved: reserved.contains(agent.id)), secondsInState: now - agent.stateSince,
@@ -319,24 +358,26 @@ public final class RoutingService: Sendable {
         for decision in decisions {
             switch decision {
             case .offer(let call, let agent):
-                if state.callbacks[call] != nil {
+                if state.calls[call]?.callbackNumber != nil {
                     if amiReady() { callBack(call, agent: agent, in: &state) } else { park(call, in: &state) }
                     continue
                 }
-                state.offers[call] = agent
-                state.offeredAt[call] = MonotonicTime.now()
-                // One small write on the caller's FastAGI socket: no waiting under the lock.
-                let wake = state.wakers[call]
-                wake?()
-                logger.debug("agent chosen", ["call": "\(call)", "agent": agent, "uniqueid": state.uniqueIDs[call] ?? "", "woken": wake == nil ? "no" : "yes"])
+                state.calls[call]?.offer = agent
+                state.calls[call]?.offeredAt = MonotonicTime.now()
+                state.step(call, CallEvent(.offered, queue: state.calls[call]?.queue, agent: agent))
+                // The wake is one small write on the caller's FastAGI socket, made after the lock.
+                let wake = state.calls[call]?.wake
+                if let wake { state.effects.append(.wake(wake)) }
+                logger.debug("agent chosen", ["call": "\(call)", "agent": agent, "uniqueid": state.calls[call]?.uniqueID ?? "", "woken": wake == nil ? "no" : "yes"])
             case .overflowed(let call, let queue):
-                state.joined[call]?.queue = queue
-                if let uniqueID = state.uniqueIDs[call] { journal(.call(uniqueID: uniqueID, kind: "overflowed", data: queue)) }
+                let from = state.calls[call]?.queue
+                state.calls[call]?.queue = queue
+                state.step(call, CallEvent(.overflowed, queue: queue, detail: from))
             case .autoPaused(let agent):
                 logger.warning("agent paused after missed calls", ["agent": agent])
-                journal(.agent(id: agent, state: "paused", reason: "missed calls"))
+                state.journal(.agent(id: agent, state: "paused", reason: "missed calls"))
             case .wrapUpEnded(let agent):
-                journal(.agent(id: agent, state: "available", reason: "wrap-up over"))
+                state.journal(.agent(id: agent, state: "available", reason: "wrap-up over"))
             }
         }
     }

@@ -8,7 +8,7 @@ import Synchronization
 public final class FlowLibrary: Sendable {
     public let folder: String
     public let sounds: String?
-    private let flows = Mutex<[String: Flow]>([:])
+    private let flowsByName = Mutex<[String: Flow]>([:])
     private let logger: Logger
 
     public init(folder: String, sounds: String?, logger: Logger) {
@@ -17,9 +17,12 @@ public final class FlowLibrary: Sendable {
         self.logger = logger
     }
 
-    public func flow(named name: String) -> Flow? { flows.withLock { $0[name] } }
+    public func flow(named name: String) -> Flow? { flowsByName.withLock { $0[name] } }
 
-    public var names: [String] { flows.withLock { $0.keys.sorted() } }
+    /// Every flow as loaded now: what a call starting now keeps to its end.
+    public var flows: [String: Flow] { flowsByName.withLock { $0 } }
+
+    public var names: [String] { flowsByName.withLock { $0.keys.sorted() } }
 
     /// Loads the folder again. On errors nothing changes; returns every diagnostic.
     @discardableResult
@@ -31,7 +34,7 @@ public final class FlowLibrary: Sendable {
             logger.error("flows not reloaded: \(errors.count) error\(errors.count == 1 ? "" : "s") in \(folder); the flows already loaded stay")
             return diagnostics
         }
-        flows.withLock { $0 = loaded }
+        flowsByName.withLock { $0 = loaded }
         logger.notice("flows loaded", ["folder": folder, "flows": loaded.keys.sorted().joined(separator: ",")])
         return diagnostics
     }

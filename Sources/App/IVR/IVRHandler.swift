@@ -4,19 +4,21 @@ import Foundation
 import IVR
 import Store
 
-/// `agi://…/ivr/<flow>`: runs the flow for the call and keeps the call's record.
+/// `agi://…/ivr/<flow>`: runs the flow for the call, with the flows as they were when it
+/// started, and keeps the call's journey in the ledger.
 struct IVRHandler: Sendable {
     let library: FlowLibrary
     let services: StoreFlowServices
-    let store: Store
+    let ledger: CallLedger
     let logger: Logger
 
     func handle(_ session: AGISession) async throws {
         let environment = session.environment
         let name = environment.script.path.split(separator: "/").last.map(String.init) ?? ""
-        guard let flow = library.flow(named: name) else {
+        let flows = library.flows
+        guard let flow = flows[name] else {
             logger.warning("no IVR flow for this call; hanging up", ["flow": name, "uniqueid": environment.uniqueID])
-            try? await session.verbose("Switchboard: no IVR flow '\(name)' (flows: \(library.names.joined(separator: ", ")))")
+            try? await session.verbose("Switchboard: no IVR flow '\(name)' (flows: \(flows.keys.sorted().joined(separator: ", ")))")
             try? await session.hangup()
             return
         }
@@ -25,23 +27,26 @@ struct IVRHandler: Sendable {
         call.callerName = environment.callerIDName
         call.dnis = environment.dnid ?? environment.extensionName
         call.flow = flow.name
-        await save(call)
-        let outcome = await FlowRunner(flow: flow, channel: AGIFlowChannel(session: session, logger: logger.with("uniqueid", environment.uniqueID)), services: services, logger: logger).run()
-        call.endedAt = Date()
-        call.outcome = outcome.result
-        call.agentID = outcome.variables["AGENT"]
-        call.answeredAt = outcome.answeredAt
-        if call.answeredAt == nil, outcome.result == "queued" || outcome.result == "transferred" || outcome.result == "operator" { call.answeredAt = call.endedAt }
-        await save(call)
+        ledger.begin(call, channel: environment.channel)
+        var services = self.services
+        services.flows = flows
+        let channel = AGIFlowChannel(session: session, logger: logger.with("uniqueid", environment.uniqueID))
+        let outcome = await FlowRunner(flow: flow, channel: channel, services: services, logger: logger).run()
+        if let customer = outcome.variables["CUSTOMER_ID"].flatMap(Int64.init) {
+            ledger.update(uniqueID: environment.uniqueID) { $0.customerID = customer }
+        }
+        ledger.flowEnded(uniqueID: environment.uniqueID, side: Self.side(outcome.result))
         // The server ends such a session as a protocol error, named in its log and counted.
         if let broken = session.protocolError { throw broken }
     }
 
-    private func save(_ call: CallRecord) async {
-        do {
-            try await store.saveCall(call)
-        } catch {
-            logger.error("call record not stored: \(error)", ["uniqueid": call.uniqueID])
+    /// Who ended a call whose flow ended this way; nil when the bridge tells (an agent's or a
+    /// transfer's call).
+    static func side(_ ending: FlowRunner.Ending) -> HangupSide? {
+        switch ending {
+        case .callerHungUp: .caller
+        case .hangup, .callback, .failed: .system
+        case .queued, .transferred, .operator: nil
         }
     }
 }

@@ -8,23 +8,25 @@ import Synchronization
 /// What flows need from Switchboard, backed by the store and the ACD.
 struct StoreFlowServices: FlowServices {
     let store: Store
-    let library: FlowLibrary
     let recordingsFolder: String
     let logger: Logger
     let routing: RoutingService
+    let ledger: CallLedger
+    /// The flows the call started with, so that a reload never changes one under it.
+    var flows: [String: Flow] = [:]
     /// What time conditions see (tests fix it).
     var clock: @Sendable () -> Date = { Date() }
+    /// Seconds of the calls' world per real second (`CallCenter.Settings.pace`).
+    var pace = 1.0
     var timeZone = TimeZone.current
     var operatorTarget = "PJSIP/operator"
 
-    func customer(number: String) async throws -> CustomerInfo? {
-        guard let customer = try await store.customers(phone: number).first else { return nil }
-        return CustomerInfo(id: customer.id, name: customer.name, tier: customer.vipTier, language: customer.language)
+    func customer(number: String) async throws -> Customer? {
+        try await store.customers(phone: number).first
     }
 
-    func lastCall(number: String, before uniqueID: String) async throws -> (outcome: String, at: Date)? {
-        guard let call = try await store.callHistory(number: number, limit: 5).first(where: { $0.uniqueID != uniqueID && $0.outcome != nil }) else { return nil }
-        return (call.outcome ?? "", call.arrivedAt)
+    func lastCall(number: String, before uniqueID: String) async throws -> CallRecord? {
+        try await store.callHistory(number: number, limit: 5).first { $0.uniqueID != uniqueID && $0.outcome != nil }
     }
 
     func enqueue(_ queue: Node.Queue, caller: CallerInfo, variables: [String: String], channel: any CallChannel) async throws -> QueueOutcome {
@@ -37,15 +39,9 @@ struct StoreFlowServices: FlowServices {
         try await store.saveSurvey(uniqueID: uniqueID, answers: answers)
     }
 
-    func event(uniqueID: String, kind: String, data: String) async {
-        do {
-            try await store.appendCallEvents(uniqueID: uniqueID, [CallEvent(kind: kind, data: data)])
-        } catch {
-            logger.warning("call event not stored: \(error)", ["uniqueid": uniqueID, "kind": kind])
-        }
-    }
+    func record(uniqueID: String, _ event: CallEvent) { ledger.record(uniqueID: uniqueID, event) }
 
-    func flow(named name: String) -> Flow? { library.flow(named: name) }
+    func flow(named name: String) -> Flow? { flows[name] }
 
     func now() -> Date { clock() }
 }

@@ -1,3 +1,4 @@
+import Lab
 import AMI
 import App
 import Core

@@ -1,3 +1,4 @@
+import Lab
 import App
 import Core
 import Foundation

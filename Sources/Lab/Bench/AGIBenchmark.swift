@@ -1,3 +1,4 @@
+import App
 import AGI
 import Core
 import Foundation

@@ -1,3 +1,4 @@
+import App
 import Foundation
 
 /// Resident memory of this process, from /proc/self/status.

@@ -1,3 +1,4 @@
+import App
 import Config
 import Foundation
 import Simulator

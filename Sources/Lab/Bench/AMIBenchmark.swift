@@ -1,3 +1,4 @@
+import App
 import AMI
 import Core
 import Foundation

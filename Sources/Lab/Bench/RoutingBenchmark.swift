@@ -1,3 +1,4 @@
+import App
 import ACD
 import Core
 

@@ -1,15 +1,22 @@
+import App
 import Core
 import Foundation
 import Store
 
-/// `switchboard bench store`: call events written per second in batched transactions, and a
-/// caller's history looked up among a million calls, on a real SQLite file.
+/// `switchboard bench store`: calls with their whole timelines written per second through the
+/// server's write path (`Store.apply`, a batch per transaction), call events alone, a caller's
+/// history looked up among a million calls, and `calls list` for one agent's day.
 public struct StoreBenchmark: Sendable {
     public struct Options: Sendable {
         public var events = 1_000_000
         public var batch = 1000
         public var calls = 1_000_000
         public var lookups = 10_000
+        /// Calls written with a timeline of ~10 steps each, in batches of `journeyBatch`.
+        public var journeys = 100_000
+        public var journeyBatch = 500
+        /// `calls list --agent A --since DAY --until DAY+1` queries.
+        public var listQueries = 1000
         /// Database file; a fresh temporary one when nil.
         public var database: String?
 
@@ -25,6 +32,13 @@ public struct StoreBenchmark: Sendable {
         public var callsPerSecond: Double
         public var lookups: Int
         public var lookupRoundTrip: LatencySummary
+        public var journeys: Int
+        public var stepsPerJourney: Int
+        public var journeysPerSecond: Double
+        public var listQueries: Int
+        public var listedPerQuery: Double
+        /// One agent's calls of one day, among all the calls.
+        public var agentDayList: LatencySummary
         public var databaseMegabytes: Double
     }
 
@@ -65,7 +79,7 @@ public struct StoreBenchmark: Sendable {
         let at = Date()
         while sent < options.events {
             let count = min(options.batch, options.events - sent)
-            let events = (0..<count).map { CallEvent(kind: "dtmf", at: at.addingTimeInterval(Double(sent + $0) / 1000), data: "digit=\(($0 + sent) % 10)") }
+            let events = (0..<count).map { CallEvent(.choice, at: at.addingTimeInterval(Double(sent + $0) / 1000), node: "main:menu", digits: String(($0 + sent) % 10)) }
             try await store.appendCallEvents([(callIDs[(sent / options.batch) % callIDs.count], events)])
             sent += count
         }
@@ -82,11 +96,50 @@ public struct StoreBenchmark: Sendable {
             roundTrips.append(MonotonicTime.now().nanoseconds - started.nanoseconds)
             guard !history.isEmpty else { throw BenchmarkError("no history for \(number): the lookup is broken") }
         }
+
+        progress("calls with timelines: \(options.journeys) in batches of \(options.journeyBatch)")
+        let steps = Self.journey(0, callers: callers).events.count
+        let journeysStarted = MonotonicTime.now()
+        var journeysWritten = 0
+        while journeysWritten < options.journeys {
+            let count = min(options.journeyBatch, options.journeys - journeysWritten)
+            var batch: [StoreWrite] = []
+            for index in journeysWritten..<journeysWritten + count {
+                let journey = Self.journey(options.calls + index, callers: callers)
+                batch.append(.call(journey.record))
+                batch.append(.steps(uniqueID: journey.uniqueID, journey.events))
+                batch.append(.call(journey.finished()))
+            }
+            let skipped = try await store.apply(batch)
+            guard skipped.isEmpty else { throw BenchmarkError("steps not stored: \(skipped[0])") }
+            journeysWritten += count
+        }
+        let journeysPerSecond = Double(options.journeys) / journeysStarted.secondsElapsed
+        progress(String(format: "  %.0f calls/s with %d steps each", journeysPerSecond, steps))
+
+        let total = options.calls + options.journeys
+        progress("calls list: one agent's day among \(total) calls, \(options.listQueries) times")
+        var listTimes: [UInt64] = []
+        var listed = 0
+        for query in 0..<options.listQueries {
+            let index = Int.random(in: 0..<total)
+            let day = Self.start.addingTimeInterval((Self.arrival(index).timeIntervalSince(Self.start) / 86_400).rounded(.down) * 86_400)
+            let filter = CallFilter(since: day, until: day.addingTimeInterval(86_400), agent: Self.agent(query))
+            let started = MonotonicTime.now()
+            let calls = try await store.calls(filter)
+            listTimes.append(MonotonicTime.now().nanoseconds - started.nanoseconds)
+            listed += calls.count
+        }
+        guard listed > 0 else { throw BenchmarkError("calls list found nothing: the filter is broken") }
+
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         return Report(
             database: path, events: options.events, batch: options.batch, eventsPerSecond: eventsPerSecond,
             calls: options.calls, callsPerSecond: callsPerSecond, lookups: options.lookups,
-            lookupRoundTrip: LatencySummary(nanoseconds: roundTrips), databaseMegabytes: Double(size) / 1_000_000
+            lookupRoundTrip: LatencySummary(nanoseconds: roundTrips), journeys: options.journeys, stepsPerJourney: steps,
+            journeysPerSecond: journeysPerSecond, listQueries: options.listQueries,
+            listedPerQuery: Double(listed) / Double(max(1, options.listQueries)), agentDayList: LatencySummary(nanoseconds: listTimes),
+            databaseMegabytes: Double(size) / 1_000_000
         )
     }
 
@@ -103,15 +156,44 @@ public struct StoreBenchmark: Sendable {
         }
     }
 
+    static let start = Date(timeIntervalSince1970: 1_790_000_000)
+
+    /// A call every 3 s: a million calls cover about 35 days.
+    static func arrival(_ index: Int) -> Date { start.addingTimeInterval(Double(index) * 3) }
+
+    static func agent(_ index: Int) -> String { String(1000 + index % 50) }
+
     static func call(_ index: Int, callers: Int) -> CallRecord {
-        var call = CallRecord(uniqueID: "17954\(60_000 + index / 100_000).\(index)", arrivedAt: Date(timeIntervalSince1970: 1_790_000_000 + Double(index) * 3))
+        var call = CallRecord(uniqueID: "17954\(60_000 + index / 100_000).\(index)", arrivedAt: arrival(index))
         call.callerNumber = callerNumber(index % callers, written: index % 3)
         call.queue = ["support", "sales", "billing"][index % 3]
         call.flow = "main"
-        call.agentID = String(1000 + index % 50)
-        call.outcome = index % 7 == 0 ? "abandoned" : "answered"
+        call.agentID = agent(index)
+        call.outcome = index % 7 == 0 ? .abandoned : .answered
         call.endedAt = call.arrivedAt.addingTimeInterval(120)
         return call
+    }
+
+    /// A call through the IVR and a queue to an agent, with the steps a live one has.
+    static func journey(_ index: Int, callers: Int) -> CallJourney {
+        var record = call(index, callers: callers)
+        record.outcome = nil
+        record.endedAt = nil
+        let queue = record.queue
+        let agent = record.agentID
+        var journey = CallJourney(record)
+        let steps: [(Double, CallEvent.Kind)] = [
+            (0, .arrived), (0.1, .node), (3, .choice), (3.1, .node), (3.2, .queued), (20, .position), (41, .offered),
+            (41.1, .ringing), (45, .connected), (45.1, .bridged), (160, .unbridged), (160.2, .hangup),
+        ]
+        for (offset, kind) in steps {
+            journey.add(CallEvent(
+                kind, at: record.arrivedAt.addingTimeInterval(offset), queue: kind == .queued || kind == .offered ? queue : nil,
+                agent: [.offered, .connected, .bridged].contains(kind) ? agent : nil, node: kind == .node || kind == .choice ? "main:menu" : nil,
+                digits: kind == .choice ? "2" : nil, cause: kind == .hangup ? 16 : nil, detail: kind == .unbridged ? "caller" : nil
+            ))
+        }
+        return journey
     }
 }
 
@@ -126,7 +208,7 @@ public enum StoreSoak {
         let callID = try await store.saveCall(CallRecord(uniqueID: "soak.\(getpid())"))
         var sequence = 0
         while true {
-            let events = (1...batch).map { CallEvent(kind: "soak", data: String(sequence + $0)) }
+            let events = (1...batch).map { CallEvent(.note, detail: String(sequence + $0)) }
             try await store.appendCallEvents([(callID, events)])
             sequence += batch
             acknowledge(sequence)

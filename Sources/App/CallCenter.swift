@@ -1,0 +1,94 @@
+import AGI
+import AMI
+import Core
+import Foundation
+import IVR
+import Store
+
+/// The server's call handling wired together, without its sockets: the store's journal, the
+/// call ledger, the ACD, the flows and the FastAGI handlers (`ivr/<flow>`, `agent/<feature>`).
+/// `serve` builds one; so do tests that drive it through their own FastAGI server.
+final class CallCenter: Sendable {
+    struct Settings: Sendable {
+        var recordingsFolder: String
+        var loginAtStart = false
+        /// What time the flows' conditions see; the demo pins it to office hours.
+        var clock: @Sendable () -> Date = { Date() }
+        /// Seconds of a simulated Asterisk's time per real second (1 against a real one): what
+        /// queue holds count their waits in.
+        var pace = 1.0
+        var timeZone = TimeZone.current
+        var operatorTarget = "PJSIP/operator"
+        /// How a callback's number is dialled out (`[general] trunk`).
+        var trunkDial: @Sendable (String) -> String = { "PJSIP/\($0)@trunk" }
+        var hangupGrace = Duration.seconds(3)
+
+        init(recordingsFolder: String) {
+            self.recordingsFolder = recordingsFolder
+        }
+    }
+
+    let store: Store
+    let flows: FlowLibrary
+    let journal: StoreJournal
+    let ledger: CallLedger
+    let routing: RoutingService
+    let ivr: IVRHandler
+    let features: AgentFeatureHandler
+
+    init(store: Store, agents: [Agent], queues: [String: QueueSettings], flows: FlowLibrary, ami: AMIClient?, settings: Settings, logger: Logger) {
+        self.store = store
+        self.flows = flows
+        let journal = StoreJournal(store: store, logger: logger.named("store"))
+        let amiReady: @Sendable () -> Bool = { ami?.status.state == "connected" }
+        let ledger = CallLedger(queues: queues, hangupGrace: settings.hangupGrace, amiReady: amiReady, write: { journal.write($0) })
+        let routing = RoutingService(
+            agents: agents, queues: queues, loggedIn: settings.loginAtStart, logger: logger.named("acd"), amiReady: amiReady,
+            journal: { entry in
+                switch entry {
+                case .call(let uniqueID, let event): ledger.record(uniqueID: uniqueID, event)
+                case .agent(let id, let state, let reason): journal.write(.agentState(agentID: id, state: state, reason: reason, at: Date()))
+                case .callbackRequested(let request): journal.write(.callbackRequested(request))
+                case .callbackTaken(let uniqueID, let agent): journal.write(.callbackTaken(uniqueID: uniqueID, agent: agent, at: Date()))
+                }
+            }
+        )
+        if let ami {
+            routing.setCallbackExecutor { [trunkDial = settings.trunkDial] request in
+                SwitchboardServer.callBack(request, dialling: trunkDial(request.number), through: ami, routing: routing)
+            }
+        }
+        var services = StoreFlowServices(
+            store: store, recordingsFolder: settings.recordingsFolder, logger: logger.named("ivr"), routing: routing, ledger: ledger
+        )
+        services.clock = settings.clock
+        services.pace = settings.pace
+        services.timeZone = settings.timeZone
+        services.operatorTarget = settings.operatorTarget
+        self.journal = journal
+        self.ledger = ledger
+        self.routing = routing
+        ivr = IVRHandler(library: flows, services: services, ledger: ledger, logger: logger.named("ivr"))
+        features = AgentFeatureHandler(routing: routing, store: store, logger: logger.named("acd"))
+    }
+
+    /// Hands FastAGI scripts to their handlers.
+    func register(in router: AGIRouter) {
+        router.register("ivr") { [ivr] session in try await ivr.handle(session) }
+        router.register("agent") { [features] session in try await features.handle(session) }
+    }
+
+    /// Follows Asterisk over AMI until cancelled: phones' states for the ACD, channels for the ledger.
+    func follow(_ ami: AMIClient) async {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.routing.follow(ami) }
+            group.addTask { await self.ledger.follow(ami) }
+        }
+    }
+
+    /// Writes every call still open and everything waiting for the store.
+    func finish() async {
+        ledger.finishAll()
+        await journal.finish()
+    }
+}
