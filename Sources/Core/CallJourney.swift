@@ -68,9 +68,10 @@ public struct CallJourney: Sendable, Equatable {
             case .overflowed:
                 call.queue = event.queue ?? call.queue
             case .offered:
+                // Ringing counts from the ACD's choice: the flow dials within milliseconds, and
+                // without AMI there is no DialBegin to tell when.
                 call.offers += 1
                 if call.offeredAt == nil { call.offeredAt = at }
-            case .ringing:
                 if ringingSince == nil { ringingSince = at }
             case .ringNoAnswer:
                 stopRinging(at)

@@ -81,16 +81,7 @@ enum FlowsCommand {
         let (config, flows) = try library(parsed)
         let name = parsed.argument(0)
         guard let flow = flows[name] else { throw FlowError.unknownFlow("\(name) (flows: \(flows.keys.sorted().joined(separator: ", ")))") }
-        var at = Date()
-        if let text = parsed.value("at") {
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.dateFormat = "yyyy-MM-dd HH:mm"
-            guard let date = formatter.date(from: text) else {
-                throw UsageError(message: "--at '\(text)' is not a time such as \"2026-11-23 20:00\"", commandPath: parsed.path)
-            }
-            at = date
-        }
+        let at = try parsed.time("at", in: config.general.timeZone) ?? Date()
         let store = FileManager.default.fileExists(atPath: config.general.databasePath)
             ? try? await Store.open(path: config.general.databasePath, readOnly: true, plan: config.general.phoneNumbers) : nil
         defer { store?.close() }

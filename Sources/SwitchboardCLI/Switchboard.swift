@@ -25,6 +25,7 @@ public enum Switchboard {
             DemoCommand.spec,
             AgentsCommand.spec,
             CustomersCommand.spec,
+            CallsCommand.spec,
             DBCommand.spec,
             ConfigCommand.spec,
             BenchCommand.spec,

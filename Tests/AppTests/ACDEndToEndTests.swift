@@ -77,9 +77,9 @@ import Wire
             tasks = [Task { [asterisk] in await asterisk.run() }, Task { [ami] in await ami.run() }]
         }
 
-        /// Waits until the client is in, with `routing` following device states.
-        func connect(_ routing: RoutingService) async throws {
-            tasks.append(Task { [ami] in await routing.follow(ami) })
+        /// Waits until the client is in, with the center following Asterisk (device states, channels).
+        func connect(_ center: CallCenter) async throws {
+            tasks.append(Task { [ami] in await center.follow(ami) })
             while ami.status.state != "connected" { try await Task.sleep(for: .milliseconds(5)) }
         }
 
@@ -186,7 +186,7 @@ import Wire
         try await center.start(agents: [Agent(id: "1001", name: "Li", endpoint: "PJSIP/1001", skills: ["support": 3])], loggedIn: false, queues: ["support": support], ami: manager.ami)
         defer { center.stop() }
         let routing: RoutingService = center.routing
-        try await manager.connect(routing)
+        try await manager.connect(center.center)
         let pbx = manager.pbx(center, ["PJSIP/1001": .answers(after: 1, talk: 10)])
         let outcome = try await pbx.call(from: "13800000007", dnis: "4008", caller: CallerScript(presses: [(3, "#")], hangupAfter: 600))
         #expect(outcome.endedBy == "app")
@@ -234,7 +234,7 @@ import Wire
         ], loggedIn: false, queues: ["support": support], ami: manager.ami)
         defer { center.stop() }
         let routing: RoutingService = center.routing
-        try await manager.connect(routing)
+        try await manager.connect(center.center)
         // "There are … calls ahead" made long (80 s, 2 s of real time), so the wake lands in it however loaded the machine.
         var sounds = SoundLibrary()
         sounds.samples["queue-thereare"] = 640_000
