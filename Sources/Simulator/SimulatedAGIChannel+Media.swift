@@ -199,24 +199,24 @@ extension SimulatedAGIChannel {
             return "200 result=0"
         case .busy:
             ended("BUSY")
-            setup.onEvent(.peerGone(target: target, peer: peer))
+            setup.onEvent(.peerGone(target: target, peer: peer, bridged: false, callerLeft: false))
             return "200 result=0"
         case .noAnswer:
             let cancelled: Bool
             if case .hangup = try await nextDigit(until: started + (ringLimit ?? .infinity), accepting: []) { cancelled = true } else { cancelled = false }
             ended(cancelled ? "CANCEL" : "NOANSWER")
-            setup.onEvent(.peerGone(target: target, peer: peer))
+            setup.onEvent(.peerGone(target: target, peer: peer, bridged: false, callerLeft: false))
             return cancelled ? "200 result=-1" : "200 result=0"
         case .answers(let after, let talk):
             let ringsUntil = started + min(after, ringLimit ?? .infinity)
             if case .hangup = try await nextDigit(until: ringsUntil, accepting: []) {
                 ended("CANCEL")
-                setup.onEvent(.peerGone(target: target, peer: peer))
+                setup.onEvent(.peerGone(target: target, peer: peer, bridged: false, callerLeft: false))
                 return "200 result=-1"
             }
             if let ringLimit, after > ringLimit {
                 ended("NOANSWER")
-                setup.onEvent(.peerGone(target: target, peer: peer))
+                setup.onEvent(.peerGone(target: target, peer: peer, bridged: false, callerLeft: false))
                 return "200 result=0"
             }
             let answeredAt = now()
@@ -236,7 +236,7 @@ extension SimulatedAGIChannel {
             let callerLeft: Bool
             if case .hangup = try await nextDigit(until: end, accepting: []) { callerLeft = true } else { callerLeft = false }
             finish("ANSWER", answered: now() - answeredAt, peer: peer)
-            setup.onEvent(.peerGone(target: target, peer: peer))
+            setup.onEvent(.peerGone(target: target, peer: peer, bridged: true, callerLeft: callerLeft))
             return continueAfter && !callerLeft && !limited ? "200 result=0" : "200 result=-1"
         }
     }

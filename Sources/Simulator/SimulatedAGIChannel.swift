@@ -83,8 +83,9 @@ public final class SimulatedAGIChannel: Sendable {
         case dialEnd(target: String, peer: String, status: String)
         /// The dialled peer answered and the two are bridged.
         case bridged(peer: String)
-        /// The peer's side ended (hang-up or the caller left).
-        case peerGone(target: String, peer: String)
+        /// The peer's side ended: it was refused or not answered (`bridged` false), or the
+        /// bridged call ended, the caller hanging up first or the peer.
+        case peerGone(target: String, peer: String, bridged: Bool, callerLeft: Bool)
     }
 
     struct State {

@@ -164,10 +164,14 @@ public final class SimulatedPBX: Sendable {
                                        ("BridgeName", "<unknown>"), ("BridgeNumChannels", "0"), ("BridgeVideoSourceMode", "none")]))
             bridge("BridgeEnter", dialled, count: 1)
             bridge("BridgeEnter", caller, count: 2)
-        case .peerGone(let target, let name):
+        case .peerGone(let target, let name, let bridged, let callerLeft):
             let dialled = peer(name, target)
-            bridge("BridgeLeave", caller, count: 1)
-            bridge("BridgeLeave", dialled, count: 0)
+            // Who hangs up leaves the bridge first; the other is taken out after.
+            if bridged {
+                let (first, second) = callerLeft ? (caller, dialled) : (dialled, caller)
+                bridge("BridgeLeave", first, count: 1)
+                bridge("BridgeLeave", second, count: 0)
+            }
             emit("Hangup", "call,all", dialled, [("Cause", "16"), ("Cause-txt", "Normal Clearing")])
             device(target, "NOT_INUSE")
         }

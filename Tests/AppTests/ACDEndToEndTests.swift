@@ -34,7 +34,6 @@ import Wire
             library.reload()
             var settings = CallCenter.Settings(recordingsFolder: folder)
             settings.loginAtStart = loggedIn
-            settings.hangupGrace = .milliseconds(300)
             // The simulated Asterisk's clock runs 40 times faster (`pbx`).
             settings.pace = 40
             let center = CallCenter(store: store, agents: agents, queues: queues, flows: library, ami: ami, settings: settings, logger: .silent)
@@ -273,7 +272,7 @@ import Wire
         support.announceEverySeconds = 0
         try await center.start(agents: [], loggedIn: false, queues: ["support": support])
         defer { center.stop() }
-        let outcome = try await center.pbx([:]).call(from: "13800000008", dnis: "4008", caller: CallerScript(presses: [(3, "*"), (16, "*")], hangupAfter: 600))
+        let outcome = try await center.pbx([:]).call(from: "13800000008", dnis: "4008", caller: CallerScript(presses: [(3, "*"), (30, "*")], hangupAfter: 600))
         #expect(outcome.endedBy == "app")
         let call = try #require(try await center.store.finishedCall(number: "13800000008"))
         #expect(try await center.store.stepKinds(of: call).filter { [.queueOffer, .exited].contains($0) } == [.queueOffer, .exited])
