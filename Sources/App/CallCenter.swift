@@ -46,7 +46,7 @@ final class CallCenter: Sendable {
             agents: agents, queues: queues, loggedIn: settings.loginAtStart, logger: logger.named("acd"), amiReady: amiReady,
             journal: { entry in
                 switch entry {
-                case .call(let uniqueID, let event): ledger.record(uniqueID: uniqueID, event)
+                case .call(let uniqueID, let event, let secondsAgo): ledger.record(uniqueID: uniqueID, event, secondsAgo: secondsAgo)
                 case .agent(let id, let state, let reason): journal.write(.agentState(agentID: id, state: state, reason: reason, at: Date()))
                 case .callbackRequested(let request): journal.write(.callbackRequested(request))
                 case .callbackTaken(let uniqueID, let agent): journal.write(.callbackTaken(uniqueID: uniqueID, agent: agent, at: Date()))

@@ -65,20 +65,23 @@ final class CallLedger: Sendable {
         write(.steps(uniqueID: record.uniqueID, [arrived]))
     }
 
-    /// A step of the call, stamped now. A step of a call already over (a callback taken
-    /// later) goes to its stored timeline.
-    func record(uniqueID: String, _ event: CallEvent) {
+    /// A step of the call, stamped now (or `secondsAgo`, when the teller learnt of it late). A
+    /// step of a call already over (a callback taken later) goes to its stored timeline. An
+    /// answer is taken once per offer, from whichever side tells first: AMI's DialEnd here, or
+    /// the ACD.
+    func record(uniqueID: String, _ event: CallEvent, secondsAgo: Double = 0) {
         var event = event
-        event.at = clock()
-        let stamped = state.withLock { state -> CallEvent in
+        event.at = clock().addingTimeInterval(-secondsAgo)
+        let stamped = state.withLock { state -> CallEvent? in
             guard var entry = state.calls[uniqueID] else { return event }
+            if event.kind == .connected, !entry.journey.awaitsAnswer { return nil }
             entry.journey.add(event)
             if [.offered, .connected].contains(event.kind), let agent = event.agent { entry.agent = agent }
             let added = entry.journey.events.last!
             state.calls[uniqueID] = entry
             return added
         }
-        write(.steps(uniqueID: uniqueID, [stamped]))
+        if let stamped { write(.steps(uniqueID: uniqueID, [stamped])) }
     }
 
     /// Fills in what is learnt during the call (the customer found by the flow).
@@ -158,6 +161,9 @@ final class CallLedger: Sendable {
                 state.legs[destination.channel] = caller.uniqueID
                 learnLinkedID(caller, &state)
                 steps.append((caller.uniqueID, CallEvent(.ringing, at: now, agent: state.calls[caller.uniqueID]?.agent, detail: destination.channel)))
+            case .dialEnd(let caller?, _, "ANSWER"):
+                guard let entry = state.calls[caller.uniqueID], entry.journey.awaitsAnswer else { return }
+                steps.append((caller.uniqueID, CallEvent(.connected, at: now, queue: entry.journey.record.queue, agent: entry.agent)))
             case .bridgeEnter(let channel, let bridge):
                 guard state.calls[channel.uniqueID] != nil else { return }
                 state.calls[channel.uniqueID]?.bridge = bridge

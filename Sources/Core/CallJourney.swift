@@ -26,6 +26,12 @@ public struct CallJourney: Sendable, Equatable {
         events.append(event)
     }
 
+    /// Whether an agent was chosen for the call and has not answered or missed it yet.
+    public var awaitsAnswer: Bool {
+        guard let offered = events.lastIndex(where: { $0.kind == .offered }) else { return false }
+        return !events[offered...].contains { [.connected, .ringNoAnswer].contains($0.kind) }
+    }
+
     /// Whether a step of this kind is in the timeline.
     public func has(_ kind: CallEvent.Kind) -> Bool { events.contains { $0.kind == kind } }
 

@@ -69,7 +69,9 @@ public enum Held: Sendable, Equatable {
 }
 
 public enum TransferOutcome: Sendable, Equatable {
-    case answered(by: String?)
+    /// Answered (by the peer Asterisk names), talking for `talkSeconds` when Asterisk says
+    /// (Dial's ANSWEREDTIME, whole seconds).
+    case answered(by: String?, talkSeconds: Double? = nil)
     case busy
     case noAnswer
     case unavailable

@@ -73,6 +73,7 @@ public struct FlowRunner {
         var current: String? = flow.start
         do {
             try await channel.answer()
+            record(CallEvent(.answered))
         } catch {
             run.outcome.result = .callerHungUp
             current = nil
@@ -199,7 +200,14 @@ public struct FlowRunner {
             _ = try await channel.play(substitute(prompts, run), interruptingDigits: "")
             _ = try await channel.play([Prompt.beep], interruptingDigits: "")
             let path = services.voicemailPath(uniqueID: channel.caller.uniqueID)
-            let seconds = try await channel.record(path, maxSeconds: maxSeconds)
+            let seconds: Double
+            do {
+                seconds = try await channel.record(path, maxSeconds: maxSeconds)
+            } catch FlowError.callerHungUp {
+                // Asterisk keeps what was recorded up to the hang-up.
+                record(CallEvent(.voicemail, detail: "\(path) (the caller hung up)"))
+                throw FlowError.callerHungUp
+            }
             record(CallEvent(.voicemail, detail: String(format: "%@ %.0f s", path, seconds)))
             return end(node.next, &run)
         case .survey(let questions):

@@ -82,6 +82,10 @@ import Wire
         #expect(call.flow == "main")
         #expect(call.outcome == .answered)
         #expect(call.agentID == "1001")
+        // Without AMI the answer is dated from Dial's ANSWEREDTIME: 30 simulated seconds of talk, 0.6 s real.
+        let talk = try #require(call.talkSeconds)
+        #expect(talk > 0.4 && talk < 3, "\(talk)")
+        #expect(call.answeredAt! > call.queuedAt!)
         let nodes = try await center.store.callEvents(callID: call.id!).compactMap { $0.kind == .node ? $0.node : nil }
         #expect(nodes == ["main:lookup", "main:hours", "main:language", "main:english", "main:main", "main:sales"])
     }

@@ -106,8 +106,9 @@ struct QueueHold {
         if settings.record { try await channel.startRecording(recording) }
         routing.dialling(call)
         let outcome = try await channel.transfer(offer.endpoint, timeoutSeconds: Int(settings.definition.ringTimeoutSeconds))
-        if case .answered = outcome {
-            routing.answered(call)
+        if case .answered(_, let talked) = outcome {
+            // ANSWEREDTIME is in the calls' seconds; the ledger counts real ones.
+            routing.answered(call, talkedSeconds: (talked ?? 0) / services.pace)
             routing.legEnded(call)
             if settings.record { services.record(uniqueID: caller.uniqueID, CallEvent(.recording, detail: recording)) }
             return true

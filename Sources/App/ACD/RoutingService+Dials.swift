@@ -30,12 +30,12 @@ extension RoutingService {
         }
     }
 
-    /// The agent answered: the caller leaves the line and the agent is on the call. False if
-    /// the call was not being dialled.
+    /// The agent answered (`talkedSeconds` ago, when the flow learns it as Dial returns): the
+    /// caller leaves the line and the agent is on the call. False if the call was not being dialled.
     @discardableResult
-    public func answered(_ call: Int) -> Bool {
+    public func answered(_ call: Int, talkedSeconds: Double = 0) -> Bool {
         let now = now()
-        return mutate { state in answered(call, now: now, in: &state) }
+        return mutate { state in answered(call, now: now - talkedSeconds, in: &state) }
     }
 
     /// The agent's leg of an answered call ended: the agent wraps up (or is free at once).
@@ -44,14 +44,17 @@ extension RoutingService {
         mutate { state in legEnded(call, now: now, in: &state) }
     }
 
-    func answered(_ call: Int, now: Double, in state: inout State) -> Bool {
+    /// `step`: the ACD tells the call's timeline of the answer, when the flow's Dial returning
+    /// is how it learnt of it; an answer AMI reported is in the timeline from the ledger's own
+    /// AMI feed, in order with the bridge.
+    func answered(_ call: Int, now: Double, step: Bool = true, in state: inout State) -> Bool {
         guard var dial = state.calls[call]?.dial else { return false }
         if dial.answeredAt != nil { return true }
         dial.answeredAt = now
         state.calls[call]?.dial = dial
         state.calls[call]?.wake = nil
         state.engine.answered(call, now: now)
-        state.step(call, CallEvent(.connected, queue: dial.queue, agent: dial.agent))
+        if step { state.step(call, CallEvent(.connected, queue: dial.queue, agent: dial.agent), secondsAgo: self.now() - now) }
         return true
     }
 
@@ -83,7 +86,7 @@ extension RoutingService {
         let now = now()
         mutate { state in
             guard let call = state.calls.first(where: { $0.value.dial?.agentLeg == agentLeg })?.key else { return }
-            _ = answered(call, now: now, in: &state)
+            _ = answered(call, now: now, step: false, in: &state)
         }
     }
 

@@ -57,8 +57,8 @@ public final class RoutingService: Sendable {
         mutating func journal(_ entry: JournalEntry) { effects.append(.journal(entry)) }
 
         /// Journals a step of the call's timeline, when the call has a uniqueid.
-        mutating func step(_ call: Int, _ event: CallEvent) {
-            if let uniqueID = calls[call]?.uniqueID { journal(.call(uniqueID: uniqueID, event)) }
+        mutating func step(_ call: Int, _ event: CallEvent, secondsAgo: Double = 0) {
+            if let uniqueID = calls[call]?.uniqueID { journal(.call(uniqueID: uniqueID, event, secondsAgo: max(0, secondsAgo))) }
         }
     }
 
@@ -74,7 +74,8 @@ public final class RoutingService: Sendable {
 
     /// A routing step worth keeping.
     public enum JournalEntry: Sendable, Equatable {
-        case call(uniqueID: String, CallEvent)
+        /// A step of the call's timeline, which happened `secondsAgo`.
+        case call(uniqueID: String, CallEvent, secondsAgo: Double = 0)
         case agent(id: String, state: String, reason: String?)
         /// A caller asked to be called back: kept until an agent takes it, so a restart keeps their place.
         case callbackRequested(PendingCallback)

@@ -116,7 +116,7 @@ struct AGIFlowChannel: CallChannel {
     func transfer(_ target: String, timeoutSeconds: Int) async throws -> TransferOutcome {
         let result = try await guarded { try await session.dial(target, timeout: timeoutSeconds) }
         switch result.rawStatus {
-        case "ANSWER": return .answered(by: result.dialedPeerName)
+        case "ANSWER": return .answered(by: result.dialedPeerName, talkSeconds: result.answeredSeconds.map(Double.init))
         case "BUSY": return .busy
         case "NOANSWER": return .noAnswer
         case "CHANUNAVAIL", "CONGESTION": return .unavailable

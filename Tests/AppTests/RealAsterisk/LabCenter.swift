@@ -3,6 +3,7 @@ import AMI
 import App
 import Core
 import Foundation
+import Store
 import Synchronization
 import Testing
 import Wire
@@ -55,6 +56,7 @@ final class LabCenter: @unchecked Sendable {
         [support]
         skills = support:3
         strategy = longest-idle
+        short_abandon = 8
         ring_timeout = 3
         wrapup = 0
         max_misses = 2
@@ -82,6 +84,13 @@ final class LabCenter: @unchecked Sendable {
          same => n,Wait(4)
          same => n,Hangup()
 
+        ; A customer who keys DIGITS and stays on the line 60 s (long enough to leave a message).
+        [caller-stays]
+        exten => s,1,Wait(${DTMF_DELAY})
+         same => n,SendDTMF(${DIGITS})
+         same => n,Wait(60)
+         same => n,Hangup()
+
         ; The inbound context as an install without Answer() would have it: only the flow answers.
         [no-answer]
         exten => _X.,1,AGI(agi://127.0.0.1:\(agiPort)/ivr/main)
@@ -99,7 +108,10 @@ final class LabCenter: @unchecked Sendable {
     /// With `sip`, the lab has PJSIP and its phones; calls from the trunk come from `sipCaller`.
     static let sipCaller = (name: "Zhou Min", number: "13800138000")
 
-    init(queues: String = LabCenter.queues, agents: String = LabCenter.agents, sip: Bool = false, tuneFlows: (String) -> String = { $0 }) throws {
+    init(
+        queues: String = LabCenter.queues, agents: String = LabCenter.agents, sip: Bool = false, operatorTarget: String = "Local/1003@agents",
+        tuneFlows: (String) -> String = { $0 }
+    ) throws {
         let build = try #require(Self.located.build)
         let agiPort = try AsteriskLab.freePort()
         lab = try AsteriskLab(
@@ -116,7 +128,7 @@ final class LabCenter: @unchecked Sendable {
         try tuneFlows(main).write(toFile: folder + "/ivr/main.conf", atomically: true, encoding: .utf8)
         try queues.write(toFile: folder + "/queues.conf", atomically: true, encoding: .utf8)
         try agents.write(toFile: folder + "/agents.conf", atomically: true, encoding: .utf8)
-        configPath = try lab.writeSwitchboardConfig(in: folder, loginAtStart: false, logLevel: "trace")
+        configPath = try lab.writeSwitchboardConfig(in: folder, loginAtStart: false, logLevel: "trace", operatorTarget: operatorTarget)
     }
 
     /// Starts Asterisk, the observer and the server; returns once the server's AMI is connected.
@@ -172,9 +184,10 @@ final class LabCenter: @unchecked Sendable {
     /// Variables starting with `_` reach the agent's leg (`_TALK_SECS`).
     @discardableResult
     func call(from number: String, name: String = "Li Wei", digits: String = "", delay: Double = 2, context: String = "switchboard-inbound",
-              dnis: String = "4008", as side: String = "s", talkSeconds: Int = 3, extra: [(String, String)] = []) async throws -> AMIResponse {
+              dnis: String = "4008", as side: String = "s", callerContext: String = "caller", talkSeconds: Int = 3,
+              extra: [(String, String)] = []) async throws -> AMIResponse {
         try await send(.originate(
-            channel: "Local/\(dnis)@\(context)", context: "caller", exten: side, priority: 1, callerID: "\"\(name)\" <\(number)>",
+            channel: "Local/\(dnis)@\(context)", context: callerContext, exten: side, priority: 1, callerID: "\"\(name)\" <\(number)>",
             timeout: .seconds(30), variables: [("DIGITS", digits), ("DTMF_DELAY", String(delay)), ("_TALK_SECS", String(talkSeconds))] + extra
         ))
     }
@@ -260,5 +273,35 @@ final class LabCenter: @unchecked Sendable {
         _ = try await wait("hangup of \(channel)", seconds: seconds) { events in
             events.contains { if case .hangup(let snapshot, _, _) = $0.event.kind { snapshot.channel == channel } else { false } } ? true : nil
         }
+    }
+
+    /// The caller's latest call once the server has written its finished record.
+    func finishedCall(from number: String, seconds: Double = 15) async throws -> CallRecord {
+        let store = try await Store.open(path: folder + "/sb.db", readOnly: true)
+        defer { store.close() }
+        guard let call = try await store.finishedCall(number: number, within: .milliseconds(Int(seconds * 1000))) else {
+            throw AsteriskLab.LabError(description: "no finished call record from \(number) within \(seconds) s")
+        }
+        return call
+    }
+
+    /// The steps of a stored call.
+    func steps(of call: CallRecord) async throws -> [CallEvent] {
+        let store = try await Store.open(path: folder + "/sb.db", readOnly: true)
+        defer { store.close() }
+        return try await store.callEvents(callID: call.id!)
+    }
+
+    /// How long `channel` was bridged, by this test's own AMI events (BridgeEnter to the first
+    /// BridgeLeave of that bridge), and which channel left first.
+    func bridged(_ channel: String) -> (seconds: Double, firstToLeave: String)? {
+        let events = all
+        guard let (entered, bridge) = events.lazy.compactMap({ item -> (MonotonicTime, String)? in
+            if case .bridgeEnter(let snapshot, let bridge) = item.event.kind, snapshot.channel == channel { return (item.at, bridge) }
+            return nil
+        }).first, let left = events.first(where: { item in
+            if case .bridgeLeave(_, let id) = item.event.kind { id == bridge } else { false }
+        }), case .bridgeLeave(let leaver, _) = left.event.kind else { return nil }
+        return (Double(left.at.nanoseconds - entered.nanoseconds) / 1e9, leaver.channel)
     }
 }

@@ -11,8 +11,10 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(3)), .enabled(if: LabCenter.available, Comment(rawValue: LabCenter.located.why)))
 struct RealAsteriskTests {
     /// Runs `body` against a started center, stopping it whatever happens.
-    func withCenter(agents: String = LabCenter.agents, sip: Bool = false, _ body: (LabCenter) async throws -> Void) async throws {
-        let center = try LabCenter(agents: agents, sip: sip)
+    func withCenter(
+        agents: String = LabCenter.agents, sip: Bool = false, operatorTarget: String = "Local/1003@agents", _ body: (LabCenter) async throws -> Void
+    ) async throws {
+        let center = try LabCenter(agents: agents, sip: sip, operatorTarget: operatorTarget)
         do {
             try await center.start()
             try await body(center)
