@@ -118,6 +118,16 @@ struct RealAsteriskTests {
             #expect(center.dialled(from: channel).filter { $0.hasPrefix("Local/1098@agents-") }.count == 2)
             try await center.login("1003")
             try await center.waitForDial(from: channel, to: "Local/1003@agents-", seconds: 10)
+            // The record: two rings missed, then answered by 1003, the rings' time counted apart from the wait.
+            try await center.hungUp(channel)
+            let call = try await center.finishedCall(from: "13800000041")
+            #expect(call.outcome == .answered && call.agentID == "1003", "\(call)")
+            #expect(call.offers == 3)
+            let steps = try await center.steps(of: call)
+            #expect(steps.filter { $0.kind == .ringNoAnswer }.map(\.agent) == ["1098", "1098"])
+            #expect(steps.filter { $0.kind == .connected }.map(\.agent) == ["1003"])
+            #expect(call.ringSeconds.map { $0 >= 6 } == true, "two 3 s rings: \(call.ringSeconds ?? -1)")
+            #expect(call.waitSeconds! + call.ringSeconds! + call.talkSeconds! <= call.totalSeconds!)
         }
     }
 
@@ -194,6 +204,14 @@ struct RealAsteriskTests {
             }
             try await center.hungUp(customer, seconds: 30)
             #expect(try await center.queue().waiting.isEmpty)
+            let call = try await center.finishedCall(from: "13800000081")
+            #expect(call.outcome == .callback && call.queueExit == .callback, "\(call)")
+            var kinds: [CallEvent.Kind] = []
+            for _ in 0..<100 where !kinds.contains(.callbackConnected) {
+                kinds = try await center.steps(of: call).map(\.kind)
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(kinds.contains(.callbackRequested) && kinds.contains(.callbackConnected), "\(kinds)")
         }
     }
 
