@@ -27,8 +27,6 @@ public struct AGICommand: Sendable, Equatable, CustomStringConvertible {
     public var words: [String]
     public var arguments: [Argument]
     public var replyTime: ReplyTime
-    /// The reply carries digits a flow marked sensitive: logs show a mask instead.
-    public var isSensitive = false
 
     public init(_ words: String, _ arguments: [Argument] = [], replyTime: ReplyTime = .immediate) {
         self.words = words.split(separator: " ").map(String.init)

@@ -46,12 +46,10 @@ extension AGISession {
     }
 
     /// STREAM FILE: plays `file` (no extension), interruptible by `escapeDigits`.
-    /// - Parameter sensitive: the digit that stops it is masked in logs (the first of a card number).
-    public func streamFile(_ file: String, escapeDigits: String = "", offset: Int? = nil, sensitive: Bool = false) async throws -> PlaybackResult {
+    public func streamFile(_ file: String, escapeDigits: String = "", offset: Int? = nil) async throws -> PlaybackResult {
         var arguments: [AGICommand.Argument] = [.bare(file), .quoted(escapeDigits)]
         if let offset { arguments.append(.bare(String(offset))) }
         var command = AGICommand("STREAM FILE", arguments, replyTime: .media)
-        command.isSensitive = sensitive
         let reply = try await runOnChannel(command)
         return PlaybackResult(digit: Self.digit(fromASCII: reply.resultCode), endpos: reply.endpos)
     }
@@ -68,8 +66,7 @@ extension AGISession {
     }
 
     /// GET DATA: plays `file` and collects up to `maxDigits` digits (`#` ends early).
-    /// - Parameter sensitive: the digits are masked in logs.
-    public func getData(_ file: String, timeout: Duration? = nil, maxDigits: Int? = nil, sensitive: Bool = false) async throws -> DigitInput {
+    public func getData(_ file: String, timeout: Duration? = nil, maxDigits: Int? = nil) async throws -> DigitInput {
         var arguments: [AGICommand.Argument] = [.bare(file)]
         if let timeout {
             arguments.append(.bare(String(Self.milliseconds(timeout))))
@@ -78,7 +75,6 @@ extension AGISession {
             arguments += [.bare("0"), .bare(String(maxDigits))]
         }
         var command = AGICommand("GET DATA", arguments, replyTime: .media)
-        command.isSensitive = sensitive
         let reply = try await runOnChannel(command)
         return DigitInput(digits: reply.result, timedOut: reply.data == "timeout")
     }
@@ -92,11 +88,9 @@ extension AGISession {
     }
 
     /// WAIT FOR DIGIT: the digit pressed, nil on timeout. nil `timeout` waits for ever.
-    /// - Parameter sensitive: the digit is masked in logs.
-    public func waitForDigit(timeout: Duration?, sensitive: Bool = false) async throws -> Character? {
+    public func waitForDigit(timeout: Duration?) async throws -> Character? {
         let milliseconds = timeout.map(Self.milliseconds) ?? -1
         var command = AGICommand("WAIT FOR DIGIT", [.bare(String(milliseconds))], replyTime: .media)
-        command.isSensitive = sensitive
         let reply = try await runOnChannel(command)
         return Self.digit(fromASCII: reply.resultCode)
     }

@@ -26,6 +26,8 @@ public final class AGISession {
     /// Set once Asterisk sent something that is not AGI: the conversation is out of step, so no
     /// command is sent after it (each throws this again) and the session ends.
     public private(set) var protocolError: AGIError?
+    /// Inside `sensitive { }`: commands and replies are logged masked.
+    public private(set) var isSensitive = false
 
     /// Ends a running WAIT FOR DIGIT or STREAM FILE from another task (`hold`, `announce`).
     public let wake: AGIWake
@@ -42,6 +44,16 @@ public final class AGISession {
         self.hangupGrace = hangupGrace
     }
 
+    /// Runs `body` with everything this session sends and reads masked in its logs: a caller's
+    /// whole input marked sensitive (a card number keyed through a prompt and then digit by
+    /// digit), or a command carrying such a value (SET VARIABLE CARD …).
+    public func sensitive<T>(_ body: () async throws -> T) async rethrows -> T {
+        let outer = isSensitive
+        isSensitive = true
+        defer { isSensitive = outer }
+        return try await body()
+    }
+
     /// Sends `command` and returns Asterisk's reply as it is, whatever its code.
     /// Throws only when the conversation itself fails (closed, timed out, not AGI).
     public func send(_ command: AGICommand) async throws -> AGIReply {
@@ -55,7 +67,7 @@ public final class AGISession {
         if let protocolError { throw protocolError }
         if closedByAsterisk { throw hangupReceived ? AGIError.hangup : AGIError.connectionClosed }
         commandCount += 1
-        logger.trace("→ \(command.line)")
+        logger.trace("→ \(isSensitive ? command.name + " (sensitive: arguments masked)" : command.line)")
         do {
             try await connection.write(bytes, deadline: .after(Self.immediateReplyTimeout))
         } catch ConnectionError.timedOut {
@@ -75,7 +87,7 @@ public final class AGISession {
             if case .protocolViolation = error { protocolError = error }
             throw error
         }
-        logger.trace("← \(command.isSensitive ? "(sensitive reply masked)" : Self.describe(reply))")
+        logger.trace("← \(isSensitive ? "\(reply.code) (sensitive reply masked)" : Self.describe(reply))")
         return reply
     }
 

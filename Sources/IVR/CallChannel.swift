@@ -11,9 +11,12 @@ public protocol CallChannel {
     /// Plays the prompts in order; a digit in `interruptingDigits` stops them and is returned.
     /// A prompt that does not exist is skipped (and logged): the rest plays, keys still count.
     func play(_ prompts: [String], interruptingDigits: String) async throws -> Character?
+    /// Runs `body` with what it sends and hears masked in logs: a caller's input the flow
+    /// marks sensitive, or a step that carries such a value.
+    func sensitive<T>(_ body: () async throws -> T) async throws -> T
     /// Plays the prompts (any digit interrupts and counts), then reads up to `maxDigits`
     /// digits, each within `timeoutSeconds`, ending early on `terminator`.
-    func readDigits(prompts: [String], maxDigits: Int, timeoutSeconds: Double, terminator: Character?, sensitive: Bool) async throws -> (digits: String, timedOut: Bool)
+    func readDigits(prompts: [String], maxDigits: Int, timeoutSeconds: Double, terminator: Character?) async throws -> (digits: String, timedOut: Bool)
     func say(_ what: Node.Say.What, _ value: String) async throws
     func setLanguage(_ language: String) async throws
     func setVariable(_ name: String, _ value: String) async throws

@@ -131,7 +131,34 @@ public struct FlowRunner {
         run.stepsWithoutInput = node.takesInput ? 0 : run.stepsWithoutInput + 1
         if run.stepsWithoutInput > run.flow.maxStepsWithoutInput { throw FlowError.loop(steps: run.stepsWithoutInput) }
         record(CallEvent(.node, node: "\(run.flow.name):\(name)"))
+        // A step that carries a sensitive value (`say digits ${CARD}`, `CARD_COPY = ${CARD}`)
+        // runs masked, and what it sets is sensitive too.
+        if mentionsSensitive(node, run) {
+            if case .set(let variables, _) = node.kind { run.sensitive.formUnion(variables.map(\.0)) }
+            var masked = run
+            let next = try await channel.sensitive { try await perform(node, &masked) }
+            run = masked
+            return next
+        }
+        return try await perform(node, &run)
+    }
 
+    /// Whether the node's texts use a variable the flow marked sensitive.
+    private func mentionsSensitive(_ node: Node, _ run: Run) -> Bool {
+        guard !run.sensitive.isEmpty else { return false }
+        let texts: [String]
+        switch node.kind {
+        case .play(let prompts), .hangup(let prompts): texts = prompts
+        case .say(let say): texts = [say.value]
+        case .set(let variables, let language): texts = variables.map(\.1) + [language ?? ""]
+        case .transfer(let target, _, _): texts = [target]
+        default: texts = []
+        }
+        return texts.contains { text in run.sensitive.contains { text.contains("${\($0)}") } }
+    }
+
+    /// What the node does; the next node's name, or nil when the call leaves the flow.
+    private func perform(_ node: Node, _ run: inout Run) async throws -> String? {
         switch node.kind {
         case .play(let prompts):
             _ = try await channel.play(substitute(prompts, run), interruptingDigits: "")
@@ -215,7 +242,7 @@ public struct FlowRunner {
             for question in substitute(questions, run) {
                 var answer = 0
                 for _ in 0..<2 where answer == 0 {
-                    let (digits, _) = try await channel.readDigits(prompts: [question], maxDigits: 1, timeoutSeconds: 6, terminator: nil, sensitive: false)
+                    let (digits, _) = try await channel.readDigits(prompts: [question], maxDigits: 1, timeoutSeconds: 6, terminator: nil)
                     if let value = Int(digits), (1...5).contains(value) { answer = value }
                 }
                 answers.append(answer)
@@ -251,7 +278,7 @@ public struct FlowRunner {
     private func menu(_ menu: Node.Menu, _ node: Node, _ run: inout Run) async throws -> String? {
         let keys = String(menu.options.map(\.key))
         for attempt in 1...menu.retries {
-            let (digits, _) = try await channel.readDigits(prompts: substitute(menu.prompts, run), maxDigits: 1, timeoutSeconds: menu.timeoutSeconds, terminator: nil, sensitive: false)
+            let (digits, _) = try await channel.readDigits(prompts: substitute(menu.prompts, run), maxDigits: 1, timeoutSeconds: menu.timeoutSeconds, terminator: nil)
             if let key = digits.first, let option = menu.options.first(where: { $0.key == key }) {
                 record(CallEvent(.choice, node: "\(run.flow.name):\(node.name)", digits: String(key)))
                 return option.target
@@ -266,10 +293,9 @@ public struct FlowRunner {
 
     private func collect(_ collect: Node.Collect, _ node: Node, _ run: inout Run) async throws -> String? {
         for attempt in 1...collect.retries {
-            let (digits, _) = try await channel.readDigits(
-                prompts: substitute(collect.prompts, run), maxDigits: collect.maxDigits, timeoutSeconds: collect.timeoutSeconds,
-                terminator: collect.terminator, sensitive: collect.sensitive
-            )
+            let prompts = substitute(collect.prompts, run)
+            let read = { try await channel.readDigits(prompts: prompts, maxDigits: collect.maxDigits, timeoutSeconds: collect.timeoutSeconds, terminator: collect.terminator) }
+            let (digits, _) = collect.sensitive ? try await channel.sensitive(read) : try await read()
             if Self.accepts(digits, collect) {
                 run.variables[collect.variable] = digits
                 if collect.sensitive { run.sensitive.insert(collect.variable) }

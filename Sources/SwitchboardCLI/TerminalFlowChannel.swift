@@ -27,7 +27,9 @@ struct TerminalFlowChannel: CallChannel {
         return nil
     }
 
-    func readDigits(prompts: [String], maxDigits: Int, timeoutSeconds: Double, terminator: Character?, sensitive: Bool) async throws -> (digits: String, timedOut: Bool) {
+    func sensitive<T>(_ body: () async throws -> T) async throws -> T { try await body() }
+
+    func readDigits(prompts: [String], maxDigits: Int, timeoutSeconds: Double, terminator: Character?) async throws -> (digits: String, timedOut: Bool) {
         if !prompts.isEmpty { terminal.print("  ♪ " + prompts.joined(separator: " & ")) }
         terminal.print("  ⌨ keys? (up to \(maxDigits), \(Int(timeoutSeconds)) s)")
         switch await terminal.input.next(timeout: timeoutSeconds) {

@@ -344,15 +344,19 @@ extension AGIServerTests {
         #expect(facts["key"] == "ok")
     }
 
-    /// Digits of a sensitive input never reach a log, even at trace level: the one that stops a
-    /// prompt and those read one by one count as much as GET DATA's.
-    @Test func sensitiveDigitsAreMaskedInEveryReplyThatCarriesThem() async throws {
+    /// Inside `sensitive { }` nothing of the input reaches a log, even at trace level: the key
+    /// that stops a prompt, those read one by one, a command carrying the value; after it, logs
+    /// are whole again.
+    @Test func aSensitiveScopeMasksEveryCommandAndReplyInIt() async throws {
         let sink = MemoryLogSink()
         let facts = Facts()
         let harness = try AGIServerHarness(logger: Logger(label: "agi", level: .trace, sink: sink)) { session in
             await facts.outcome("read") {
-                facts.note("first", try await session.streamFile("custom/enter-card", escapeDigits: "0123456789", sensitive: true).digit)
-                facts.note("next", try await session.waitForDigit(timeout: .seconds(5), sensitive: true))
+                try await session.sensitive {
+                    facts.note("first", try await session.streamFile("custom/enter-card", escapeDigits: "0123456789").digit)
+                    facts.note("next", try await session.waitForDigit(timeout: .seconds(5)))
+                    try await session.setVariable("CARD_COPY", "47")
+                }
                 facts.note("open", try await session.waitForDigit(timeout: .seconds(5)))
             }
         }
@@ -361,6 +365,8 @@ extension AGIServerTests {
         try await asterisk.send("200 result=52 endpos=4000\n")
         try await asterisk.expect("WAIT FOR DIGIT 5000")
         try await asterisk.send("200 result=55\n")
+        try await asterisk.expect(#"SET VARIABLE CARD_COPY "47""#)
+        try await asterisk.send("200 result=1\n")
         try await asterisk.expect("WAIT FOR DIGIT 5000")
         try await asterisk.send("200 result=57\n")
         try await asterisk.expectClosed()
@@ -368,8 +374,9 @@ extension AGIServerTests {
         await harness.finish()
         #expect(facts["first"] == "4" && facts["next"] == "7" && facts["open"] == "9")
         let replies = sink.lines.filter { $0.contains("←") }
-        #expect(replies.filter { $0.contains("(sensitive reply masked)") }.count == 2)
-        #expect(!replies.contains { $0.contains("result=52") || $0.contains("result=55") })
+        #expect(replies.filter { $0.contains("(sensitive reply masked)") }.count == 3)
+        #expect(!sink.lines.contains { $0.contains("result=52") || $0.contains("result=55") || $0.contains("\"47\"") })
+        #expect(sink.lines.contains { $0.contains("→ SET VARIABLE (sensitive: arguments masked)") })
         #expect(replies.contains { $0.contains("result=57") })
     }
 

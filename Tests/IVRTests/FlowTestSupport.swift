@@ -36,17 +36,27 @@ final class ScriptedChannel: CallChannel, @unchecked Sendable {
         return nil
     }
 
-    func readDigits(prompts: [String], maxDigits: Int, timeoutSeconds: Double, terminator: Character?, sensitive: Bool) async throws -> (digits: String, timedOut: Bool) {
+    /// Inside `sensitive { }`: what is heard is kept masked, as a log would show it.
+    var masking = false
+    func sensitive<T>(_ body: () async throws -> T) async throws -> T {
+        masking = true
+        defer { masking = false }
+        return try await body()
+    }
+
+    func mask(_ text: String) -> String { masking ? String(repeating: "*", count: text.count) : text }
+
+    func readDigits(prompts: [String], maxDigits: Int, timeoutSeconds: Double, terminator: Character?) async throws -> (digits: String, timedOut: Bool) {
         _ = try await play(prompts, interruptingDigits: "")
         guard !keys.isEmpty else { throw FlowError.callerHungUp }
         guard let typed = keys.removeFirst() else { return ("", true) }
-        heard.append("keys \(sensitive ? String(repeating: "*", count: typed.count) : typed)")
+        heard.append("keys \(mask(typed))")
         return (String(typed.prefix { $0 != terminator }.prefix(maxDigits)), false)
     }
 
-    func say(_ what: Node.Say.What, _ value: String) async throws { heard.append("say \(what.rawValue) \(value)") }
+    func say(_ what: Node.Say.What, _ value: String) async throws { heard.append("say \(what.rawValue) \(mask(value))") }
     func setLanguage(_ language: String) async throws { heard.append("language \(language)") }
-    func setVariable(_ name: String, _ value: String) async throws { heard.append("set \(name)=\(value)") }
+    func setVariable(_ name: String, _ value: String) async throws { heard.append("set \(name)=\(mask(value))") }
     func setMusic(_ on: Bool, musicClass: String) async throws { heard.append("music \(on)") }
     func startRecording(_ path: String) async throws { heard.append("record call \(path)") }
     func stopRecording() async throws { heard.append("stop recording") }

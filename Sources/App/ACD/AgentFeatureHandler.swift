@@ -34,7 +34,7 @@ struct AgentFeatureHandler: Sendable {
         }
         try await session.answer()
         let id = try await session.prompt(Prompt.agentID, timeout: .seconds(6), maxDigits: 10, logger: logger).digits
-        let pin = try await session.prompt(Prompt.pin, timeout: .seconds(6), maxDigits: 10, sensitive: true, logger: logger).digits
+        let pin = try await session.sensitive { try await session.prompt(Prompt.pin, timeout: .seconds(6), maxDigits: 10, logger: logger).digits }
         guard !id.isEmpty, try await store.verifyPIN(agentID: id, pin: pin) else {
             logger.warning("agent feature refused: wrong id or PIN", ["agent": id, "feature": action])
             _ = try await session.play(Prompt.refused, escapeDigits: "", logger: logger)

@@ -27,30 +27,31 @@ struct AGIFlowChannel: CallChannel {
     }
 
     func play(_ prompts: [String], interruptingDigits: String) async throws -> Character? {
-        try await play(prompts, interruptingDigits: interruptingDigits, sensitive: false)
-    }
-
-    /// `sensitive`: the digit that stops a prompt is the first of the caller's input, masked in logs.
-    private func play(_ prompts: [String], interruptingDigits: String, sensitive: Bool) async throws -> Character? {
         for prompt in prompts {
-            if let digit = try await guarded({ try await session.play(prompt, escapeDigits: interruptingDigits, sensitive: sensitive, logger: logger) }) { return digit }
+            if let digit = try await guarded({ try await session.play(prompt, escapeDigits: interruptingDigits, logger: logger) }) { return digit }
         }
         return nil
     }
 
-    func readDigits(prompts: [String], maxDigits: Int, timeoutSeconds: Double, terminator: Character?, sensitive: Bool) async throws -> (digits: String, timedOut: Bool) {
+    /// The whole session masked in logs: for a sensitive input, the key that stops a prompt,
+    /// GET DATA's reply, each WAIT FOR DIGIT; for a step with a sensitive value, its command.
+    func sensitive<T>(_ body: () async throws -> T) async throws -> T {
+        try await session.sensitive(body)
+    }
+
+    func readDigits(prompts: [String], maxDigits: Int, timeoutSeconds: Double, terminator: Character?) async throws -> (digits: String, timedOut: Bool) {
         var digits = ""
         // Every prompt but the last may be cut short by the first digit, which then counts.
-        if let first = try await play(Array(prompts.dropLast()), interruptingDigits: "0123456789*#", sensitive: sensitive) {
+        if let first = try await play(Array(prompts.dropLast()), interruptingDigits: "0123456789*#") {
             if first == terminator { return ("", false) }
             digits.append(first)
         }
         if digits.isEmpty, let last = prompts.last {
-            let input = try await guarded { try await session.prompt(last, timeout: .milliseconds(Int(timeoutSeconds * 1000)), maxDigits: maxDigits, sensitive: sensitive, logger: logger) }
+            let input = try await guarded { try await session.prompt(last, timeout: .milliseconds(Int(timeoutSeconds * 1000)), maxDigits: maxDigits, logger: logger) }
             return (input.digits, input.timedOut)
         }
         while digits.count < maxDigits {
-            guard let digit = try await guarded({ try await session.waitForDigit(timeout: .milliseconds(Int(timeoutSeconds * 1000)), sensitive: sensitive) }) else { return (digits, true) }
+            guard let digit = try await guarded({ try await session.waitForDigit(timeout: .milliseconds(Int(timeoutSeconds * 1000))) }) else { return (digits, true) }
             if digit == terminator { break }
             digits.append(digit)
         }

@@ -7,9 +7,9 @@ import Core
 /// are still read.
 extension AGISession {
     /// STREAM FILE; nil when interrupted by no digit or when the prompt does not exist.
-    func play(_ prompt: String, escapeDigits: String, sensitive: Bool = false, logger: Logger) async throws -> Character? {
+    func play(_ prompt: String, escapeDigits: String, logger: Logger) async throws -> Character? {
         do {
-            return try await streamFile(prompt, escapeDigits: escapeDigits, sensitive: sensitive).digit
+            return try await streamFile(prompt, escapeDigits: escapeDigits).digit
         } catch AGIError.commandFailed(command: "STREAM FILE", _) {
             Self.missing(prompt, logger: logger)
             return nil
@@ -28,15 +28,15 @@ extension AGISession {
 
     /// GET DATA; when the prompt does not exist, the digits are read one by one with WAIT FOR
     /// DIGIT (each within `timeout`, `#` ending early), as GET DATA would after its prompt.
-    func prompt(_ prompt: String, timeout: Duration, maxDigits: Int, sensitive: Bool = false, logger: Logger) async throws -> DigitInput {
+    func prompt(_ prompt: String, timeout: Duration, maxDigits: Int, logger: Logger) async throws -> DigitInput {
         do {
-            return try await getData(prompt, timeout: timeout, maxDigits: maxDigits, sensitive: sensitive)
+            return try await getData(prompt, timeout: timeout, maxDigits: maxDigits)
         } catch AGIError.commandFailed(command: "GET DATA", _) {
             Self.missing(prompt, logger: logger)
         }
         var digits = ""
         while digits.count < maxDigits {
-            guard let digit = try await waitForDigit(timeout: timeout, sensitive: sensitive) else { return DigitInput(digits: digits, timedOut: true) }
+            guard let digit = try await waitForDigit(timeout: timeout) else { return DigitInput(digits: digits, timedOut: true) }
             if digit == "#" { break }
             digits.append(digit)
         }
