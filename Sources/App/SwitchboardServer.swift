@@ -39,6 +39,13 @@ public final class SwitchboardServer: Sendable {
     /// Serves until `shutdown` yields (the signal stream in production, a test's trigger otherwise).
     /// Throws before serving anything if a socket cannot be bound.
     public func run(until shutdown: AsyncStream<Int32>) async throws {
+        let writer: WriterLock
+        do {
+            writer = try WriterLock(databasePath: config.general.databasePath, holder: "switchboard serve")
+        } catch {
+            throw StartupError("cannot serve: \(error)")
+        }
+        defer { withExtendedLifetime(writer) {} }
         let store: Store
         do {
             store = try await Store.open(path: config.general.databasePath, plan: config.general.phoneNumbers)

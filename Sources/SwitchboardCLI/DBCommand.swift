@@ -19,8 +19,8 @@ enum DBCommand {
             ),
             CommandSpec(
                 name: "restore", summary: "replace the database with the backup FILE",
-                discussion: "Refuses while the server is running (its control socket answers) unless --force is given.",
-                options: [.flag("force", "restore even though the server is running"), .config],
+                discussion: "Refuses while a server writes the database: stop it first (its writes would be lost under the restore).",
+                options: [.config],
                 arguments: [ArgumentSpec(name: "FILE", help: "a backup made by 'switchboard db backup'")], action: restore
             ),
         ]
@@ -55,9 +55,11 @@ enum DBCommand {
     @Sendable static func restore(_ parsed: ParsedCommand, _ terminal: Terminal) async throws {
         let file = parsed.argument(0)
         let (config, _) = try ConfigLocation.load(for: parsed)
-        if !parsed.flag("force"), Connection.isAnswering(.unix(path: config.control.socketPath)) {
-            throw StoreError.invalid("the server is running (\(config.control.socketPath) answers): stop it first, or give --force to restore under it")
+        if Connection.isAnswering(.unix(path: config.control.socketPath)) {
+            throw StoreError.invalid("the server is running (\(config.control.socketPath) answers): stop it first")
         }
+        let lock = try WriterLock(databasePath: config.general.databasePath, holder: "switchboard db restore")
+        defer { withExtendedLifetime(lock) {} }
         try await StoreAccess.with(parsed) { store, _ in
             try await store.restore(from: file) { done, total in progress(terminal, "restoring", done, total) }
         }

@@ -105,7 +105,9 @@ import Testing
         #expect(refused.err.contains("file is not a database"))
     }
 
-    @Test func restoreRefusesWhileTheServerRunsUnlessForced() async throws {
+    /// A restore under a running server would lose its writes: refused while its control socket
+    /// answers, and while any process holds the database's writer lock.
+    @Test func restoreRefusesWhileAServerWrites() async throws {
         let setup = try Setup()
         _ = await setup.run(["agents", "add", "1001", "--name", "Li", "--endpoint", "PJSIP/1001"])
         let backup = setup.folder + "/backup.db"
@@ -118,7 +120,18 @@ import Testing
         }
         let refused = await setup.run(["db", "restore", backup])
         #expect(refused.code == 1)
-        #expect(refused.err == "switchboard: error: the server is running (\(setup.folder)/sb.ctl answers): stop it first, or give --force to restore under it\n")
-        #expect(await setup.run(["db", "restore", backup, "--force"]).code == 0)
+        #expect(refused.err == "switchboard: error: the server is running (\(setup.folder)/sb.ctl answers): stop it first\n")
+        running.stopAccepting()
+        serving.cancel()
+        try await Task.sleep(for: .milliseconds(50))
+        let database = setup.folder + "/sb.db"
+        do {
+            let writer = try WriterLock(databasePath: database, holder: "switchboard serve")
+            let locked = await setup.run(["db", "restore", backup])
+            #expect(locked.code == 1)
+            #expect(locked.err == "switchboard: error: \(database) is in use by switchboard serve pid \(getpid()) (it holds \(database).writer)\n", "\(locked.err)")
+            withExtendedLifetime(writer) {}
+        }
+        #expect(await setup.run(["db", "restore", backup]).code == 0)
     }
 }
