@@ -125,13 +125,31 @@ enum DemoCommand {
         }
         let reader = try await Store.open(path: config.general.databasePath, readOnly: true, plan: config.general.phoneNumbers)
         let outcomes = try await reader.callOutcomes()
+        let answered = try await reader.calls(CallFilter(outcome: .answered, limit: 10_000_000))
         reader.close()
         let recordings = (try? FileManager.default.contentsOfDirectory(atPath: config.general.recordingsPath).count) ?? 0
-        terminal.print(render(summary!, outcomes: outcomes, recordings: recordings, folder: folder, configPath: configPath, dialLatency: report?.dialLatency))
+        let handle = HandleTimes(answered, pace: options.speed)
+        terminal.print(render(summary!, outcomes: outcomes, handle: handle, recordings: recordings, folder: folder, configPath: configPath, dialLatency: report?.dialLatency))
+    }
+
+    /// Answered calls' mean talk and wrap-up, from their records (talk from AMI's bridge
+    /// events), in the simulation's seconds.
+    struct HandleTimes {
+        var calls: Int
+        var talk: Double
+        var wrapUp: Double
+
+        init(_ answered: [CallRecord], pace: Double) {
+            calls = answered.count
+            func mean(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count) }
+            talk = mean(answered.compactMap(\.talkSeconds)) * pace
+            wrapUp = mean(answered.compactMap(\.wrapUpSeconds))
+        }
     }
 
     static func render(
-        _ summary: SimulatedTraffic.Summary, outcomes: [String: Int], recordings: Int, folder: String, configPath: String, dialLatency: LatencySummary?
+        _ summary: SimulatedTraffic.Summary, outcomes: [String: Int], handle: HandleTimes, recordings: Int, folder: String, configPath: String,
+        dialLatency: LatencySummary?
     ) -> String {
         let names = Dictionary(uniqueKeysWithValues: agents.map { ($0.endpoint, "\($0.name) (\($0.id))") })
         var lines = [
@@ -141,6 +159,7 @@ enum DemoCommand {
             "  hung up waiting: \(summary.abandoned)",
             "  other endings:   \(summary.unanswered)  (voicemail, operator, self-service)",
             "  how calls ended: " + outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "),
+            String(format: "  handle time:     talk %.0f s + wrap-up %.0f s on average over %d answered calls (simulated seconds)", handle.talk, handle.wrapUp, handle.calls),
             "  recordings:      \(recordings) voicemail and call files",
             dialLatency.map { String(format: "  agent chosen → phone dialled: p50 %.1f ms, p99 %.1f ms (%d calls)", $0.p50Microseconds / 1000, $0.p99Microseconds / 1000, $0.count) } ?? "",
             "  handled by agent:",
@@ -153,7 +172,8 @@ enum DemoCommand {
             "  switchboard customers list --config \(configPath)",
             "  switchboard flows show main --config \(configPath)",
             "  switchboard flows try main --caller 13900000001 --config \(configPath)",
-            "  sqlite3 \(folder)/switchboard.db 'SELECT uniqueid, caller_number, flow, outcome, agent_id FROM calls LIMIT 10'",
+            "  switchboard calls list --config \(configPath)",
+            "  switchboard calls show UNIQUEID --config \(configPath)",
             "  ls \(folder)/recordings",
         ]
         return lines.joined(separator: "\n")

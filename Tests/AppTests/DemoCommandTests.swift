@@ -17,6 +17,9 @@ import Testing
         let answered = out.split(separator: "\n").first { $0.contains("with an agent:") }.flatMap { $0.split(separator: " ").compactMap { Int($0) }.first }
         #expect((answered ?? 0) > 0)
         #expect(out.contains("how calls ended:"))
+        // Handle times from the records (AMI's bridge times): the simulated agents talk 30 s to 4 minutes.
+        let talk = out.split(separator: "\n").first { $0.contains("handle time:") }.flatMap { $0.split(separator: " ").compactMap { Int($0) }.first }
+        #expect((20...300).contains(talk ?? 0), "\(out)")
         #expect(out.contains("switchboard flows try main --caller 13900000001 --config \(folder ?? "?")/switchboard.conf"))
     }
 }

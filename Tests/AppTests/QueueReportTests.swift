@@ -25,4 +25,23 @@ import Testing
         #expect(routing.takeOffer(call)?.endpoint == "PJSIP/1001")
         #expect(try line("1001").state == "ringing (call \(call))")
     }
+
+    /// The estimated wait comes from calls really handled: talk (dated from the answer) and wrap-up.
+    @Test func theEstimatedWaitUsesHandleTimesOfRealCalls() async throws {
+        let agents = [Agent(id: "1001", name: "1001", endpoint: "PJSIP/1001", skills: ["support": 3])]
+        let support = QueueDefinition(name: "support", skills: ["support": 2], wrapUpSeconds: 10)
+        let routing = RoutingService(agents: agents, queues: ["support": QueueSettings(support)], loggedIn: true, logger: .silent)
+        let first = routing.join(queue: support, extraPriority: 0, language: nil)
+        #expect(routing.takeOffer(first) != nil)
+        let waiting = routing.join(queue: support, extraPriority: 0, language: nil)
+        #expect(routing.standing(of: waiting) == RoutingService.Standing(position: 2, serving: 1, handleSeconds: nil), "the ringing call is still ahead")
+        routing.dialling(first)
+        #expect(routing.answered(first, talkedSeconds: 50))
+        routing.legEnded(first)
+        let standing = try #require(routing.standing(of: waiting))
+        let handle = try #require(standing.handleSeconds)
+        #expect(handle >= 60 && handle < 61, "50 s of talk and 10 s of wrap-up: \(handle)")
+        #expect(standing.position == 1)
+        #expect(standing.estimatedSeconds(handle: handle) == handle)
+    }
 }

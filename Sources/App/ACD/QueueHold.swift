@@ -33,6 +33,9 @@ struct QueueHold {
         static let all = [next, thereAre, callsWaiting, holdTime, minutes]
     }
 
+    /// The handle time an estimate assumes before any call was handled.
+    static let assumedHandleSeconds = 120.0
+
     static func rules(_ settings: QueueSettings, canWake: Bool) -> HoldPlan.Rules {
         HoldPlan.Rules(
             maxWait: Double(settings.maxWaitSeconds), announceEvery: Double(settings.announceEverySeconds),
@@ -122,7 +125,11 @@ struct QueueHold {
     /// "There are N calls ahead of you … the estimated hold time is M minutes", from live data,
     /// until a key in `keys` or a wake stops it.
     private func announce(_ call: Int, interruptedBy keys: String) async throws -> Held {
-        guard let (position, estimate) = routing.position(of: call) else { return .timedOut }
+        guard let standing = routing.standing(of: call) else { return .timedOut }
+        // Handle times are measured in real seconds; the caller is told them in the calls' own.
+        // Before any call was handled, two minutes a call.
+        let estimate = standing.estimatedSeconds(handle: standing.handleSeconds.map { $0 * services.pace } ?? Self.assumedHandleSeconds)
+        let position = standing.position
         let held = try await speak(position: position, estimate: estimate, interruptedBy: keys)
         services.record(uniqueID: caller.uniqueID, CallEvent(.position, queue: queue.name, detail: "position \(position), about \(Int(estimate)) s"))
         return held

@@ -304,16 +304,27 @@ public final class RoutingService: Sendable {
         return channel.dropFirst(endpoint.count + 1).allSatisfy { $0.isHexDigit || $0 == ";" }
     }
 
-    /// Position in line (1 = next) and an estimated wait from recent handle times and agents serving the queue.
-    public func position(of call: Int) -> (position: Int, estimatedSeconds: Double)? {
+    /// Where a waiting call stands: its place in line (1 = next), the agents who serve its
+    /// queue, and the mean handle time (talk and wrap-up, real seconds) of recent calls; nil
+    /// before any call was handled.
+    public struct Standing: Sendable, Equatable {
+        public var position: Int
+        public var serving: Int
+        public var handleSeconds: Double?
+
+        /// The wait to expect: the calls ahead, each taking a handle time, shared by the agents.
+        public func estimatedSeconds(handle: Double) -> Double { Double(position) * handle / Double(max(1, serving)) }
+    }
+
+    public func standing(of call: Int) -> Standing? {
         let now = now()
         return read { state in
             guard let position = state.engine.position(of: call, now: now), let queue = state.calls[call]?.queue else { return nil }
-            let handle = state.handleTimes.isEmpty ? 120 : state.handleTimes.reduce(0, +) / Double(state.handleTimes.count)
-            let serving = max(1, state.engine.agents.values.filter { agent in
+            let serving = state.engine.agents.values.filter { agent in
                 agent.state != .loggedOut && (state.engine.queues[queue]?.skills ?? [:]).allSatisfy { (agent.skills[$0.key] ?? 0) >= $0.value }
-            }.count)
-            return (position, Double(position) * handle / Double(serving))
+            }.count
+            let handle = state.handleTimes.isEmpty ? nil : state.handleTimes.reduce(0, +) / Double(state.handleTimes.count)
+            return Standing(position: position, serving: serving, handleSeconds: handle)
         }
     }
 
