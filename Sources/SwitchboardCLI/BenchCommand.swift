@@ -93,11 +93,14 @@ enum BenchCommand {
 
     static let store = CommandSpec(
         name: "store",
-        summary: "database speed: call events written per second, caller history lookups",
+        summary: "database speed: calls with timelines and events written per second, history lookups, calls list",
         discussion: """
             Writes --calls calls (about ten per caller, numbers written three ways), then
             --events call events in transactions of --batch, then looks up --lookups callers'
-            histories, on a real SQLite file (a temporary one unless --database is given).
+            histories, then writes --journeys calls with their timelines (~12 steps each)
+            through the server's write path, then runs --list-queries of `calls list` for one
+            agent's day among all of them, on a real SQLite file (a temporary one unless
+            --database is given).
             --soak instead writes events in acknowledged batches until killed, printing
             "committed N" after each commit (the crash-safety test uses it).
             """,
@@ -106,6 +109,8 @@ enum BenchCommand {
             .value("batch", "N", "events per transaction (default 1000)"),
             .value("calls", "N", "calls to write before the lookups (default 1000000)"),
             .value("lookups", "N", "history lookups (default 10000)"),
+            .value("journeys", "N", "calls written with their timelines (default 100000)"),
+            .value("list-queries", "N", "calls list queries for one agent's day (default 1000)"),
             .value("database", "FILE", "database file to use (default: a temporary one)"),
             .flag("soak", "write acknowledged batches until killed"),
             .json,
@@ -125,6 +130,8 @@ enum BenchCommand {
         options.batch = try parsed.integer("batch", default: options.batch, range: 1...1_000_000)
         options.calls = try parsed.integer("calls", default: options.calls, range: 10...100_000_000)
         options.lookups = try parsed.integer("lookups", default: options.lookups, range: 1...10_000_000)
+        options.journeys = try parsed.integer("journeys", default: options.journeys, range: 1...100_000_000)
+        options.listQueries = try parsed.integer("list-queries", default: options.listQueries, range: 1...10_000_000)
         options.database = parsed.value("database")
         let json = parsed.flag("json")
         let report = try await StoreBenchmark(options: options) { line in if !json { terminal.printError(line) } }.run()
@@ -134,6 +141,8 @@ enum BenchCommand {
             calls written:  \(String(format: "%.0f", report.callsPerSecond)) calls/s (\(report.calls), transactions of 10000)
             events written: \(String(format: "%.0f", report.eventsPerSecond)) events/s (\(report.events), transactions of \(report.batch))
             history lookup: p50 \(String(format: "%.0f", report.lookupRoundTrip.p50Microseconds)) µs, p99 \(String(format: "%.0f", report.lookupRoundTrip.p99Microseconds)) µs, max \(String(format: "%.0f", report.lookupRoundTrip.maxMicroseconds)) µs (\(report.lookups) lookups among \(report.calls) calls)
+            with timelines: \(String(format: "%.0f", report.journeysPerSecond)) calls/s with \(report.stepsPerJourney) steps each (\(report.journeys), the server's write path)
+            calls list:     p50 \(String(format: "%.1f", report.agentDayList.p50Microseconds / 1000)) ms, p99 \(String(format: "%.1f", report.agentDayList.p99Microseconds / 1000)) ms for one agent's day (\(String(format: "%.0f", report.listedPerQuery)) calls each, among \(report.calls + report.journeys))
             database:       \(String(format: "%.0f", report.databaseMegabytes)) MB
             """)
     }
