@@ -124,7 +124,7 @@ final class CallLedger: Sendable {
         }
         guard let (hangup, call) = finished else { return }
         write(.steps(uniqueID: uniqueID, [hangup]))
-        write(.call(call))
+        write(.callFinished(call))
     }
 
     /// At shutdown: every call still here is written as it stands (one whose flow still runs

@@ -37,13 +37,52 @@ enum CallTable {
             """, values) { try $0.value(0) }!
     }
 
-    static func appendEvents(_ db: Database, callID: Int64, _ events: [CallEvent]) throws {
-        for event in events {
-            try db.execute(
-                "INSERT INTO call_steps (call_id, kind, at, queue, agent, node, digits, cause, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [callID, event.kind.rawValue, event.at, event.queue, event.agent, event.node, event.digits, event.cause, event.detail]
-            )
+    /// The end of a call: only what a call learns while it runs, so the indexes on who called
+    /// and when are not rewritten. Returns the call's id, nil when it was never stored.
+    static func finish(_ db: Database, _ call: CallRecord) throws -> Int64? {
+        try db.queryFirst("""
+            UPDATE calls SET linkedid = ?, queue = ?, agent_id = ?, customer_id = ?, queued_at = ?, offered_at = ?, answered_at = ?,
+                ended_at = ?, outcome = ?, hangup_cause = ?, wait_seconds = ?, talk_seconds = ?, ring_seconds = ?, hold_seconds = ?,
+                wrapup_seconds = ?, queue_exit = ?, hangup_side = ?, offers = ?, recording = ?
+            WHERE uniqueid = ? RETURNING id
+            """, [
+                call.linkedID, call.queue, call.agentID, call.customerID, call.queuedAt, call.offeredAt, call.answeredAt, call.endedAt,
+                call.outcome?.rawValue, call.hangupCause, call.waitSeconds, call.talkSeconds, call.ringSeconds, call.holdSeconds,
+                call.wrapUpSeconds, call.queueExit?.rawValue, call.hangupSide?.rawValue, call.offers, call.recording, call.uniqueID,
+            ]) { try $0.value(0) }
+    }
+
+    /// Steps go in as multi-row INSERTs of up to `rowsPerInsert`: one statement for a call's
+    /// steps instead of one per step.
+    static let rowsPerInsert = 16
+
+    /// Appends the steps after the call's last one (`after`, its sequence number, when the
+    /// caller knows it; read from the table otherwise); returns the new last one.
+    @discardableResult
+    static func appendEvents(_ db: Database, callID: Int64, _ events: [CallEvent], after last: Int64? = nil) throws -> Int64 {
+        var seq: Int64
+        if let last { seq = last } else {
+            seq = try db.queryFirst("SELECT coalesce(max(seq), 0) FROM call_steps WHERE call_id = ?", [callID]) { try $0.value(0) } ?? 0
         }
+        var start = events.startIndex
+        while start < events.endIndex {
+            let chunk = events[start..<min(start + rowsPerInsert, events.endIndex)]
+            var values: [any SQLBindable] = []
+            values.reserveCapacity(chunk.count * 9)
+            for event in chunk {
+                seq += 1
+                values += [callID, seq, event.kind.rawValue, event.at, event.queue, event.agent, event.node, event.digits, event.cause, event.detail] as [any SQLBindable]
+            }
+            try db.execute(insertSteps[chunk.count - 1], values)
+            start = chunk.endIndex
+        }
+        return seq
+    }
+
+    /// `INSERT … VALUES (…), (…)` for 1 … `rowsPerInsert` rows.
+    static let insertSteps: [String] = (1...rowsPerInsert).map { rows in
+        "INSERT INTO call_steps (call_id, seq, kind, at, queue, agent, node, digits, cause, detail) VALUES "
+            + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
     }
 
     static func id(_ db: Database, uniqueID: String) throws -> Int64? {
@@ -89,7 +128,7 @@ enum CallTable {
     }
 
     static func events(_ db: Database, callID: Int64) throws -> [CallEvent] {
-        try db.query("SELECT kind, at, queue, agent, node, digits, cause, detail FROM call_steps WHERE call_id = ? ORDER BY at, id", [callID]) { row in
+        try db.query("SELECT kind, at, queue, agent, node, digits, cause, detail FROM call_steps WHERE call_id = ? ORDER BY seq", [callID]) { row in
             let stored: String = try row.value(0)
             var event = CallEvent(
                 CallEvent.Kind(rawValue: stored) ?? .note, at: try row.value(1), queue: row[2], agent: row[3], node: row[4], digits: row[5],

@@ -13,6 +13,9 @@ public actor Store {
     public nonisolated let plan: PhoneNumberPlan
     private let executor: StoreExecutor
     let db: Database
+    /// The last step's sequence number of each call in progress (`apply`), so appending a step
+    /// does not read it back. Kept only once committed: a rolled-back batch leaves it as it was.
+    var openTimelines: [Int64: Int64] = [:]
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
@@ -207,6 +210,7 @@ public actor Store {
         try db.transaction {
             for (callID, events) in batches { try CallTable.appendEvents(db, callID: callID, events) }
         }
+        for (callID, _) in batches { openTimelines[callID] = nil }
     }
 
     /// Saves many calls in one transaction (imports, benchmarks); returns their ids in order.
@@ -217,7 +221,11 @@ public actor Store {
     /// Saves finished calls with their whole timelines, all in one transaction.
     public func saveJourneys(_ journeys: [(call: CallRecord, events: [CallEvent])]) throws {
         try db.transaction {
-            for (call, events) in journeys { try CallTable.appendEvents(db, callID: try CallTable.save(db, call, plan: plan), events) }
+            for (call, events) in journeys {
+                let id = try CallTable.save(db, call, plan: plan)
+                try CallTable.appendEvents(db, callID: id, events)
+                openTimelines[id] = nil
+            }
         }
     }
 
@@ -248,6 +256,7 @@ public actor Store {
         try db.transaction {
             guard let id = try CallTable.id(db, uniqueID: uniqueID) else { return false }
             try CallTable.appendEvents(db, callID: id, events)
+            openTimelines[id] = nil
             return true
         }
     }

@@ -7,6 +7,8 @@ import SQLite
 public enum StoreWrite: Sendable {
     /// Inserts or updates the call by uniqueid.
     case call(CallRecord)
+    /// The call is over: its figures (inserted whole if it was never stored).
+    case callFinished(CallRecord)
     /// Appends steps to the timeline of the call with this uniqueid.
     case steps(uniqueID: String, [CallEvent])
     case agentState(agentID: String, state: String, reason: String?, at: Date)
@@ -19,20 +21,26 @@ extension Store {
     /// (steps of an unknown call) is skipped and described in the result; any other failure
     /// rolls the whole batch back and throws.
     public func apply(_ writes: [StoreWrite]) throws -> [String] {
-        try db.transaction {
+        let (skipped, timelines) = try db.transaction {
             var skipped: [String] = []
             var ids: [String: Int64] = [:]
+            // Steps of a call come in many writes: where its sequence is, until it is over.
+            var lastSteps = openTimelines
             for write in writes {
                 switch write {
                 case .call(let call):
                     ids[call.uniqueID] = try CallTable.save(db, call, plan: plan)
+                case .callFinished(let call):
+                    let id = try CallTable.finish(db, call) ?? CallTable.save(db, call, plan: plan)
+                    ids[call.uniqueID] = id
+                    lastSteps[id] = nil
                 case .steps(let uniqueID, let events):
                     guard let id = try ids[uniqueID] ?? CallTable.id(db, uniqueID: uniqueID) else {
                         skipped.append("\(events.count) step\(events.count == 1 ? "" : "s") of unknown call \(uniqueID)")
                         continue
                     }
                     ids[uniqueID] = id
-                    try CallTable.appendEvents(db, callID: id, events)
+                    lastSteps[id] = try CallTable.appendEvents(db, callID: id, events, after: lastSteps[id])
                 case .agentState(let agentID, let state, let reason, let at):
                     try AgentTable.recordState(db, agentID: agentID, state: state, reason: reason, at: at)
                 case .callbackRequested(let request):
@@ -41,7 +49,9 @@ extension Store {
                     _ = try CallbackTable.finish(db, uniqueID: uniqueID, state: "connected", agent: agent, at: at)
                 }
             }
-            return skipped
+            return (skipped, lastSteps)
         }
+        openTimelines = timelines
+        return skipped
     }
 }

@@ -141,7 +141,7 @@ enum BenchCommand {
             calls written:  \(String(format: "%.0f", report.callsPerSecond)) calls/s (\(report.calls), transactions of 10000)
             events written: \(String(format: "%.0f", report.eventsPerSecond)) events/s (\(report.events), transactions of \(report.batch))
             history lookup: p50 \(String(format: "%.0f", report.lookupRoundTrip.p50Microseconds)) µs, p99 \(String(format: "%.0f", report.lookupRoundTrip.p99Microseconds)) µs, max \(String(format: "%.0f", report.lookupRoundTrip.maxMicroseconds)) µs (\(report.lookups) lookups among \(report.calls) calls)
-            with timelines: \(String(format: "%.0f", report.journeysPerSecond)) calls/s with \(report.stepsPerJourney) steps each (\(report.journeys), the server's write path)
+            with timelines: \(String(format: "%.0f", report.journeysWrittenPerSecond)) calls/s with \(report.stepsPerJourney) steps each by the store's writer (\(report.journeys) calls); \(String(format: "%.0f", report.journeysPerSecond)) calls/s with building their journeys too
             calls list:     p50 \(String(format: "%.1f", report.agentDayList.p50Microseconds / 1000)) ms, p99 \(String(format: "%.1f", report.agentDayList.p99Microseconds / 1000)) ms for one agent's day (\(String(format: "%.0f", report.listedPerQuery)) calls each, among \(report.calls + report.journeys))
             database:       \(String(format: "%.0f", report.databaseMegabytes)) MB
             """)

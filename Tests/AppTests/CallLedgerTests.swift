@@ -15,7 +15,14 @@ import Testing
 
         func advance(_ seconds: Double) { now.withLock { $0 = $0.addingTimeInterval(seconds) } }
 
-        var records: [CallRecord] { writes.withLock { $0 }.compactMap { if case .call(let call) = $0 { call } else { nil } } }
+        var records: [CallRecord] {
+            writes.withLock { $0 }.compactMap { write in
+                switch write {
+                case .call(let call), .callFinished(let call): call
+                default: nil
+                }
+            }
+        }
         var steps: [CallEvent] { writes.withLock { $0 }.flatMap { write -> [CallEvent] in if case .steps(_, let steps) = write { steps } else { [] } } }
     }
 
