@@ -37,8 +37,16 @@ final class ChildProcess: @unchecked Sendable {
 
     func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
-    func waitForExit() async throws -> Int32 {
-        while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+    /// The exit status; after `limit` the process is killed and the error carries the end of its log.
+    func waitForExit(within limit: Duration = .seconds(30)) async throws -> Int32 {
+        let deadline = ContinuousClock.now + limit
+        while process.isRunning {
+            if ContinuousClock.now > deadline {
+                kill(process.processIdentifier, SIGKILL)
+                throw ChildProcessTimeout(limit: limit, pid: process.processIdentifier, log: String(standardError().suffix(4000)))
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
         return process.terminationStatus
     }
 
@@ -49,6 +57,14 @@ final class ChildProcess: @unchecked Sendable {
     func standardError() -> String {
         (try? String(contentsOfFile: errorFile, encoding: .utf8)) ?? ""
     }
+}
+
+/// A child still running after its time: what it last logged tells where it stuck.
+struct ChildProcessTimeout: Error, CustomStringConvertible {
+    let limit: Duration
+    let pid: Int32
+    let log: String
+    var description: String { "switchboard (pid \(pid)) still running after \(limit), killed; its log ends:\n\(log)" }
 }
 
 /// A fresh path under the temporary folder ending in `name`.

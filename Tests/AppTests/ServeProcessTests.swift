@@ -40,7 +40,7 @@ import Wire
 
         let stopping = ContinuousClock.now
         server.signal(SIGTERM)
-        let status = try await server.waitForExit()
+        let status = try await server.waitForExit(within: .seconds(10))
         #expect(ContinuousClock.now - stopping < .seconds(2))
         #expect(status == 0)
         let log = server.standardError()

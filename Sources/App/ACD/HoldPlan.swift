@@ -77,12 +77,13 @@ struct HoldPlan {
         return .wait(rules.canWake ? min(Self.longestWait, left) : min(1, left))
     }
 
-    /// What a key the caller pressed `waited` seconds after joining does: leave for the flow's
-    /// next node (`*`, once the exit offer opened), ask for a callback (the queue's key, once
-    /// that offer opened); nil when it does nothing now.
-    func heard(_ key: Character, waited: Double) -> Step? {
-        if key == "*", rules.exitAfter.map({ waited >= $0 }) ?? true { return .leave(.key) }
-        if key == rules.callbackKey, rules.callbackAfter.map({ waited >= $0 }) ?? true { return .callBack }
+    /// What a key the caller pressed does: leave for the flow's next node (`*`, once the exit
+    /// offer was told), ask for a callback (the queue's key, once that offer was told); nil when
+    /// it does nothing now. An offer counts from when the caller heard it, not from when it was
+    /// due: a key pressed before is not an answer to it, however late it is read.
+    func heard(_ key: Character) -> Step? {
+        if key == "*", !untold.contains(where: { $0.prompt == rules.exitPrompt }) { return .leave(.key) }
+        if key == rules.callbackKey, !untold.contains(where: { $0.prompt == rules.callbackPrompt }) { return .callBack }
         return nil
     }
 

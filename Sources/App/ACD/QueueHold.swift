@@ -81,7 +81,7 @@ struct QueueHold {
                 case .callBack:
                     break
                 }
-                guard case .key(let key) = held, let step = plan.heard(key, waited: waited) else { continue }
+                guard case .key(let key) = held, let step = plan.heard(key) else { continue }
                 if case .leave(let exit) = step {
                     try await leave(call, settings, exit)
                     return .gaveUp("the caller pressed *")
