@@ -19,13 +19,15 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Layers, imports pointing down only:
-        // switchboard → SwitchboardCLI → Lab → (App, Simulator) → (Config, AGI, AMI, IVR, ACD, Store) → Wire → Core.
+        // switchboard → SwitchboardCLI → Lab → (App, Simulator) → (Config, AGI, AMI, IVR, ACD, Store → Reports) → Wire → Core.
         .target(name: "Core", swiftSettings: strict),
         .target(name: "Wire", dependencies: ["Core", "CLinux"], swiftSettings: strict),
         .target(name: "AGI", dependencies: ["Core", "Wire"], swiftSettings: strict),
         .target(name: "AMI", dependencies: ["Core", "Wire"], swiftSettings: strict),
         .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: strict),
-        .target(name: "Store", dependencies: ["Core", "SQLite"], swiftSettings: strict),
+        // Report figures and their definitions: pure, over call records and kept tallies.
+        .target(name: "Reports", dependencies: ["Core"], swiftSettings: strict),
+        .target(name: "Store", dependencies: ["Core", "SQLite", "Reports"], swiftSettings: strict),
         .target(name: "Config", dependencies: ["Core", "Wire"], swiftSettings: strict),
         // IVR flows: files → flows → an interpreter over an abstract call (no I/O here).
         .target(name: "IVR", dependencies: ["Core", "Config"], swiftSettings: strict),
@@ -33,10 +35,10 @@ let package = Package(
         .target(name: "ACD", swiftSettings: strict),
         // Asterisk's side of FastAGI and AMI, for tests, benchmarks and the demo.
         .target(name: "Simulator", dependencies: ["Core", "Wire", "AGI", "AMI"], swiftSettings: strict),
-        .target(name: "App", dependencies: ["Core", "Wire", "Config", "AGI", "AMI", "ACD", "IVR", "Store"], swiftSettings: strict),
+        .target(name: "App", dependencies: ["Core", "Wire", "Config", "AGI", "AMI", "ACD", "IVR", "Store", "Reports"], swiftSettings: strict),
         // The demo, simulated traffic and benchmarks: the server against simulated or lab Asterisks.
         .target(name: "Lab", dependencies: ["Core", "Wire", "Config", "AGI", "AMI", "ACD", "IVR", "Store", "App", "Simulator"], swiftSettings: strict),
-        .target(name: "SwitchboardCLI", dependencies: ["Core", "Config", "App", "Lab", "IVR", "Store", "Wire"], swiftSettings: strict),
+        .target(name: "SwitchboardCLI", dependencies: ["Core", "Config", "App", "Lab", "IVR", "Store", "Reports", "Wire"], swiftSettings: strict),
         .executableTarget(name: "switchboard", dependencies: ["SwitchboardCLI"], swiftSettings: strict),
 
         .target(name: "TestSupport", dependencies: ["Core", "Wire", "AGI"], path: "Tests/TestSupport", swiftSettings: strict),
@@ -47,11 +49,12 @@ let package = Package(
         .testTarget(name: "ACDTests", dependencies: ["ACD", "Core"], swiftSettings: strict),
         .testTarget(name: "IVRTests", dependencies: ["IVR", "Config", "Core", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "AGI", "AMI", "Core", "Wire", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "SQLite", "Core", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "SQLite", "Core", "Reports", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Core"], swiftSettings: strict),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Core", "Wire", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "AppTests",
-            dependencies: ["App", "Lab", "SwitchboardCLI", "switchboard", "AGI", "Core", "Config", "Wire", "AMI", "Simulator", "Store", "TestSupport"],
+            dependencies: ["App", "Lab", "SwitchboardCLI", "switchboard", "AGI", "Core", "Config", "Wire", "AMI", "Simulator", "Store", "Reports", "TestSupport"],
             swiftSettings: strict
         ),
     ]

@@ -2,6 +2,7 @@ import ACD
 import AMI
 import Core
 import Foundation
+import Reports
 import Store
 import Synchronization
 
@@ -111,7 +112,7 @@ final class CallLedger: Sendable {
     /// Writes the call's record, once: the Hangup step (its time and cause from AMI when seen),
     /// then the figures worked out from the whole timeline.
     func finish(_ uniqueID: String) {
-        let finished = state.withLock { state -> (CallEvent, CallRecord)? in
+        let finished = state.withLock { state -> (CallEvent, CallRecord, CallTallies)? in
             guard let entry = state.calls.removeValue(forKey: uniqueID), let ended = entry.flowEnded else { return nil }
             state.legs = state.legs.filter { $0.value != uniqueID }
             var journey = entry.journey
@@ -120,11 +121,12 @@ final class CallLedger: Sendable {
                 shortAbandon: { [queues] in queues[$0]?.shortAbandonSeconds ?? 5 },
                 wrapUp: { [queues] in queues[$0]?.definition.wrapUpSeconds ?? 0 }
             )
-            return (journey.events.last!, call)
+            let tallies = CallTallies(call, steps: journey.events, serviceLevel: call.queue.flatMap { queues[$0]?.definition.serviceLevelSeconds } ?? 20)
+            return (journey.events.last!, call, tallies)
         }
-        guard let (hangup, call) = finished else { return }
+        guard let (hangup, call, tallies) = finished else { return }
         write(.steps(uniqueID: uniqueID, [hangup]))
-        write(.callFinished(call))
+        write(.callFinished(call, tallies))
     }
 
     /// At shutdown: every call still here is written as it stands (one whose flow still runs

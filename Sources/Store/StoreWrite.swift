@@ -1,4 +1,5 @@
 import Core
+import Reports
 import Foundation
 import SQLite
 
@@ -7,8 +8,9 @@ import SQLite
 public enum StoreWrite: Sendable {
     /// Inserts or updates the call by uniqueid.
     case call(CallRecord)
-    /// The call is over: its figures (inserted whole if it was never stored).
-    case callFinished(CallRecord)
+    /// The call is over: its figures (inserted whole if it was never stored), and its parts of
+    /// the queue and agent tallies that reports read.
+    case callFinished(CallRecord, CallTallies?)
     /// Appends steps to the timeline of the call with this uniqueid.
     case steps(uniqueID: String, [CallEvent])
     case agentState(agentID: String, state: String, reason: String?, at: Date)
@@ -30,10 +32,11 @@ extension Store {
                 switch write {
                 case .call(let call):
                     ids[call.uniqueID] = try CallTable.save(db, call, plan: plan)
-                case .callFinished(let call):
+                case .callFinished(let call, let tallies):
                     let id = try CallTable.finish(db, call) ?? CallTable.save(db, call, plan: plan)
                     ids[call.uniqueID] = id
                     lastSteps[id] = nil
+                    if let tallies { try TallyTable.add(db, tallies) }
                 case .steps(let uniqueID, let events):
                     guard let id = try ids[uniqueID] ?? CallTable.id(db, uniqueID: uniqueID) else {
                         skipped.append("\(events.count) step\(events.count == 1 ? "" : "s") of unknown call \(uniqueID)")

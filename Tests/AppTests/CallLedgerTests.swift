@@ -18,7 +18,7 @@ import Testing
         var records: [CallRecord] {
             writes.withLock { $0 }.compactMap { write in
                 switch write {
-                case .call(let call), .callFinished(let call): call
+                case .call(let call), .callFinished(let call, _): call
                 default: nil
                 }
             }

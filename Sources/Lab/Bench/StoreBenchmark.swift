@@ -113,7 +113,7 @@ public struct StoreBenchmark: Sendable {
                 let journey = Self.journey(options.calls + index, callers: callers)
                 batch.append(.call(journey.record))
                 batch.append(.steps(uniqueID: journey.uniqueID, journey.events))
-                batch.append(.callFinished(journey.finished()))
+                batch.append(.callFinished(journey.finished(), nil))
             }
             let applying = MonotonicTime.now()
             let skipped = try await store.apply(batch)
