@@ -41,18 +41,24 @@ final class CallCenter: Sendable {
         self.flows = flows
         let journal = StoreJournal(store: store, logger: logger.named("store"))
         let amiReady: @Sendable () -> Bool = { ami?.status.state == "connected" }
-        let ledger = CallLedger(queues: queues, hangupGrace: settings.hangupGrace, amiReady: amiReady, write: { journal.write($0) })
+        // Records are stamped by the wall clock (the flows' clock may be a simulated day).
+        let stamp: @Sendable () -> Date = { Date() }
+        let ledger = CallLedger(queues: queues, hangupGrace: settings.hangupGrace, clock: stamp, amiReady: amiReady, write: { journal.write($0) })
         let routing = RoutingService(
             agents: agents, queues: queues, loggedIn: settings.loginAtStart, logger: logger.named("acd"), amiReady: amiReady,
             journal: { entry in
                 switch entry {
                 case .call(let uniqueID, let event, let secondsAgo): ledger.record(uniqueID: uniqueID, event, secondsAgo: secondsAgo)
-                case .agent(let id, let state, let reason): journal.write(.agentState(agentID: id, state: state, reason: reason, at: Date()))
+                case .agent(let id, let state, let reason): journal.write(.agentState(agentID: id, state: state, reason: reason, at: stamp()))
                 case .callbackRequested(let request): journal.write(.callbackRequested(request))
-                case .callbackTaken(let uniqueID, let agent): journal.write(.callbackTaken(uniqueID: uniqueID, agent: agent, at: Date()))
+                case .callbackTaken(let uniqueID, let agent): journal.write(.callbackTaken(uniqueID: uniqueID, agent: agent, at: stamp()))
                 }
             }
         )
+        // Logged in by the server at start: reports count their time from now.
+        if settings.loginAtStart {
+            for agent in agents { journal.write(.agentState(agentID: agent.id, state: "available", reason: "logged in at start", at: stamp())) }
+        }
         if let ami {
             routing.setCallbackExecutor { [trunkDial = settings.trunkDial] request in
                 SwitchboardServer.callBack(request, dialling: trunkDial(request.number), through: ami, routing: routing)

@@ -26,6 +26,7 @@ public enum Switchboard {
             AgentsCommand.spec,
             CustomersCommand.spec,
             CallsCommand.spec,
+            ReportCommand.spec,
             DBCommand.spec,
             ConfigCommand.spec,
             BenchCommand.spec,

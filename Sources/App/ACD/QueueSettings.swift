@@ -1,6 +1,7 @@
 import ACD
 import Config
 import Foundation
+import Reports
 
 /// A queue as admins write it in the queues file (`[acd] queues`), routing and holding together.
 ///
@@ -9,6 +10,7 @@ import Foundation
 ///     priority = 0
 ///     strategy = longest-idle      ; best-skill, fewest-calls, round-robin
 ///     service_level = 20           ; seconds, for reports
+///     service_level_target = 80    ; percent answered within service_level, for reports
 ///     short_abandon = 5            ; a caller who hangs up sooner is a short abandon
 ///     ring_timeout = 15
 ///     wrapup = 10
@@ -32,6 +34,8 @@ public struct QueueSettings: Sendable {
     public var record: Bool
     /// A caller who hangs up in the queue sooner than this is a short abandon, not an abandon.
     public var shortAbandonSeconds = 5.0
+    /// The share of calls to answer within the service level's threshold (reports draw it).
+    public var serviceLevelTarget = 0.8
     /// The key that turns the wait into a callback request (nil: callbacks not offered).
     public var callbackKey: Character?
     /// From how long a wait the callback key works, told with `callbackPrompt`; nil: from the start, untold.
@@ -40,6 +44,9 @@ public struct QueueSettings: Sendable {
     /// From how long a wait `*` leaves the queue, told with `exitPrompt`; nil: from the start, untold.
     public var offerExitAfterSeconds: Int?
     public var exitPrompt = "custom/queue-voicemail-offer"
+
+    /// What reports measure the queue's service level against.
+    public var reportTarget: ReportSheets.Target { ReportSheets.Target(seconds: definition.serviceLevelSeconds, share: serviceLevelTarget) }
 
     /// Defaults for a queue a flow names that the queues file does not.
     public init(_ definition: QueueDefinition) {
@@ -81,6 +88,12 @@ public struct QueueSettings: Sendable {
                     definition.strategy = strategy
                 case "service_level": if let value = number(entry) { definition.serviceLevelSeconds = value }
                 case "short_abandon": if let value = number(entry) { settings.shortAbandonSeconds = value }
+                case "service_level_target":
+                    guard let value = Double(entry.value), (0...100).contains(value) else {
+                        problems.append(.error("service_level_target: '\(entry.value)' is not a percentage (0-100)", at: entry.location))
+                        continue
+                    }
+                    settings.serviceLevelTarget = value / 100
                 case "ring_timeout": if let value = number(entry) { definition.ringTimeoutSeconds = value }
                 case "wrapup": if let value = number(entry) { definition.wrapUpSeconds = value }
                 case "max_misses":
