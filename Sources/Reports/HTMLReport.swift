@@ -11,7 +11,7 @@ public enum HTMLReport {
             body{font:14px system-ui,sans-serif;margin:24px;color:#222}
             h1{font-size:20px}h2{font-size:16px;margin-top:28px}
             table{border-collapse:collapse;margin:8px 0}th,td{padding:3px 8px;border-bottom:1px solid #ddd;text-align:right}
-            th{background:#f2f2f2}td:first-child,th:first-child{text-align:left}
+            th{background:#f2f2f2}td.t,th.t{text-align:left;white-space:nowrap}
             .period{color:#666}.legend span{display:inline-block;margin-right:14px}
             .legend i{display:inline-block;width:10px;height:10px;margin-right:4px}
             </style></head><body>
@@ -27,9 +27,16 @@ public enum HTMLReport {
 
     static func table(_ sheet: ReportSheet) -> String {
         guard !sheet.rows.isEmpty else { return "<p>No calls in this period.</p>\n" }
-        var html = "<table><thead><tr>" + sheet.columns.map { "<th>\(escape($0.title))</th>" }.joined() + "</tr></thead><tbody>\n"
-        for row in sheet.rows { html += "<tr>" + row.map { "<td>\(escape(ReportSheet.text($0)))</td>" }.joined() + "</tr>\n" }
+        var html = "<table><thead><tr>" + zip(sheet.columns, sheet.rows.first ?? []).map { column, value in
+            "<th\(isText(value) ? " class=\"t\"" : "")>\(escape(column.title))</th>"
+        }.joined() + "</tr></thead><tbody>\n"
+        for row in sheet.rows { html += "<tr>" + row.map { "<td\(isText($0) ? " class=\"t\"" : "")>\(escape(ReportSheet.text($0)))</td>" }.joined() + "</tr>\n" }
         return html + "</tbody></table>\n"
+    }
+
+    static func isText(_ value: ReportSheet.Value) -> Bool {
+        if case .text = value { return true }
+        return false
     }
 
     static let colors = ["#2e7d32", "#81c784", "#c62828", "#ef9a9a", "#90a4ae", "#5c6bc0"]
@@ -40,7 +47,7 @@ public enum HTMLReport {
         let plotWidth = width - left - 10, plotHeight = height - bottom - top
         let count = chart.labels.count
         let slot = plotWidth / Double(max(count, 1))
-        let bar = max(1, slot * 0.7)
+        let bar = min(48, max(1, slot * 0.7))
         var parts: [String] = []
         let maxValue: Double
         switch chart.kind {

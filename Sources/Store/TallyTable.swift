@@ -83,11 +83,11 @@ enum TallyTable {
         var result: [String: (before: AgentTime.Change?, changes: [AgentTime.Change])] = [:]
         let before = try db.query("""
             SELECT agent_id, state, reason, max(at) FROM agent_state_changes WHERE at < ? AND (?2 IS NULL OR agent_id = ?2) GROUP BY agent_id
-            """, [from, agent]) { row in (try row.value(0) as String, AgentTime.Change(state: try row.value(1), reason: try row.value(2), at: try row.value(3))) }
+            """, [from, agent]) { row in (try row.value(0) as String, AgentTime.Change(state: try row.value(1), reason: row[2], at: try row.value(3))) }
         for (id, change) in before { result[id] = (change, []) }
         let changes = try db.query("""
             SELECT agent_id, state, reason, at FROM agent_state_changes WHERE at >= ? AND at < ? AND (?3 IS NULL OR agent_id = ?3) ORDER BY at, id
-            """, [from, to, agent]) { row in (try row.value(0) as String, AgentTime.Change(state: try row.value(1), reason: try row.value(2), at: try row.value(3))) }
+            """, [from, to, agent]) { row in (try row.value(0) as String, AgentTime.Change(state: try row.value(1), reason: row[2], at: try row.value(3))) }
         for (id, change) in changes { result[id, default: (nil, [])].changes.append(change) }
         return result
     }
