@@ -19,6 +19,21 @@ extension Store {
         try TallyTable.stateChanges(db, from: from, to: to, agent: agent)
     }
 
+    /// Every agent with tallies or state changes in `from ..< to`: their time by state and
+    /// their calls. `now` ends states still running when the period reaches into the future.
+    public func agentFigures(from: Date, to: Date, agent: String? = nil, now: Date = Date()) throws -> [ReportSheets.AgentFigures] {
+        var calls: [String: AgentTally] = [:]
+        for part in try agentTallies(from: from, to: to, agent: agent) { calls[part.name, default: AgentTally()] += part.tally }
+        let states = try agentStateChanges(from: from, to: to, agent: agent)
+        let names = Dictionary(try agents().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let ids = Set(calls.keys).union(states.filter { $0.value.before?.state != "logged out" || !$0.value.changes.isEmpty }.keys)
+        return ids.sorted().map { id in
+            let tally = calls[id] ?? AgentTally()
+            let time = AgentTime(before: states[id]?.before, changes: states[id]?.changes ?? [], from: from, to: to, now: now, calls: tally)
+            return ReportSheets.AgentFigures(agent: id, name: names[id] ?? "", time: time, calls: tally)
+        }
+    }
+
     /// Adds tallies as if their calls had ended now (the benchmark's way of making a month of data fast).
     public func addTallies(_ batch: [CallTallies]) throws {
         try db.transaction { for tallies in batch { try TallyTable.add(db, tallies) } }

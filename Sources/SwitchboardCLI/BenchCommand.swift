@@ -8,7 +8,7 @@ enum BenchCommand {
     static let spec = CommandSpec(
         name: "bench",
         summary: "measure performance (use a release build: swift build -c release)",
-        subcommands: [agi, ami, store, routing, acd]
+        subcommands: [agi, ami, store, report, routing, acd]
     )
 
     static let agi = CommandSpec(
@@ -145,6 +145,58 @@ enum BenchCommand {
             calls list:     p50 \(String(format: "%.1f", report.agentDayList.p50Microseconds / 1000)) ms, p99 \(String(format: "%.1f", report.agentDayList.p99Microseconds / 1000)) ms for one agent's day (\(String(format: "%.0f", report.listedPerQuery)) calls each, among \(report.calls + report.journeys))
             database:       \(String(format: "%.0f", report.databaseMegabytes)) MB
             """)
+    }
+
+    static let report = CommandSpec(
+        name: "report",
+        summary: "reports over a month of calls: the month by day, a day by 15 minutes, a day's agents",
+        discussion: """
+            Makes up --calls calls (seeded: the same every run) over --days days, folds each into
+            the 15-minute queue and agent tallies the server keeps as calls end, writes them and
+            the agents' shifts to a real SQLite file, then times the reports --repeats times each:
+            query, figures and the HTML rendering. Also times keeping the tallies up as calls end
+            (--upkeep calls, a transaction per 1000) and resident memory across the reports.
+            """,
+        options: [
+            .value("calls", "N", "calls in the month (default 10000000)"),
+            .value("days", "N", "days they span (default 30)"),
+            .value("queues", "N", "queues (default 5)"),
+            .value("agents", "N", "agents, in three shifts (default 200)"),
+            .value("repeats", "N", "times each report is run (default 20)"),
+            .value("upkeep", "N", "calls whose tallies are added as they end (default 100000)"),
+            .value("database", "FILE", "database file to use (default: a temporary one)"),
+            .json,
+        ],
+        action: runReport
+    )
+
+    @Sendable static func runReport(_ parsed: ParsedCommand, _ terminal: Terminal) async throws {
+        var options = ReportBenchmark.Options()
+        options.calls = try parsed.integer("calls", default: options.calls, range: 1000...1_000_000_000)
+        options.days = try parsed.integer("days", default: options.days, range: 1...366)
+        options.queues = try parsed.integer("queues", default: options.queues, range: 1...1000)
+        options.agents = try parsed.integer("agents", default: options.agents, range: 3...100_000)
+        options.repeats = try parsed.integer("repeats", default: options.repeats, range: 1...10_000)
+        options.upkeepCalls = try parsed.integer("upkeep", default: options.upkeepCalls, range: 1...100_000_000)
+        options.database = parsed.value("database")
+        let json = parsed.flag("json")
+        let report = try await ReportBenchmark(options: options) { line in if !json { terminal.printError(line) } }.run()
+        if json { return terminal.print(try JSONOutput.encode(report)) }
+        func line(_ name: String, _ latency: LatencySummary) -> String {
+            name.padding(toLength: 34, withPad: " ", startingAt: 0)
+                + String(format: "p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms", latency.p50Microseconds / 1000, latency.p99Microseconds / 1000, latency.maxMicroseconds / 1000)
+        }
+        terminal.print([
+            "",
+            String(format: "%d calls over %d days, %d queues, %d agents: %d queue and %d agent tallies, %d state changes, %.0f MB",
+                   report.calls, report.days, report.queues, report.agents, report.queueRows, report.agentRows, report.stateChanges, report.databaseMegabytes),
+            String(format: "made up and folded:               %.0f calls/s", report.foldedCallsPerSecond),
+            String(format: "tallies kept as calls end:        %.1f µs per call", report.upkeepMicrosecondsPerCall),
+            line("month by day (\(report.repeats)×):", report.monthByDay),
+            line("a day by 15 minutes:", report.dayByQuarterHour),
+            line("a day's agents:", report.dayAgents),
+            String(format: "resident memory: %.0f MiB before the reports, %.0f MiB after", report.residentMiBBefore, report.residentMiBAfter),
+        ].joined(separator: "\n"))
     }
 
     static let routing = CommandSpec(

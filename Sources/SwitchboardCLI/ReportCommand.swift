@@ -76,7 +76,7 @@ enum ReportCommand {
                 let target = queue.flatMap { queues[$0]?.reportTarget } ?? ReportSheets.Target()
                 return ReportSheets.intervals(try await store.queueTallies(from: from, to: to, queue: queue), interval: interval, zone: zone, period: period, target: target)
             case "agents":
-                return ReportSheets.agents(try await agentFigures(store, from: from, to: to, agent: parsed.value("agent")), period: period)
+                return ReportSheets.agents(try await store.agentFigures(from: from, to: to, agent: parsed.value("agent")), period: period)
             case "calls":
                 let calls = try await store.calls(CallFilter(since: from, until: to, queue: queue, agent: parsed.value("agent"), limit: limit))
                 return ReportSheets.calls(calls.reversed(), zone: zone, period: period)
@@ -94,20 +94,6 @@ enum ReportCommand {
             terminal.print("\(sheet.title.lowercased()) report (\(sheet.rows.count) row\(sheet.rows.count == 1 ? "" : "s")) written to \(out)")
         } else {
             terminal.print(text)
-        }
-    }
-
-    /// Every agent with tallies or state changes in the period.
-    static func agentFigures(_ store: Store, from: Date, to: Date, agent: String?) async throws -> [ReportSheets.AgentFigures] {
-        var calls: [String: AgentTally] = [:]
-        for part in try await store.agentTallies(from: from, to: to, agent: agent) { calls[part.name, default: AgentTally()] += part.tally }
-        let states = try await store.agentStateChanges(from: from, to: to, agent: agent)
-        let names = Dictionary(try await store.agents().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-        let ids = Set(calls.keys).union(states.filter { $0.value.before?.state != "logged out" || !$0.value.changes.isEmpty }.keys)
-        return ids.sorted().map { id in
-            let tally = calls[id] ?? AgentTally()
-            let time = AgentTime(before: states[id]?.before, changes: states[id]?.changes ?? [], from: from, to: to, now: Date(), calls: tally)
-            return ReportSheets.AgentFigures(agent: id, name: names[id] ?? "", time: time, calls: tally)
         }
     }
 

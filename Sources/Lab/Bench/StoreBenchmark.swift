@@ -1,6 +1,7 @@
 import App
 import Core
 import Foundation
+import Reports
 import Store
 
 /// `switchboard bench store`: calls with their whole timelines written per second through the
@@ -113,7 +114,8 @@ public struct StoreBenchmark: Sendable {
                 let journey = Self.journey(options.calls + index, callers: callers)
                 batch.append(.call(journey.record))
                 batch.append(.steps(uniqueID: journey.uniqueID, journey.events))
-                batch.append(.callFinished(journey.finished(), nil))
+                let finished = journey.finished()
+                batch.append(.callFinished(finished, CallTallies(finished, steps: journey.events, serviceLevel: 20)))
             }
             let applying = MonotonicTime.now()
             let skipped = try await store.apply(batch)
