@@ -30,6 +30,11 @@ public struct AMIEvent: Sendable {
         case deviceStateChange(device: String, state: String)
         /// The channel was put on hold (`Hold`) or taken off it (`Unhold`).
         case hold(ChannelSnapshot, on: Bool)
+        /// A transfer of a bridged call: the transferee (the party moved) goes to `exten@context`.
+        case blindTransfer(transferer: ChannelSnapshot, transferee: ChannelSnapshot, context: String, exten: String)
+        /// An attended transfer: `destination` is where the transferee ended up, as
+        /// `bridge ID`, `app NAME` or `link CHANNEL CHANNEL` (Asterisk's DestType and its fields).
+        case attendedTransfer(transferer: ChannelSnapshot, transferee: ChannelSnapshot, destination: String)
         case mixMonitorStart(ChannelSnapshot)
         case mixMonitorStop(ChannelSnapshot)
         case agiExecStart(ChannelSnapshot, command: String, commandID: String)
@@ -69,6 +74,15 @@ public struct AMIEvent: Sendable {
         case "DeviceStateChange": return .deviceStateChange(device: text("Device"), state: text("State"))
         case "Hold": return .hold(snapshot(), on: true)
         case "Unhold": return .hold(snapshot(), on: false)
+        case "BlindTransfer":
+            return .blindTransfer(transferer: snapshot("Transferer"), transferee: snapshot("Transferee"), context: text("Context"), exten: text("Extension"))
+        case "AttendedTransfer":
+            let destination = switch text("DestType") {
+            case "App": "app " + text("DestApp")
+            case "Link": "link " + text("LocalOneChannel") + " " + text("LocalTwoChannel")
+            default: "bridge " + text("DestBridgeUniqueid")
+            }
+            return .attendedTransfer(transferer: snapshot("OrigTransferer"), transferee: snapshot("Transferee"), destination: destination)
         case "MixMonitorStart": return .mixMonitorStart(snapshot())
         case "MixMonitorStop": return .mixMonitorStop(snapshot())
         case "AGIExecStart": return .agiExecStart(snapshot(), command: text("Command"), commandID: text("CommandId"))

@@ -22,6 +22,8 @@ final class CallCenter: Sendable {
         /// How a callback's number is dialled out (`[general] trunk`).
         var trunkDial: @Sendable (String) -> String = { "PJSIP/\($0)@trunk" }
         var hangupGrace = Duration.seconds(3)
+        /// Where routing is also told as app_queue's `queue_log` (`[reports] queue_log`).
+        var queueLog: QueueLogWriter?
 
         init(recordingsFolder: String) {
             self.recordingsFolder = recordingsFolder
@@ -43,13 +45,19 @@ final class CallCenter: Sendable {
         let amiReady: @Sendable () -> Bool = { ami?.status.state == "connected" }
         // Records are stamped by the wall clock (the flows' clock may be a simulated day).
         let stamp: @Sendable () -> Date = { Date() }
-        let ledger = CallLedger(queues: queues, hangupGrace: settings.hangupGrace, clock: stamp, amiReady: amiReady, write: { journal.write($0) })
+        let queueLog = settings.queueLog
+        let ledger = CallLedger(
+            queues: queues, hangupGrace: settings.hangupGrace, clock: stamp, amiReady: amiReady, queueLog: queueLog, write: { journal.write($0) }
+        )
         let routing = RoutingService(
             agents: agents, queues: queues, loggedIn: settings.loginAtStart, logger: logger.named("acd"), amiReady: amiReady,
             journal: { entry in
                 switch entry {
                 case .call(let uniqueID, let event, let secondsAgo): ledger.record(uniqueID: uniqueID, event, secondsAgo: secondsAgo)
-                case .agent(let id, let state, let reason): journal.write(.agentState(agentID: id, state: state, reason: reason, at: stamp()))
+                case .agent(let id, let state, let reason, let queues):
+                    let at = stamp()
+                    queueLog?.agent(id, state: state, reason: reason, queues: queues, at: at)
+                    journal.write(.agentState(agentID: id, state: state, reason: reason, at: at))
                 case .callbackRequested(let request): journal.write(.callbackRequested(request))
                 case .callbackTaken(let uniqueID, let agent): journal.write(.callbackTaken(uniqueID: uniqueID, agent: agent, at: stamp()))
                 }
@@ -57,7 +65,11 @@ final class CallCenter: Sendable {
         )
         // Logged in by the server at start: reports count their time from now.
         if settings.loginAtStart {
-            for agent in agents { journal.write(.agentState(agentID: agent.id, state: "available", reason: "logged in at start", at: stamp())) }
+            for agent in agents {
+                let at = stamp()
+                queueLog?.agent(agent.id, state: "available", reason: nil, queues: routing.queues(servedBy: agent.id), at: at)
+                journal.write(.agentState(agentID: agent.id, state: "available", reason: "logged in at start", at: at))
+            }
         }
         if let ami {
             routing.setCallbackExecutor { [trunkDial = settings.trunkDial] request in

@@ -21,6 +21,8 @@ final class CallLedger: Sendable {
         var channel: String?
         /// The agent of the latest offer or answer.
         var agent: String?
+        /// The uniqueid of the agent's channel last dialled (AMI DialBegin).
+        var agentLeg: String?
         /// The bridge the caller is in, and whether someone left it yet.
         var bridge: String?
         var flowEnded: (at: Date, side: HangupSide?)?
@@ -38,13 +40,16 @@ final class CallLedger: Sendable {
     private let write: @Sendable (StoreWrite) -> Void
     private let queues: [String: QueueSettings]
     private let amiReady: @Sendable () -> Bool
+    /// Where the queue steps are told as app_queue's `queue_log` lines, when configured.
+    private let queueLog: QueueLogWriter?
     let hangupGrace: Duration
 
     init(
         queues: [String: QueueSettings], hangupGrace: Duration = .seconds(3), clock: @escaping @Sendable () -> Date = { Date() },
-        amiReady: @escaping @Sendable () -> Bool, write: @escaping @Sendable (StoreWrite) -> Void
+        amiReady: @escaping @Sendable () -> Bool, queueLog: QueueLogWriter? = nil, write: @escaping @Sendable (StoreWrite) -> Void
     ) {
         self.queues = queues
+        self.queueLog = queueLog
         self.hangupGrace = hangupGrace
         self.clock = clock
         self.amiReady = amiReady
@@ -80,6 +85,8 @@ final class CallLedger: Sendable {
             if [.offered, .connected].contains(event.kind), let agent = event.agent { entry.agent = agent }
             let added = entry.journey.events.last!
             state.calls[uniqueID] = entry
+            // Under the lock, so a call's lines are written in its timeline's order.
+            queueLog?.step(added, of: uniqueID, number: entry.journey.record.callerNumber, agentLeg: entry.agentLeg)
             return added
         }
         if let stamped { write(.steps(uniqueID: uniqueID, [stamped])) }
@@ -125,6 +132,7 @@ final class CallLedger: Sendable {
             return (journey.events.last!, call, tallies)
         }
         guard let (hangup, call, tallies) = finished else { return }
+        queueLog?.finished(call)
         write(.steps(uniqueID: uniqueID, [hangup]))
         write(.callFinished(call, tallies))
     }
@@ -161,6 +169,7 @@ final class CallLedger: Sendable {
             case .dialBegin(let caller?, let destination, _):
                 guard state.calls[caller.uniqueID] != nil else { return }
                 state.legs[destination.channel] = caller.uniqueID
+                state.calls[caller.uniqueID]?.agentLeg = destination.uniqueID
                 learnLinkedID(caller, &state)
                 steps.append((caller.uniqueID, CallEvent(.ringing, at: now, agent: state.calls[caller.uniqueID]?.agent, detail: destination.channel)))
             case .dialEnd(let caller?, _, "ANSWER"):
@@ -176,6 +185,12 @@ final class CallLedger: Sendable {
                 state.calls[uniqueID]?.bridge = nil
                 let side: HangupSide = isCaller ? .caller : .agent
                 steps.append((uniqueID, CallEvent(.unbridged, at: now, agent: state.calls[uniqueID]?.agent, detail: side.rawValue)))
+            case .blindTransfer(let transferer, let transferee, let context, let exten):
+                guard let (uniqueID, _) = call(of: transferee) ?? call(of: transferer) else { return }
+                steps.append((uniqueID, CallEvent(.transferred, at: now, agent: state.calls[uniqueID]?.agent, detail: "\(exten)@\(context)")))
+            case .attendedTransfer(let transferer, let transferee, let destination):
+                guard let (uniqueID, _) = call(of: transferee) ?? call(of: transferer) else { return }
+                steps.append((uniqueID, CallEvent(.transferred, at: now, agent: state.calls[uniqueID]?.agent, detail: "attended to " + destination)))
             case .hold(let channel, let on):
                 guard let (uniqueID, _) = call(of: channel) else { return }
                 steps.append((uniqueID, CallEvent(on ? .held : .unheld, at: now)))

@@ -1,3 +1,4 @@
+import ACD
 import AGI
 import AMI
 import Config
@@ -68,6 +69,14 @@ public final class SwitchboardServer: Sendable {
                 throw StartupError("bad agents file \(seedsPath): \(error)")
             }
         }
+        let queueLog: QueueLogWriter?
+        do {
+            queueLog = try config.reports.queueLogPath.map { path in
+                try QueueLogWriter(path: path, ringTimeouts: queues.mapValues(\.definition.ringTimeoutSeconds), logger: logger.named("reports"))
+            }
+        } catch {
+            throw StartupError("cannot write the queue_log: \(error)")
+        }
         let agents = try await store.agents()
         let agiAddress = try SocketAddress(host: config.agi.bindAddress, port: config.agi.port)
         let agi: AGIServer
@@ -96,6 +105,7 @@ public final class SwitchboardServer: Sendable {
         settings.timeZone = config.general.timeZone
         settings.operatorTarget = config.ivr.operatorTarget
         settings.trunkDial = { [general = config.general] in general.trunkDial($0) }
+        settings.queueLog = queueLog
         let center = CallCenter(store: store, agents: agents, queues: queues, flows: flows, ami: ami, settings: settings, logger: logger)
         let routing = center.routing
         center.register(in: agiRouter)
@@ -130,8 +140,9 @@ public final class SwitchboardServer: Sendable {
 
         for await number in shutdown {
             if number == SIGHUP {
-                logger.notice("received SIGHUP, reloading flows")
+                logger.notice("received SIGHUP, reloading flows\(queueLog == nil ? "" : " and reopening the queue_log")")
                 flows.reload()
+                queueLog?.reopen()
                 continue
             }
             logger.notice("received \(SignalStream.name(number)), shutting down")

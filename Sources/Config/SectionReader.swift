@@ -51,6 +51,19 @@ struct SectionReader {
         return text
     }
 
+    /// `host:port` (`[::1]:9273` for IPv6), the host an IP address.
+    mutating func endpoint(_ key: String) -> (host: String, port: UInt16)? {
+        guard let text = string(key) else { return nil }
+        let parsed: (host: String, port: UInt16)? = {
+            guard let colon = text.lastIndex(of: ":"), let port = UInt16(text[text.index(after: colon)...]), port > 0 else { return nil }
+            var host = String(text[..<colon])
+            if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            return (try? SocketAddress(host: host, port: port)) == nil ? nil : (host, port)
+        }()
+        if parsed == nil { fail(key, "'\(text)' is not an address and port such as 127.0.0.1:9273") }
+        return parsed
+    }
+
     /// A repeatable key whose values are also comma-separated lists.
     mutating func list(_ key: String) -> [(String, SourceLocation)]? {
         known.insert(key.lowercased())

@@ -3,7 +3,7 @@ import Foundation
 
 extension SwitchboardConfig {
     /// Sections this version understands; later features add theirs here.
-    static let knownSections: Set<String> = ["general", "agi", "ami", "ivr", "acd", "control"]
+    static let knownSections: Set<String> = ["general", "agi", "ami", "ivr", "acd", "control", "reports", "metrics"]
 
     /// Where `serve`, `status` and `config check` look when no `--config` is given.
     public static let standardPath = "/etc/asterisk/switchboard.conf"
@@ -89,6 +89,12 @@ extension SwitchboardConfig {
         }
         read("control") { reader in
             if let value = reader.path("socket", relativeTo: file) { config.control.socketPath = value }
+        }
+        read("reports") { reader in
+            if let value = reader.path("queue_log", relativeTo: file) { config.reports.queueLogPath = value }
+        }
+        read("metrics") { reader in
+            if let value = reader.endpoint("listen") { config.metrics.listen = value }
         }
         if config.ami.isConfigured, config.ami.secret.isEmpty {
             let location = document.sections(named: "ami").first?.location

@@ -71,12 +71,24 @@ public struct SwitchboardConfig: Sendable {
         public var socketPath = "switchboard.ctl"
     }
 
+    public struct Reports: Sendable {
+        /// Where Asterisk's `queue_log` lines for Switchboard's routing go; nil: not written.
+        public var queueLogPath: String?
+    }
+
+    public struct Metrics: Sendable {
+        /// Where Prometheus scrapes `/metrics` (`host:port`); nil: not served.
+        public var listen: (host: String, port: UInt16)?
+    }
+
     public var general = General()
     public var agi = AGI()
     public var ami = AMI()
     public var ivr = IVR()
     public var acd = ACD()
     public var control = Control()
+    public var reports = Reports()
+    public var metrics = Metrics()
     /// The file this came from; nil for the built-in defaults.
     public var sourceFile: String?
 

@@ -34,7 +34,9 @@ public struct CallEvent: Sendable, Codable, Equatable {
         case callbackParked = "callback-parked"
         /// Files: a voicemail left (`detail`: path and seconds), the call's recording (`detail`: path).
         case voicemail, recording
-        /// Handed on: to a flow's transfer target, or to the operator (`detail`: the target).
+        /// Handed on: to a flow's transfer target, or to the operator (`detail`: the target); or
+        /// by the agent (AMI BlindTransfer, `detail`: `exten@context`; AttendedTransfer,
+        /// `detail`: `attended to bridge ID`, `… app NAME`, `… link A B`).
         case transferred
         case `operator`
         /// A flow error (`node`, `detail`: what went wrong).

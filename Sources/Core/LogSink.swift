@@ -10,27 +10,16 @@ public protocol LogSink: Sendable {
 ///
 /// Secrets registered with `redact(_:)` are masked in every line written after the call.
 public final class StreamLogSink: LogSink {
-    private let fd: Int32
-    private let ownsDescriptor: Bool
+    private let file: AppendedFile
     private let secrets = Mutex<[String]>([])
 
     public init(fd: Int32 = STDERR_FILENO) {
-        self.fd = fd
-        ownsDescriptor = false
+        file = AppendedFile(descriptor: fd)
     }
 
     /// Appends to `path`, creating it with mode 0640.
     public init(appendingTo path: String) throws {
-        let opened = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
-        guard opened >= 0 else {
-            throw LogFileError(path: path, reason: String(cString: strerror(errno)))
-        }
-        fd = opened
-        ownsDescriptor = true
-    }
-
-    deinit {
-        if ownsDescriptor { close(fd) }
+        file = try AppendedFile(path: path)
     }
 
     public func redact(_ secret: String) {
@@ -39,20 +28,7 @@ public final class StreamLogSink: LogSink {
     }
 
     public func write(_ record: LogRecord) {
-        let line = record.formatted(redacting: secrets.withLock { $0 }) + "\n"
-        var bytes = Array(line.utf8)
-        // One write(2) per line keeps lines whole when several threads log at once.
-        bytes.withUnsafeMutableBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                offset += written
-            }
-        }
+        file.append(record.formatted(redacting: secrets.withLock { $0 }))
     }
 }
 

@@ -76,7 +76,8 @@ public final class RoutingService: Sendable {
     public enum JournalEntry: Sendable, Equatable {
         /// A step of the call's timeline, which happened `secondsAgo`.
         case call(uniqueID: String, CallEvent, secondsAgo: Double = 0)
-        case agent(id: String, state: String, reason: String?)
+        /// `queues`: those the agent serves, for the lines of `queue_log`.
+        case agent(id: String, state: String, reason: String?, queues: [String])
         /// A caller asked to be called back: kept until an agent takes it, so a restart keeps their place.
         case callbackRequested(PendingCallback)
         case callbackTaken(uniqueID: String, agent: String)
@@ -161,6 +162,9 @@ public final class RoutingService: Sendable {
         return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
 
+    /// The queues whose calls `agent` can take.
+    public func queues(servedBy agent: String) -> [String] { read { $0.engine.queues(servedBy: agent) } }
+
     /// The queue's settings: from the queues file, or defaults around the flow's skills.
     public func settings(for name: String, skills: [String: Int]) -> QueueSettings {
         settings[name] ?? QueueSettings(QueueDefinition(name: name, skills: skills, wrapUpSeconds: 0))
@@ -241,7 +245,10 @@ public final class RoutingService: Sendable {
             }
             let after = state.engine.agents[agent]?.state
             if after == before && change != .logout { return "agent \(agent) is \(Self.describe(before)): cannot \(change.rawValue)" }
-            state.journal(.agent(id: agent, state: change == .unpause || change == .login ? "available" : change == .pause ? "paused" : "logged out", reason: change == .pause ? reason ?? "break" : nil))
+            state.journal(.agent(
+                id: agent, state: change == .unpause || change == .login ? "available" : change == .pause ? "paused" : "logged out",
+                reason: change == .pause ? reason ?? "break" : nil, queues: state.engine.queues(servedBy: agent)
+            ))
             return nil
         }
     }
@@ -387,9 +394,9 @@ public final class RoutingService: Sendable {
                 state.step(call, CallEvent(.overflowed, queue: queue, detail: from))
             case .autoPaused(let agent):
                 logger.warning("agent paused after missed calls", ["agent": agent])
-                state.journal(.agent(id: agent, state: "paused", reason: "missed calls"))
+                state.journal(.agent(id: agent, state: "paused", reason: "missed calls", queues: state.engine.queues(servedBy: agent)))
             case .wrapUpEnded(let agent):
-                state.journal(.agent(id: agent, state: "available", reason: "wrap-up over"))
+                state.journal(.agent(id: agent, state: "available", reason: "wrap-up over", queues: state.engine.queues(servedBy: agent)))
             }
         }
     }

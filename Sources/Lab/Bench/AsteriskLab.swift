@@ -121,6 +121,8 @@ public final class AsteriskLab: Sendable {
             agents = agents.conf
             [control]
             socket = sb.ctl
+            [reports]
+            queue_log = queue_log
             """.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }

@@ -72,8 +72,37 @@ extension RealAsteriskTests {
             let stepLines = lines.filter { $0.hasPrefix("  ") && $0.split(separator: " ").count >= 3 }
             let shownKinds = stepLines.compactMap { line in CallEvent.Kind(rawValue: String(line.split(separator: " ", omittingEmptySubsequences: true)[2])) }
             #expect(shownKinds == kinds, "\(shown.out)")
+            try queueLogTellsTheSame(center, answered: call, abandoned: gone)
+
             let listed = try await center.command(["calls", "list", "--outcome", "abandoned", "--csv"])
             #expect(listed.out.split(separator: "\n").count == 2 && listed.out.contains(gone.uniqueID), "\(listed.out)")
+        }
+    }
+
+    /// The queue_log lines of the same calls, in app_queue's formats: the answered call's
+    /// CONNECT names the agent leg Asterisk dialled and COMPLETECALLER its talk; the abandon
+    /// its wait.
+    func queueLogTellsTheSame(_ center: LabCenter, answered: CallRecord, abandoned: CallRecord) throws {
+        let text = try String(contentsOfFile: center.folder + "/queue_log", encoding: .utf8)
+        let lines = text.split(separator: "\n").map { $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init) }
+        #expect(lines.first?[1...] == ["NONE", "NONE", "NONE", "QUEUESTART", ""], "\(text)")
+        #expect(lines.contains { $0[2...] == ["support", "1002", "ADDMEMBER", ""] }, "\(text)")
+        func events(of call: CallRecord) -> [[String]] { lines.filter { $0[1] == call.uniqueID } }
+        let mine = events(of: answered)
+        #expect(mine.map { $0[4] } == ["ENTERQUEUE", "CONNECT", "COMPLETECALLER"], "\(text)")
+        guard mine.count == 3 else { return }
+        #expect(mine[0][2...] == ["support", "NONE", "ENTERQUEUE", "", "13800000092", "1"])
+        let leg = center.all.compactMap { item -> String? in
+            if case .dialBegin(let caller?, let destination, _) = item.event.kind, caller.uniqueID == answered.uniqueID { return destination.uniqueID }
+            return nil
+        }.last
+        #expect(mine[1][3] == "1002" && mine[1][6] == leg, "CONNECT \(mine[1]) vs the dialled leg \(leg ?? "none")")
+        let talk = try #require(answered.talkSeconds)
+        #expect(mine[2].count == 8 && abs(Double(mine[2][6])! - talk) <= 1, "COMPLETECALLER \(mine[2]) vs talk \(talk) s")
+        let gone = events(of: abandoned)
+        #expect(gone.map { $0[4] } == ["ENTERQUEUE", "ABANDON"], "\(text)")
+        if let wait = abandoned.waitSeconds, gone.count == 2 {
+            #expect(gone[1][2] == "sales" && gone[1].count == 8 && abs(Double(gone[1][7])! - wait) <= 1.5, "\(gone[1]) vs wait \(wait) s")
         }
     }
 }
