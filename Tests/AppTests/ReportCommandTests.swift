@@ -186,8 +186,8 @@ import Testing
             return
         }
         let shot = setup.folder + "/report.png"
-        try browser.screenshot(of: html, to: shot, width: 1000, height: 900)
-        let counts = try PNGColors.count(in: shot, colors: ["2e7d32", "1565c0", "c62828"])
+        try await browser.screenshot(of: html, to: shot, width: 1000, height: 900)
+        let counts = try await PNGColors.count(in: shot, colors: ["2e7d32", "1565c0", "c62828"])
         #expect(counts["2e7d32", default: 0] > 200, "green bars: \(counts)")
         #expect(counts["1565c0", default: 0] > 200, "target line: \(counts)")
         #expect(counts["c62828", default: 0] > 100, "abandons and the SL below target: \(counts)")
