@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "App", dependencies: ["Core", "Wire", "Config", "AGI", "AMI", "ACD", "IVR", "Store", "Reports"], swiftSettings: strict),
         // The demo, simulated traffic and benchmarks: the server against simulated or lab Asterisks.
         .target(name: "Lab", dependencies: ["Core", "Wire", "Config", "AGI", "AMI", "ACD", "IVR", "Store", "Reports", "App", "Simulator"], swiftSettings: strict),
-        .target(name: "SwitchboardCLI", dependencies: ["Core", "Config", "App", "Lab", "IVR", "Store", "Reports", "Wire"], swiftSettings: strict),
+        .target(name: "SwitchboardCLI", dependencies: ["Core", "Config", "App", "Lab", "ACD", "IVR", "Store", "Reports", "Wire", "CLinux"], swiftSettings: strict),
         .executableTarget(name: "switchboard", dependencies: ["SwitchboardCLI"], swiftSettings: strict),
 
         .target(name: "TestSupport", dependencies: ["Core", "Wire", "AGI"], path: "Tests/TestSupport", swiftSettings: strict),

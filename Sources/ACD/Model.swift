@@ -72,6 +72,28 @@ public enum AgentState: Sendable, Equatable {
     case onCall(call: Int)
     case wrapUp(until: Double)
     case paused(reason: String)
+
+    /// The state without its call or reason: what supervisors count agents by.
+    public var activity: AgentActivity {
+        switch self {
+        case .loggedOut: .loggedOut
+        case .available: .available
+        case .ringing: .ringing
+        case .onCall: .onCall
+        case .wrapUp: .wrapUp
+        case .paused: .paused
+        }
+    }
+}
+
+/// The kinds of agent state, named as the wallboard and `/metrics` show them.
+public enum AgentActivity: String, Sendable, Codable, CaseIterable {
+    case loggedOut = "logged_out"
+    case available
+    case ringing
+    case onCall = "on_call"
+    case wrapUp = "wrap_up"
+    case paused
 }
 
 public struct RoutingAgent: Sendable, Equatable {

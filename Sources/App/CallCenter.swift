@@ -3,6 +3,7 @@ import AMI
 import Core
 import Foundation
 import IVR
+import Reports
 import Store
 
 /// The server's call handling wired together, without its sockets: the store's journal, the
@@ -32,6 +33,10 @@ final class CallCenter: Sendable {
 
     let store: Store
     let flows: FlowLibrary
+    /// What `/metrics` counts: outcomes of ended calls, the store's write times, AMI's lag.
+    let metrics: ServerMetrics
+    /// Today's queue figures and the change signal that `switchboard wallboard` is drawn from.
+    let wallboard: WallboardFeed
     let journal: StoreJournal
     let ledger: CallLedger
     let routing: RoutingService
@@ -41,13 +46,24 @@ final class CallCenter: Sendable {
     init(store: Store, agents: [Agent], queues: [String: QueueSettings], flows: FlowLibrary, ami: AMIClient?, settings: Settings, logger: Logger) {
         self.store = store
         self.flows = flows
-        let journal = StoreJournal(store: store, logger: logger.named("store"))
+        let metrics = ServerMetrics()
+        self.metrics = metrics
+        let wallboard = WallboardFeed(zone: settings.timeZone)
+        self.wallboard = wallboard
+        let journal = StoreJournal(store: store, logger: logger.named("store"), metrics: metrics)
         let amiReady: @Sendable () -> Bool = { ami?.status.state == "connected" }
         // Records are stamped by the wall clock (the flows' clock may be a simulated day).
         let stamp: @Sendable () -> Date = { Date() }
         let queueLog = settings.queueLog
         let ledger = CallLedger(
-            queues: queues, hangupGrace: settings.hangupGrace, clock: stamp, amiReady: amiReady, queueLog: queueLog, write: { journal.write($0) }
+            queues: queues, hangupGrace: settings.hangupGrace, clock: stamp, amiReady: amiReady, queueLog: queueLog,
+            write: { write in
+                if case .callFinished(let call, let tallies) = write {
+                    metrics.callFinished(call.outcome)
+                    if let queue = tallies?.queue { wallboard.add([queue]) }
+                }
+                journal.write(write)
+            }
         )
         let routing = RoutingService(
             agents: agents, queues: queues, loggedIn: settings.loginAtStart, logger: logger.named("acd"), amiReady: amiReady,
@@ -61,7 +77,8 @@ final class CallCenter: Sendable {
                 case .callbackRequested(let request): journal.write(.callbackRequested(request))
                 case .callbackTaken(let uniqueID, let agent): journal.write(.callbackTaken(uniqueID: uniqueID, agent: agent, at: stamp()))
                 }
-            }
+            },
+            changed: { wallboard.changed() }
         )
         // Logged in by the server at start: reports count their time from now.
         if settings.loginAtStart {
@@ -100,7 +117,7 @@ final class CallCenter: Sendable {
     func follow(_ ami: AMIClient) async {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.routing.follow(ami) }
-            group.addTask { await self.ledger.follow(ami) }
+            group.addTask { await self.ledger.follow(ami, taken: self.metrics.eventTaken(lag:)) }
         }
     }
 

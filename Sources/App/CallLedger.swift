@@ -149,9 +149,13 @@ final class CallLedger: Sendable {
     }
 
     /// Follows the calls' channels on the AMI client's feed.
-    func follow(_ ami: AMIClient) async {
+    /// `taken` learns how long after Asterisk stamped it (`Timestamp:`, when manager.conf has
+    /// `timestampevents = yes`) each event was taken.
+    func follow(_ ami: AMIClient, taken: @Sendable (_ lag: Double) -> Void = { _ in }) async {
         for await item in ami.subscribe(name: "calls", buffer: 10_000) {
-            if case .event(let event) = item { take(event) }
+            guard case .event(let event) = item else { continue }
+            take(event)
+            if let stamp = event.message["Timestamp"].flatMap(Double.init) { taken(Date().timeIntervalSince1970 - stamp) }
         }
     }
 

@@ -60,8 +60,14 @@ public final class ControlServer: Sendable {
         var reader = FramedReader(connection: connection, framer: Framer(maxLineLength: Self.maxRequestLength))
         do {
             while let line = try await reader.readLine(deadline: .after(Self.idleTimeout)) {
-                let reply = await answer(line)
-                try await connection.write(reply + "\n", deadline: .after(.seconds(10)))
+                switch await answer(line) {
+                case .reply(let reply):
+                    try await connection.write(reply + "\n", deadline: .after(.seconds(10)))
+                case .stream(let handler, let request):
+                    // The connection is the subscription's from here until either side ends it.
+                    try await stream(handler, request, to: connection)
+                    return
+                }
             }
         } catch {
             logger.debug("control connection ended", ["error": "\(error)"])
@@ -72,22 +78,42 @@ public final class ControlServer: Sendable {
         }
     }
 
-    func answer(_ line: String) async -> String {
+    enum Answer {
+        case reply(String)
+        case stream(ControlRouter.StreamHandler, ControlRequest)
+    }
+
+    func answer(_ line: String) async -> Answer {
         let request: ControlRequest
         do {
             request = try JSONDecoder().decode(ControlRequest.self, from: Data(line.utf8))
         } catch {
-            return Self.encode(ControlReply(error: "malformed request: expected {\"command\": \"…\"} as one JSON line"))
+            return .reply(Self.encode(ControlReply(error: "malformed request: expected {\"command\": \"…\"} as one JSON line")))
         }
-        guard let handler = router.handler(for: request.command) else {
+        switch router.route(for: request.command) {
+        case nil:
             let known = router.commands.joined(separator: ", ")
-            return Self.encode(ControlReply(error: "unknown command '\(request.command)' (known: \(known))"))
+            return .reply(Self.encode(ControlReply(error: "unknown command '\(request.command)' (known: \(known))")))
+        case .stream(let handler):
+            return .stream(handler, request)
+        case .reply(let handler):
+            do {
+                return .reply(Self.encode(ControlReply(result: try await handler(request))))
+            } catch {
+                logger.warning("control command failed", ["command": request.command, "error": "\(error)"])
+                return .reply(Self.encode(ControlReply(error: "\(error)")))
+            }
         }
+    }
+
+    /// Runs a subscription: each result is one reply line; a refusal is one error line.
+    private func stream(_ handler: ControlRouter.StreamHandler, _ request: ControlRequest, to connection: Connection) async throws {
         do {
-            return Self.encode(ControlReply(result: try await handler(request)))
-        } catch {
-            logger.warning("control command failed", ["command": request.command, "error": "\(error)"])
-            return Self.encode(ControlReply(error: "\(error)"))
+            try await handler(request) { result in
+                try await connection.write(Self.encode(ControlReply(result: result)) + "\n", deadline: .after(.seconds(10)))
+            }
+        } catch let error as ControlCommandError {
+            try await connection.write(Self.encode(ControlReply(error: "\(error)")) + "\n", deadline: .after(.seconds(1)))
         }
     }
 

@@ -11,6 +11,8 @@ public struct StatusReport: Codable, Sendable {
     public var database: ComponentStatus
     public var agi: ComponentStatus
     public var ami: ComponentStatus
+    /// Prometheus' `/metrics` (`[metrics] listen`).
+    public var metrics: ComponentStatus
 }
 
 /// One component's state in words a supervisor understands, with its live counts.

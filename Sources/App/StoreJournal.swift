@@ -20,7 +20,8 @@ final class StoreJournal: Sendable {
     private let signal: AsyncStream<Void>.Continuation
     private let writer: Task<Void, Never>
 
-    init(store: Store, logger: Logger) {
+    /// `metrics` is told how long each transaction took.
+    init(store: Store, logger: Logger, metrics: ServerMetrics) {
         let (signals, signal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         self.signal = signal
         writer = Task { [waiting] in
@@ -30,8 +31,10 @@ final class StoreJournal: Sendable {
                     return batch
                 }
                 if batch.isEmpty { continue }
+                let started = MonotonicTime.now()
                 do {
                     for skipped in try await store.apply(batch) { logger.warning("not stored: \(skipped)") }
+                    metrics.storeWrite(seconds: started.secondsElapsed)
                 } catch {
                     // One bad write must not cost the others: each again on its own.
                     for write in batch {

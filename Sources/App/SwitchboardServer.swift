@@ -6,6 +6,7 @@ import Core
 import Foundation
 import Glibc
 import IVR
+import Reports
 import Store
 import Wire
 
@@ -108,13 +109,27 @@ public final class SwitchboardServer: Sendable {
         settings.queueLog = queueLog
         let center = CallCenter(store: store, agents: agents, queues: queues, flows: flows, ami: ami, settings: settings, logger: logger)
         let routing = center.routing
+        let metrics: HTTPResponder?
+        do {
+            metrics = try config.metrics.listen.map { try Self.metricsResponder($0, center: center, agi: agi, ami: ami, logger: logger.named("metrics")) }
+        } catch {
+            agi.stopAccepting()
+            control.stopAccepting()
+            throw error
+        }
         center.register(in: agiRouter)
         register(center)
+        do {
+            let today = ReportInterval.day.start(of: Date(), in: config.general.timeZone)
+            center.wallboard.add(try await store.queueTallies(from: today, to: today.addingTimeInterval(26 * 3600)))
+        } catch {
+            logger.error("today's queue figures not read; the wallboard counts from now", ["error": "\(error)"])
+        }
         var restoring: Task<Void, Never>?
         if let ami {
             restoring = Task { await Self.restoreCallbacks(into: routing, from: store, once: ami, logger: logger.named("acd")) }
         }
-        router.register("status") { [self] _ in status(agi: agi, ami: ami, database: store.path, schema: schema) }
+        router.register("status") { [self] _ in status(agi: agi, ami: ami, metrics: metrics, database: store.path, schema: schema) }
         router.register("channels") { _ in
             guard let ami else { throw ControlCommandError("AMI is not configured: set [ami] username and secret in the config") }
             return ami.channels.map(ChannelSummary.init)
@@ -125,12 +140,14 @@ public final class SwitchboardServer: Sendable {
             "agi": "\(agi.localAddress)",
             "database": store.path,
             "control": control.path,
+            "metrics": metrics.map { "http://\($0.localAddress)/metrics" } ?? "not served",
         ])
 
         let services = Task {
             await withDiscardingTaskGroup { group in
                 group.addTask { await agi.run() }
                 group.addTask { await control.run() }
+                if let metrics { group.addTask { await metrics.run() } }
                 if let ami { group.addTask { await ami.run() } }
             }
         }
@@ -150,6 +167,7 @@ public final class SwitchboardServer: Sendable {
         }
         agi.stopAccepting()
         control.stopAccepting()
+        metrics?.stopAccepting()
         ticking.cancel()
         restoring?.cancel()
         await ami?.stop()
@@ -160,6 +178,7 @@ public final class SwitchboardServer: Sendable {
             logger.warning("drain period over, closing remaining connections", ["agi sessions": "\(agi.activeSessions)"])
             agi.closeAll()
             control.closeAll()
+            metrics?.closeAll()
             try await Task.sleep(for: .milliseconds(250))
             services.cancel()
         }
@@ -169,6 +188,24 @@ public final class SwitchboardServer: Sendable {
         logger.notice("switchboard stopped")
     }
 
+    /// `/metrics` for Prometheus on `listen` (`[metrics] listen`).
+    static func metricsResponder(
+        _ listen: (host: String, port: UInt16), center: CallCenter, agi: AGIServer, ami: AMIClient?, logger: Logger
+    ) throws -> HTTPResponder {
+        let address = try SocketAddress(host: listen.host, port: listen.port)
+        let listener: Listener
+        do {
+            listener = try Listener(bind: address)
+        } catch {
+            throw StartupError("cannot serve metrics on \(address): \(error)")
+        }
+        return HTTPResponder(listener: listener, logger: logger) { path in
+            guard path == "/metrics" else { return nil }
+            let page = MetricsPage.render(queues: center.routing.report(), counts: center.metrics.snapshot, agi: agi, ami: ami?.status)
+            return HTTPResponder.Response(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: page)
+        }
+    }
+
     /// The control commands of the flows and the ACD.
     private func register(_ center: CallCenter) {
         let flows = center.flows
@@ -176,7 +213,7 @@ public final class SwitchboardServer: Sendable {
             let diagnostics = flows.reload()
             return FlowsReloadReply(flows: flows.names, problems: diagnostics.map(\.description), reloaded: !diagnostics.contains { $0.severity == .error })
         }
-        register(center.routing, store: center.store)
+        register(center.routing, store: center.store, wallboard: center.wallboard)
     }
 
     /// Callback requests still pending from before a restart go back in line once AMI is up to place them.
@@ -216,8 +253,19 @@ public final class SwitchboardServer: Sendable {
     }
 
     /// The control commands supervisors and agents use: `queue-show`, `agent`.
-    private func register(_ routing: RoutingService, store: Store) {
+    private func register(_ routing: RoutingService, store: Store, wallboard: WallboardFeed) {
         router.register("queue-show") { _ in routing.report() }
+        router.registerStream("wallboard") { [wallboard] request, send in
+            let only = Set(request.arguments["queues"].map { $0.split(separator: ",").map(String.init) } ?? [])
+            let known = Set(routing.report().queues).union(routing.settings.keys)
+            if let unknown = only.subtracting(known).sorted().first {
+                throw ControlCommandError("no queue '\(unknown)' (queues: \(known.sorted().joined(separator: ", ")))")
+            }
+            let targets = { (queue: String) in routing.settings[queue]?.reportTarget ?? ReportSheets.Target() }
+            for await _ in wallboard.subscribe() {
+                try await send(wallboard.frame(routing.report(), targets: targets, only: only))
+            }
+        }
         router.register("agent") { request in
             guard let id = request.arguments["agent"], let change = request.arguments["change"].flatMap(RoutingService.AgentChange.init(rawValue:)) else {
                 throw ControlCommandError("agent needs an agent id and one of login, logout, pause, unpause")
@@ -234,7 +282,7 @@ public final class SwitchboardServer: Sendable {
         return settings
     }
 
-    func status(agi: AGIServer, ami: AMIClient?, database: String, schema: Int) -> StatusReport {
+    func status(agi: AGIServer, ami: AMIClient?, metrics: HTTPResponder?, database: String, schema: Int) -> StatusReport {
         StatusReport(
             version: SwitchboardVersion.current,
             pid: getpid(),
@@ -261,7 +309,9 @@ public final class SwitchboardServer: Sendable {
                         "subscriber overflows": status.subscriberOverflows,
                     ]
                 )
-            } ?? ComponentStatus(state: "not configured", detail: "no [ami] username in the config")
+            } ?? ComponentStatus(state: "not configured", detail: "no [ami] username in the config"),
+            metrics: metrics.map { ComponentStatus(state: "serving", detail: "http://\($0.localAddress)/metrics") }
+                ?? ComponentStatus(state: "not served", detail: "no [metrics] listen in the config")
         )
     }
 }

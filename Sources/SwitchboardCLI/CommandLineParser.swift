@@ -68,7 +68,7 @@ enum CommandLineParser {
             let missing = command.arguments[parsed.arguments.count]
             throw UsageError(message: "missing argument \(missing.name)", commandPath: parsed.path)
         }
-        if parsed.arguments.count > command.arguments.count {
+        if parsed.arguments.count > command.arguments.count, command.arguments.last?.repeats != true {
             let extra = parsed.arguments[command.arguments.count]
             throw UsageError(message: "unexpected argument '\(extra)'", commandPath: parsed.path)
         }

@@ -47,6 +47,8 @@ struct ArgumentSpec: Sendable {
     var name: String
     var help: String
     var isOptional = false
+    /// Takes every remaining word (`QUEUE…`); only the last argument may.
+    var repeats = false
 }
 
 /// What the user typed, matched against a command.

@@ -5,7 +5,7 @@ extension CommandSpec {
         var lines: [String] = []
         let usageTail = (subcommands.isEmpty ? "" : " <command>")
             + (options.isEmpty ? "" : " [options]")
-            + arguments.map { $0.isOptional ? " [\($0.name)]" : " \($0.name)" }.joined()
+            + arguments.map { ($0.isOptional ? " [\($0.name)]" : " \($0.name)") + ($0.repeats ? "…" : "") }.joined()
         lines.append("\(path.joined(separator: " ")) — \(summary)")
         lines.append("")
         lines.append("Usage: \(path.joined(separator: " "))\(usageTail)")

@@ -29,6 +29,7 @@ enum StatusCommand {
         lines.append("db:      \(line(report.database))")
         lines.append("agi:     \(line(report.agi))")
         lines.append("ami:     \(line(report.ami))")
+        lines.append("metrics: \(line(report.metrics))")
         return lines.joined(separator: "\n")
     }
 

@@ -21,6 +21,7 @@ public enum Switchboard {
             FlowsCommand.spec,
             QueueCommands.queue,
             QueueCommands.agent,
+            WallboardCommand.spec,
             SimulateCommand.spec,
             DemoCommand.spec,
             AgentsCommand.spec,

@@ -23,6 +23,8 @@ final class Terminal: Sendable {
     }
 
     func print(_ text: String) { write(text.hasSuffix("\n") ? text : text + "\n", false) }
+    /// Writes `text` to standard output as it is: screen control, a redraw in place.
+    func emit(_ text: String) { write(text, false) }
     func printError(_ text: String) { write(text.hasSuffix("\n") ? text : text + "\n", true) }
 
     /// Progress of long work on standard error, `done` of `total`: on a screen one line redrawn

@@ -71,6 +71,8 @@ public final class RoutingService: Sendable {
     let amiReady: @Sendable () -> Bool
     /// Where routing steps go to be kept: a call's timeline, an agent's state changes.
     let journal: @Sendable (JournalEntry) -> Void
+    /// Told after every change of state, once its effects are done (the wallboard's signal).
+    let changed: @Sendable () -> Void
 
     /// A routing step worth keeping.
     public enum JournalEntry: Sendable, Equatable {
@@ -89,11 +91,12 @@ public final class RoutingService: Sendable {
     public init(
         agents: [Agent], queues: [String: QueueSettings],
         loggedIn: Bool, logger: Logger, amiReady: @escaping @Sendable () -> Bool = { true },
-        journal: @escaping @Sendable (JournalEntry) -> Void = { _ in }
+        journal: @escaping @Sendable (JournalEntry) -> Void = { _ in }, changed: @escaping @Sendable () -> Void = {}
     ) {
         settings = queues
         self.amiReady = amiReady
         self.journal = journal
+        self.changed = changed
         var engine = RoutingEngine(queues: queues.values.map(\.definition), agents: agents.map { agent in
             RoutingAgent(id: agent.id, skills: Self.routingSkills(agent.skills, agent.languages))
         })
@@ -131,6 +134,7 @@ public final class RoutingService: Sendable {
             case .callBack(let execute, let request): execute(request)
             }
         }
+        changed()
         return result
     }
 
@@ -353,7 +357,8 @@ public final class RoutingService: Sendable {
             let reserved = Set(state.calls.values.compactMap(\.offer))
             let agents = engine.agents.values.sorted { $0.id < $1.id }.map { agent in
                 QueueReport.AgentLine(
-                    agent: agent.id, state: Self.describe(agent.state, reserved: reserved.contains(agent.id)), secondsInState: now - agent.stateSince,
+                    agent: agent.id, state: Self.describe(agent.state, reserved: reserved.contains(agent.id)), activity: agent.state.activity,
+                    secondsInState: now - agent.stateSince,
                     callsToday: agent.callsToday, phoneBusy: agent.deviceBusy, queues: engine.queues(servedBy: agent.id)
                 )
             }
@@ -419,7 +424,9 @@ public struct QueueReport: Codable, Sendable {
 
     public struct AgentLine: Codable, Sendable {
         public var agent: String
+        /// In words, with the call or the pause's reason.
         public var state: String
+        public var activity: AgentActivity
         public var secondsInState: Double
         public var callsToday: Int
         public var phoneBusy: Bool
