@@ -52,10 +52,11 @@ struct SectionReader {
     }
 
     /// `host:port` (`[::1]:9273` for IPv6), the host an IP address.
+    /// `host:port` to listen on; port 0 takes a free one (the server's status names it).
     mutating func endpoint(_ key: String) -> (host: String, port: UInt16)? {
         guard let text = string(key) else { return nil }
         let parsed: (host: String, port: UInt16)? = {
-            guard let colon = text.lastIndex(of: ":"), let port = UInt16(text[text.index(after: colon)...]), port > 0 else { return nil }
+            guard let colon = text.lastIndex(of: ":"), let port = UInt16(text[text.index(after: colon)...]) else { return nil }
             var host = String(text[..<colon])
             if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
             return (try? SocketAddress(host: host, port: port)) == nil ? nil : (host, port)

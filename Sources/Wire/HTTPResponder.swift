@@ -53,7 +53,7 @@ public final class HTTPResponder: Sendable {
         do {
             while !head.contains(run: end) {
                 guard head.count < Self.maxRequestBytes else {
-                    return await respond(connection, Response(status: 431, body: "request head over \(Self.maxRequestBytes) bytes\n"), head: false)
+                    return await refuse(connection, Response(status: 431, body: "request head over \(Self.maxRequestBytes) bytes\n"))
                 }
                 let bytes = try await connection.read(maximum: Self.maxRequestBytes - head.count, deadline: deadline)
                 if bytes.isEmpty { return }
@@ -66,15 +66,26 @@ public final class HTTPResponder: Sendable {
         }
         let line = String(decoding: head.prefix { $0 != 0x0D }, as: UTF8.self).split(separator: " ")
         guard line.count == 3, line[2].hasPrefix("HTTP/1."), line[1].hasPrefix("/") else {
-            return await respond(connection, Response(status: 400, body: "not an HTTP/1.x request line\n"), head: false)
+            return await refuse(connection, Response(status: 400, body: "not an HTTP/1.x request line\n"))
         }
         let method = line[0]
         guard method == "GET" || method == "HEAD" else {
-            return await respond(connection, Response(status: 405, body: "only GET and HEAD\n", headers: [("Allow", "GET, HEAD")]), head: false)
+            return await refuse(connection, Response(status: 405, body: "only GET and HEAD\n", headers: [("Allow", "GET, HEAD")]))
         }
         let path = String(line[1].prefix { $0 != "?" })
         let response = await handler(path) ?? Response(status: 404, body: "no such path: \(path)\n")
         await respond(connection, response, head: method == "HEAD")
+    }
+
+    /// Answers a request it will not serve. Closing with the client's bytes unread would reset
+    /// the connection and lose the answer, so the sending side is shut and what is still coming
+    /// is read and dropped for a moment first (a lingering close, bounded in bytes and time).
+    private func refuse(_ connection: Connection, _ response: Response) async {
+        await respond(connection, response, head: false)
+        connection.shutdownWrite()
+        let deadline = MonotonicTime.after(.seconds(1))
+        var dropped = 0
+        while dropped < 1 << 20, let bytes = try? await connection.read(deadline: deadline), !bytes.isEmpty { dropped += bytes.count }
     }
 
     private func respond(_ connection: Connection, _ response: Response, head: Bool) async {
