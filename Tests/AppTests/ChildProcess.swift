@@ -71,3 +71,21 @@ struct ChildProcessTimeout: Error, CustomStringConvertible {
 func temporaryPath(_ name: String) -> String {
     NSTemporaryDirectory() + "sb-\(UUID().uuidString.prefix(8))-\(name)"
 }
+
+/// Waits for `process` without holding a thread; past `limit` it is killed and that is an error.
+func awaitExit(_ process: Process, within limit: Duration) async throws {
+    let deadline = ContinuousClock.now + limit
+    while process.isRunning {
+        guard ContinuousClock.now < deadline else {
+            kill(process.processIdentifier, SIGKILL)
+            throw ProcessTimeout(command: ([process.executableURL?.path ?? ""] + (process.arguments ?? [])).joined(separator: " "), limit: limit)
+        }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+}
+
+struct ProcessTimeout: Error, CustomStringConvertible {
+    let command: String
+    let limit: Duration
+    var description: String { "\(command) still running after \(limit), killed" }
+}

@@ -21,7 +21,7 @@ struct Browser {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        try await finish(process, within: .seconds(60))
+        try await awaitExit(process, within: .seconds(60))
         guard FileManager.default.fileExists(atPath: png) else { throw BrowserError(description: "\(path) wrote no screenshot of \(file)") }
     }
 
@@ -74,7 +74,7 @@ enum PNGColors {
         process.arguments = ["-n", "19", "python3", "-c", script, png] + colors
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputFile))
         try process.run()
-        try await finish(process, within: .seconds(120))
+        try await awaitExit(process, within: .seconds(120))
         let output = try String(contentsOfFile: outputFile, encoding: .utf8)
         var counts: [String: Int] = [:]
         for line in output.split(separator: "\n") {
@@ -82,17 +82,5 @@ enum PNGColors {
             if parts.count == 2 { counts[String(parts[0])] = Int(parts[1]) }
         }
         return counts
-    }
-}
-
-/// Waits for `process` without blocking a thread; past `limit` it is killed.
-private func finish(_ process: Process, within limit: Duration) async throws {
-    let deadline = ContinuousClock.now + limit
-    while process.isRunning {
-        guard ContinuousClock.now < deadline else {
-            process.terminate()
-            throw Browser.BrowserError(description: "\(process.arguments?.dropFirst(2).first ?? "") still running after \(limit), stopped")
-        }
-        try await Task.sleep(for: .milliseconds(50))
     }
 }
