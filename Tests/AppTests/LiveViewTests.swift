@@ -184,9 +184,32 @@ import Wire
             }
         }
         #expect(buckets == buckets.sorted() && !buckets.isEmpty)
+        try await Self.promtool(page)
         for family in ["switchboard_queue_waiting", "switchboard_agents", "switchboard_calls_total", "switchboard_agi_sessions", "switchboard_store_write_seconds"] {
             #expect(families[family] != nil, "\(family) missing")
         }
+    }
+
+    /// Prometheus' own checker (Debian's prometheus package), when it is installed.
+    static func promtool(_ page: String) async throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool") else {
+            return print("skipped: no promtool to check the metrics page with (apt-get install prometheus)")
+        }
+        let input = temporaryPath("metrics.txt")
+        let output = temporaryPath("promtool.txt")
+        try page.write(toFile: input, atomically: true, encoding: .utf8)
+        _ = FileManager.default.createFile(atPath: output, contents: nil)
+        defer { for file in [input, output] { try? FileManager.default.removeItem(atPath: file) } }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/promtool")
+        process.arguments = ["check", "metrics"]
+        process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: input))
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+        process.standardError = process.standardOutput
+        try process.run()
+        try await awaitExit(process, within: .seconds(30))
+        let said = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        #expect(process.terminationStatus == 0 && said.isEmpty, "promtool check metrics: \(said)")
     }
 
     @Test func onceDrawsOneFrameAndAnUnknownQueueIsNamed() async throws {
