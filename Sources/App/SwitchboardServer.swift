@@ -120,8 +120,9 @@ public final class SwitchboardServer: Sendable {
         center.register(in: agiRouter)
         register(center)
         do {
+            // A day is at most 25 hours (a change of clocks); the feed keeps today's parts only.
             let today = ReportInterval.day.start(of: Date(), in: config.general.timeZone)
-            center.wallboard.add(try await store.queueTallies(from: today, to: today.addingTimeInterval(26 * 3600)))
+            center.wallboard.add(try await store.queueTallies(from: today, to: today.addingTimeInterval(25 * 3600)))
         } catch {
             logger.error("today's queue figures not read; the wallboard counts from now", ["error": "\(error)"])
         }
@@ -168,6 +169,7 @@ public final class SwitchboardServer: Sendable {
         agi.stopAccepting()
         control.stopAccepting()
         metrics?.stopAccepting()
+        center.wallboard.finish()
         ticking.cancel()
         restoring?.cancel()
         await ami?.stop()

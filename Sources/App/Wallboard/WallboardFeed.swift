@@ -58,6 +58,15 @@ final class WallboardFeed: Sendable {
 
     var subscriberCount: Int { subscribers.withLock { $0.all.count } }
 
+    /// Ends every subscription (the server is stopping): each wallboard sees the server go.
+    func finish() {
+        let ending = subscribers.withLock { subscribers in
+            defer { subscribers.all = [:] }
+            return Array(subscribers.all.values)
+        }
+        for continuation in ending { continuation.finish() }
+    }
+
     /// The frame for `report` (routing now), `only` these queues when any are named.
     func frame(_ report: QueueReport, targets: (String) -> ReportSheets.Target, only: Set<String> = [], now: Date = Date()) -> WallboardFrame {
         let tallies = today.withLock { today in
