@@ -90,7 +90,7 @@ enum WallboardCommand {
                 let reason = (error as? ControlClientError)?.reason ?? "\(error)"
                 if lost == nil { lost = reason }
                 // The last picture stays up, marked as stale, while we try again.
-                try await show(last, "server lost (\(lost!)), reconnecting")
+                try await show(last, last == nil ? "no server (\(lost!)), retrying" : "server lost (\(lost!)), reconnecting")
                 try await Task.sleep(for: retryDelay)
             }
         }

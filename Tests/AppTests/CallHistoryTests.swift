@@ -3,6 +3,7 @@ import AMI
 import Core
 import Foundation
 import Lab
+import Reports
 import Simulator
 import Store
 import TestSupport
@@ -85,6 +86,20 @@ import Testing
             #expect(parts.allSatisfy { $0 >= 0 } && (call.holdSeconds ?? 0) >= 0 && total >= 0)
             #expect(parts.reduce(0, +) <= total + 0.001, "\(call.uniqueID): wait \(parts[0]) + ring \(parts[1]) + talk \(parts[2]) > total \(total)")
             if call.outcome == .answered { #expect(call.agentID != nil && call.answeredAt != nil && call.hangupSide != nil) }
+        }
+
+        // What reports read, the tallies kept as each call ended, is the history counted again.
+        let kept = try await center.store.queueTallies(from: .distantPast, to: .distantFuture).reduce(QueueTally()) { $0 + $1.tally }
+        let recounted = calls.reduce(QueueTally()) { $0 + QueueTally($1, serviceLevel: support.definition.serviceLevelSeconds) }
+        #expect(kept.offered == calls.filter { $0.queue != nil }.count)
+        #expect(kept.answered == summary.answered)
+        func counts(_ t: QueueTally) -> [Int] {
+            [t.offered, t.answered, t.answeredInTime, t.abandoned, t.shortAbandoned, t.exitsByKey, t.exitsByTimeout, t.exitsToCallback, t.transfers]
+        }
+        #expect(counts(kept) == counts(recounted))
+        for (name, a, b) in [("wait", kept.answerWaitSeconds, recounted.answerWaitSeconds), ("talk", kept.talkSeconds, recounted.talkSeconds),
+                             ("wrap-up", kept.wrapUpSeconds, recounted.wrapUpSeconds), ("longest", kept.longestWaitSeconds, recounted.longestWaitSeconds)] {
+            #expect(abs(a - b) < 0.01, "\(name): kept \(a), recounted \(b)")
         }
     }
 }
