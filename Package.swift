@@ -19,7 +19,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Layers, imports pointing down only:
-        // switchboard → SwitchboardCLI → Lab → (App, Simulator) → (Config, AGI, AMI, IVR, ACD, Store → Reports) → Wire → Core.
+        // switchboard → SwitchboardCLI → Lab → (App, Simulator) → (Config, AGI, AMI, IVR, ACD, Tickets, Store → Reports) → Wire → Core.
         .target(name: "Core", swiftSettings: strict),
         .target(name: "Wire", dependencies: ["Core", "CLinux"], swiftSettings: strict),
         .target(name: "AGI", dependencies: ["Core", "Wire"], swiftSettings: strict),
@@ -33,12 +33,14 @@ let package = Package(
         .target(name: "IVR", dependencies: ["Core", "Config"], swiftSettings: strict),
         // Skills-based routing decisions: pure, driven by the time its caller passes in.
         .target(name: "ACD", swiftSettings: strict),
+        // Tickets' rules and SLA clocks over open time: pure, moments passed in.
+        .target(name: "Tickets", dependencies: ["Core"], swiftSettings: strict),
         // Asterisk's side of FastAGI and AMI, for tests, benchmarks and the demo.
         .target(name: "Simulator", dependencies: ["Core", "Wire", "AGI", "AMI"], swiftSettings: strict),
-        .target(name: "App", dependencies: ["Core", "Wire", "Config", "AGI", "AMI", "ACD", "IVR", "Store", "Reports"], swiftSettings: strict),
+        .target(name: "App", dependencies: ["Core", "Wire", "Config", "AGI", "AMI", "ACD", "IVR", "Store", "Reports", "Tickets"], swiftSettings: strict),
         // The demo, simulated traffic and benchmarks: the server against simulated or lab Asterisks.
-        .target(name: "Lab", dependencies: ["Core", "Wire", "Config", "AGI", "AMI", "ACD", "IVR", "Store", "Reports", "App", "Simulator"], swiftSettings: strict),
-        .target(name: "SwitchboardCLI", dependencies: ["Core", "Config", "App", "Lab", "ACD", "IVR", "Store", "Reports", "Wire", "CLinux"], swiftSettings: strict),
+        .target(name: "Lab", dependencies: ["Core", "Wire", "Config", "AGI", "AMI", "ACD", "IVR", "Store", "Reports", "Tickets", "App", "Simulator"], swiftSettings: strict),
+        .target(name: "SwitchboardCLI", dependencies: ["Core", "Config", "App", "Lab", "ACD", "IVR", "Store", "Reports", "Tickets", "Wire", "CLinux"], swiftSettings: strict),
         .executableTarget(name: "switchboard", dependencies: ["SwitchboardCLI"], swiftSettings: strict),
 
         .target(name: "TestSupport", dependencies: ["Core", "Wire", "AGI"], path: "Tests/TestSupport", swiftSettings: strict),
@@ -51,6 +53,7 @@ let package = Package(
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "AGI", "AMI", "Core", "Wire", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store", "SQLite", "Core", "Reports", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Core"], swiftSettings: strict),
+        .testTarget(name: "TicketsTests", dependencies: ["Tickets", "Core"], swiftSettings: strict),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Core", "Wire", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "AppTests",
