@@ -18,6 +18,9 @@ public struct Ticket: Sendable, Codable, Equatable {
     public var slaPolicy: String?
     public var firstResponseDue: Date?
     public var resolutionDue: Date?
+    /// While pending (the SLA clock stopped): the open seconds that were left to each due time.
+    public var firstResponseLeft: Double?
+    public var resolutionLeft: Double?
     public var firstResponseAt: Date?
     public var createdAt: Date
     /// The rule (`rule:abandoned`) or the person (`user:ana`) that created it.
@@ -29,6 +32,36 @@ public struct Ticket: Sendable, Codable, Equatable {
     public var calls: [TicketCall]
     /// Recordings and voicemail files linked to it.
     public var files: [TicketFile]
+
+    public init(
+        id: Int64, subject: String, category: String?, priority: TicketPriority, status: TicketStatus, customerID: Int64?, phone: String?,
+        assignee: TicketAssignee?, queue: String?, slaPolicy: String?, firstResponseDue: Date?, resolutionDue: Date?,
+        firstResponseLeft: Double?, resolutionLeft: Double?, firstResponseAt: Date?, createdAt: Date, createdBy: String, updatedAt: Date,
+        solvedAt: Date?, closedAt: Date?, calls: [TicketCall], files: [TicketFile]
+    ) {
+        self.id = id
+        self.subject = subject
+        self.category = category
+        self.priority = priority
+        self.status = status
+        self.customerID = customerID
+        self.phone = phone
+        self.assignee = assignee
+        self.queue = queue
+        self.slaPolicy = slaPolicy
+        self.firstResponseDue = firstResponseDue
+        self.resolutionDue = resolutionDue
+        self.firstResponseLeft = firstResponseLeft
+        self.resolutionLeft = resolutionLeft
+        self.firstResponseAt = firstResponseAt
+        self.createdAt = createdAt
+        self.createdBy = createdBy
+        self.updatedAt = updatedAt
+        self.solvedAt = solvedAt
+        self.closedAt = closedAt
+        self.calls = calls
+        self.files = files
+    }
 
     public var number: String { TicketNumber.text(id) }
 

@@ -105,6 +105,15 @@ public struct Condition: Sendable {
         public var variables: [String: String]
     }
 
+    /// Whether it holds at a local minute for no caller in particular (opening hours: days,
+    /// times, dates and `holiday`; terms about the caller are as for an unknown one).
+    public func holds(weekday: Int, minuteOfDay: Int, date: String, holidays: Set<String>) -> Bool {
+        holds(in: Context(
+            weekday: weekday, minuteOfDay: minuteOfDay, date: date, holidays: holidays, callerNumber: nil, customerFound: false, tier: 0,
+            language: "", variables: [:]
+        ))
+    }
+
     public func holds(in context: Context) -> Bool {
         terms.allSatisfy { Self.holds($0.term, context) != $0.negated }
     }

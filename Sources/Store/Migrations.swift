@@ -4,7 +4,7 @@ import SQLite
 /// The schema, as numbered migrations applied in order, each in one transaction; the version
 /// reached is kept in `PRAGMA user_version`. A new migration is appended here, never edited in.
 enum Migrations {
-    static let all: [String] = [version1, version2, version3, version4, version5, version6]
+    static let all: [String] = [version1, version2, version3, version4, version5, version6, version7]
 
     static var latest: Int { all.count }
 
@@ -25,6 +25,72 @@ enum Migrations {
         }
         return applied
     }
+
+    /// Tickets, the calls and files linked to them, and their history. A call is linked at most
+    /// once per rule (the key of `ticket_calls`), so a repeated event, a reconnect or a restart
+    /// never makes a second ticket of one call. The history is only appended to: triggers refuse
+    /// an UPDATE or DELETE. Partial indexes keep what every call's start asks (a caller's open
+    /// tickets) and the overdue list small however many tickets are closed.
+    static let version7 = """
+        CREATE TABLE tickets (
+            id INTEGER PRIMARY KEY,
+            subject TEXT NOT NULL,
+            category TEXT,
+            priority TEXT NOT NULL,
+            status TEXT NOT NULL,
+            customer_id INTEGER REFERENCES customers(id),
+            phone TEXT,
+            phone_key TEXT,
+            assignee TEXT,
+            queue TEXT,
+            sla_policy TEXT,
+            first_response_due REAL,
+            resolution_due REAL,
+            first_response_left REAL,
+            resolution_left REAL,
+            first_response_at REAL,
+            created_at REAL NOT NULL,
+            created_by TEXT NOT NULL,
+            updated_at REAL NOT NULL,
+            solved_at REAL,
+            closed_at REAL
+        );
+        CREATE INDEX tickets_status ON tickets(status, id);
+        CREATE INDEX tickets_queue ON tickets(queue, status, id);
+        CREATE INDEX tickets_assignee ON tickets(assignee, status, id);
+        CREATE INDEX tickets_customer ON tickets(customer_id, id);
+        CREATE INDEX tickets_open_phone ON tickets(phone_key, id) WHERE status IN ('new', 'open', 'pending');
+        CREATE INDEX tickets_resolution_due ON tickets(resolution_due) WHERE status IN ('new', 'open');
+        CREATE INDEX tickets_response_due ON tickets(first_response_due) WHERE status IN ('new', 'open') AND first_response_at IS NULL;
+        CREATE TABLE ticket_calls (
+            uniqueid TEXT NOT NULL,
+            rule TEXT NOT NULL,
+            ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+            at REAL NOT NULL,
+            PRIMARY KEY (uniqueid, rule)
+        ) WITHOUT ROWID;
+        CREATE INDEX ticket_calls_ticket ON ticket_calls(ticket_id);
+        CREATE TABLE ticket_files (
+            ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+            path TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            PRIMARY KEY (ticket_id, path)
+        ) WITHOUT ROWID;
+        CREATE TABLE ticket_history (
+            id INTEGER PRIMARY KEY,
+            ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+            at REAL NOT NULL,
+            who TEXT NOT NULL,
+            field TEXT NOT NULL,
+            old TEXT,
+            new TEXT
+        );
+        CREATE INDEX ticket_history_ticket ON ticket_history(ticket_id, id);
+        CREATE TRIGGER ticket_history_no_update BEFORE UPDATE ON ticket_history
+            BEGIN SELECT RAISE(ABORT, 'ticket history is only appended to'); END;
+        CREATE TRIGGER ticket_history_no_delete BEFORE DELETE ON ticket_history
+            BEGIN SELECT RAISE(ABORT, 'ticket history is only appended to'); END;
+        """
 
     /// Reports read tallies kept per queue or agent and 15 minutes as calls end, not the calls:
     /// a month is a few thousand rows however many calls it had. Sums and counts add up;

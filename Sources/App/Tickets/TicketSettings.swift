@@ -1,0 +1,113 @@
+import Config
+import Core
+import Foundation
+import IVR
+import Tickets
+
+/// The tickets file (`[tickets] rules`): which calls become tickets, the SLA policies, open
+/// time and how long a caller's open ticket takes their new calls.
+///
+///     [general]
+///     business_hours = main/hours   ; the `when` of that flow's condition node, and its holidays
+///     repeat_window = 72            ; hours
+///     [abandoned]                   ; a rule per kind of call: abandoned, voicemail, callback, error
+///     category = missed-call
+///     priority = normal
+///     subject = Call back ${CALLER} (${QUEUE}, ${WAIT} s)
+///     [sla-urgent]                  ; policies, first match wins
+///     priority = urgent, high
+///     first_response = 30m
+///     resolution = 4h
+public struct TicketSettings: Sendable {
+    public var rules: [TicketRule.Trigger: TicketRule] = [:]
+    public var policies: [SLAPolicy] = []
+    /// `flow/node`: a condition node whose `when` is the call center's opening hours; nil: always open.
+    public var businessHours: (flow: String, node: String)?
+    /// A caller's open ticket created within this gets their new calls instead of a new ticket.
+    public var repeatWindowSeconds = 72.0 * 3600
+
+    public init() {}
+
+    /// Every problem as `file:line: message`.
+    public static func load(file: String) throws -> TicketSettings {
+        var settings = TicketSettings()
+        var problems: [ConfigDiagnostic] = []
+        for section in try INIParser.parse(file: file).concreteSections {
+            func fail(_ entry: INIEntry, _ message: String) { problems.append(.error("\(entry.key): \(message)", at: entry.location)) }
+            if section.name == "general" {
+                for entry in section.entries {
+                    switch entry.key {
+                    case "business_hours":
+                        let parts = entry.value.split(separator: "/").map(String.init)
+                        if parts.count == 2 { settings.businessHours = (parts[0], parts[1]) } else { fail(entry, "'\(entry.value)' is not FLOW/NODE, such as main/hours") }
+                    case "repeat_window":
+                        if let hours = Double(entry.value), hours >= 0 { settings.repeatWindowSeconds = hours * 3600 } else { fail(entry, "'\(entry.value)' is not a number of hours") }
+                    default: problems.append(.warning("unknown key \(entry.key)", at: entry.location))
+                    }
+                }
+            } else if let trigger = TicketRule.Trigger(rawValue: section.name) {
+                var rule = TicketRule(trigger: trigger)
+                for entry in section.entries {
+                    switch entry.key {
+                    case "category": rule.category = entry.value
+                    case "subject": rule.subject = entry.value
+                    case "priority":
+                        if let priority = TicketPriority(rawValue: entry.value) { rule.priority = priority } else { fail(entry, "'\(entry.value)' is not one of \(Self.priorityNames)") }
+                    default: problems.append(.warning("unknown key \(entry.key)", at: entry.location))
+                    }
+                }
+                settings.rules[trigger] = rule
+            } else if section.name.hasPrefix("sla-"), section.name.count > 4 {
+                var policy = SLAPolicy(name: String(section.name.dropFirst(4)))
+                for entry in section.entries {
+                    let words = entry.value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                    switch entry.key {
+                    case "priority":
+                        let priorities = words.compactMap(TicketPriority.init(rawValue:))
+                        if priorities.count == words.count { policy.priorities = Set(priorities) } else { fail(entry, "'\(entry.value)' is not a list of \(Self.priorityNames)") }
+                    case "category": policy.categories = Set(words)
+                    case "queue": policy.queues = Set(words)
+                    case "first_response", "resolution":
+                        guard let seconds = Self.seconds(entry.value) else {
+                            fail(entry, "'\(entry.value)' is not a time such as 30m, 4h or 90 (seconds) of open time")
+                            continue
+                        }
+                        if entry.key == "first_response" { policy.firstResponseSeconds = seconds } else { policy.resolutionSeconds = seconds }
+                    default: problems.append(.warning("unknown key \(entry.key)", at: entry.location))
+                    }
+                }
+                settings.policies.append(policy)
+            } else {
+                problems.append(.error("[\(section.name)] is not general, a rule (\(TicketRule.Trigger.allCases.map(\.rawValue).joined(separator: ", "))) or sla-NAME", at: section.location))
+            }
+        }
+        if problems.contains(where: { $0.severity == .error }) { throw ConfigError(problems) }
+        return settings
+    }
+
+    static var priorityNames: String { TicketPriority.allCases.map(\.rawValue).joined(separator: ", ") }
+
+    /// `30m`, `4h`, `90s` or `90`.
+    static func seconds(_ text: String) -> Double? {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard let last = trimmed.last else { return nil }
+        let unit = units[last]
+        guard let number = Double(unit == nil ? trimmed : String(trimmed.dropLast())), number >= 0 else { return nil }
+        return number * (unit ?? 1)
+    }
+
+    /// Open time as the flows define it: the condition node named by `business_hours`, with its
+    /// flow's holidays. Always open when none is named.
+    public func calendar(flows: [String: Flow], zone: TimeZone) throws -> BusinessCalendar {
+        guard let (flowName, nodeName) = businessHours else { return .always(in: zone) }
+        guard let flow = flows[flowName] else { throw ConfigError([.error("business_hours: no flow '\(flowName)'", at: nil)]) }
+        guard let node = flow.nodes[nodeName], case .condition(let when, _, _) = node.kind else {
+            throw ConfigError([.error("business_hours: flow '\(flowName)' has no condition node '\(nodeName)'", at: nil)])
+        }
+        let holidays = Set(flow.holidays.keys)
+        return BusinessCalendar(zone: zone) { minute in
+            when.holds(weekday: minute.weekday, minuteOfDay: minute.minuteOfDay, date: minute.date, holidays: holidays)
+        }
+    }
+}

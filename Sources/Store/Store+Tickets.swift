@@ -1,0 +1,82 @@
+import Core
+import Foundation
+import SQLite
+
+extension Store {
+    /// Writes a new ticket with its first history row, its call and its files, in one
+    /// transaction. With a call, at most one ticket per call and rule: nil when that call is
+    /// linked under that rule already (a repeated event, a reconnect, a restart).
+    public func createTicket(_ draft: TicketDraft, slaPolicy: String? = nil, firstResponseDue: Date? = nil, resolutionDue: Date? = nil, at: Date = Date()) throws -> Ticket? {
+        try validate(draft.subject, assignee: draft.assignee)
+        let id: Int64? = try db.transaction {
+            if let call = draft.call, try TicketTable.isLinked(db, uniqueID: call.uniqueID, rule: call.rule) { return nil }
+            let id = try TicketTable.insert(
+                db, draft, status: .new, sla: (slaPolicy, [firstResponseDue, resolutionDue]), phoneKey: draft.phone.flatMap(plan.key), at: at
+            )
+            try TicketTable.append(db, ticketID: id, TicketChange(at: at, who: draft.createdBy, field: "created", new: draft.subject))
+            if let call = draft.call { _ = try TicketTable.link(db, ticketID: id, call) }
+            for file in draft.files { try TicketTable.linkFile(db, ticketID: id, file) }
+            return id
+        }
+        return try id.flatMap { try TicketTable.ticket(db, id: $0) }
+    }
+
+    /// Links a call (and its files) to a ticket, noted in its history; false when that call is
+    /// linked under that rule already.
+    @discardableResult
+    public func linkCall(ticketID: Int64, _ call: TicketCall, files: [TicketFile] = [], who: String, at: Date = Date()) throws -> Bool {
+        try db.transaction {
+            guard try TicketTable.ticket(db, id: ticketID) != nil else { throw StoreError.notFound("ticket \(TicketNumber.text(ticketID))") }
+            guard try TicketTable.link(db, ticketID: ticketID, call) else { return false }
+            for file in files { try TicketTable.linkFile(db, ticketID: ticketID, file) }
+            try TicketTable.append(db, ticketID: ticketID, TicketChange(at: at, who: who, field: "call", new: "\(call.uniqueID) (\(call.rule))"))
+            try db.execute("UPDATE tickets SET updated_at = ? WHERE id = ?", [at, ticketID])
+            return true
+        }
+    }
+
+    public func ticket(id: Int64) throws -> Ticket? { try TicketTable.ticket(db, id: id) }
+
+    /// Every change of a ticket, oldest first.
+    public func ticketHistory(id: Int64) throws -> [TicketChange] { try TicketTable.history(db, ticketID: id) }
+
+    /// Tickets matching the filter, newest first.
+    public func tickets(_ filter: TicketFilter) throws -> [Ticket] {
+        var phoneKey: String?
+        if let phone = filter.phone {
+            guard let key = plan.key(phone) else { throw StoreError.invalid("'\(phone)' is not a phone number") }
+            phoneKey = key
+        }
+        return try TicketTable.tickets(db, filter, phoneKey: phoneKey)
+    }
+
+    /// A caller's open tickets (new, open, pending), newest first: what every call's start asks.
+    public func openTickets(phone: String) throws -> [Ticket] {
+        guard let key = plan.key(phone) else { return [] }
+        return try TicketTable.tickets(db, TicketFilter(statuses: [.new, .open, .pending], limit: 20), phoneKey: key)
+    }
+
+    /// Changes a ticket: `change` gets it as stored and returns it changed, or throws to leave it
+    /// as it was. Each field that changed, and `comment`, goes into the history as `who`'s, in
+    /// the same transaction.
+    @discardableResult
+    public func updateTicket(id: Int64, who: String, at: Date = Date(), comment: String? = nil, _ change: (Ticket) throws -> Ticket) throws -> Ticket {
+        try db.transaction {
+            guard let old = try TicketTable.ticket(db, id: id) else { throw StoreError.notFound("ticket \(TicketNumber.text(id))") }
+            var new = try change(old)
+            try validate(new.subject, assignee: new.assignee)
+            let changes = TicketTable.changes(from: old, to: new, who: who, at: at)
+                + (comment.map { [TicketChange(at: at, who: who, field: "comment", new: $0)] } ?? [])
+            guard !changes.isEmpty else { return old }
+            new.updatedAt = at
+            try TicketTable.update(db, new)
+            for change in changes { try TicketTable.append(db, ticketID: id, change) }
+            return new
+        }
+    }
+
+    private func validate(_ subject: String, assignee: TicketAssignee?) throws {
+        guard !subject.trimmingCharacters(in: .whitespaces).isEmpty else { throw StoreError.invalid("a ticket needs a subject") }
+        if case .agent(let agent) = assignee, try AgentTable.all(db, id: agent).isEmpty { throw StoreError.notFound("agent \(agent)") }
+    }
+}

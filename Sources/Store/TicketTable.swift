@@ -1,0 +1,189 @@
+import Core
+import Foundation
+import SQLite
+
+/// The SQL for tickets, their linked calls and files, and their history.
+enum TicketTable {
+    static let columns = """
+        id, subject, category, priority, status, customer_id, phone, assignee, queue, sla_policy, first_response_due,
+        resolution_due, first_response_left, resolution_left, first_response_at, created_at, created_by, updated_at, solved_at, closed_at
+        """
+
+    static func insert(_ db: Database, _ draft: TicketDraft, status: TicketStatus, sla: (policy: String?, due: [Date?]), phoneKey: String?, at: Date) throws -> Int64 {
+        try db.execute(
+            """
+            INSERT INTO tickets (subject, category, priority, status, customer_id, phone, phone_key, assignee, queue, sla_policy,
+                first_response_due, resolution_due, created_at, created_by, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [draft.subject, draft.category, draft.priority.rawValue, status.rawValue, draft.customerID, draft.phone, phoneKey,
+             draft.assignee?.description, draft.queue, sla.policy, sla.due[0], sla.due[1], at, draft.createdBy, at]
+        )
+        return db.lastInsertRowID
+    }
+
+    /// Writes every field a change may touch.
+    static func update(_ db: Database, _ ticket: Ticket) throws {
+        try db.execute(
+            """
+            UPDATE tickets SET subject = ?, category = ?, priority = ?, status = ?, customer_id = ?, assignee = ?, queue = ?, sla_policy = ?,
+                first_response_due = ?, resolution_due = ?, first_response_left = ?, resolution_left = ?, first_response_at = ?,
+                updated_at = ?, solved_at = ?, closed_at = ?
+            WHERE id = ?
+            """,
+            [ticket.subject, ticket.category, ticket.priority.rawValue, ticket.status.rawValue, ticket.customerID, ticket.assignee?.description,
+             ticket.queue, ticket.slaPolicy, ticket.firstResponseDue, ticket.resolutionDue, ticket.firstResponseLeft, ticket.resolutionLeft,
+             ticket.firstResponseAt, ticket.updatedAt, ticket.solvedAt, ticket.closedAt, ticket.id]
+        )
+    }
+
+    /// Links a call; false when that call is linked under that rule already.
+    static func link(_ db: Database, ticketID: Int64, _ call: TicketCall) throws -> Bool {
+        try db.execute("INSERT OR IGNORE INTO ticket_calls (uniqueid, rule, ticket_id, at) VALUES (?, ?, ?, ?)", [call.uniqueID, call.rule, ticketID, call.at])
+        return db.changes == 1
+    }
+
+    static func linkFile(_ db: Database, ticketID: Int64, _ file: TicketFile) throws {
+        try db.execute("INSERT OR IGNORE INTO ticket_files (ticket_id, path, kind) VALUES (?, ?, ?)", [ticketID, file.path, file.kind.rawValue])
+    }
+
+    static func isLinked(_ db: Database, uniqueID: String, rule: String) throws -> Bool {
+        try db.queryFirst("SELECT 1 FROM ticket_calls WHERE uniqueid = ? AND rule = ?", [uniqueID, rule]) { _ in true } ?? false
+    }
+
+    static func append(_ db: Database, ticketID: Int64, _ change: TicketChange) throws {
+        try db.execute(
+            "INSERT INTO ticket_history (ticket_id, at, who, field, old, new) VALUES (?, ?, ?, ?, ?, ?)",
+            [ticketID, change.at, change.who, change.field, change.old, change.new]
+        )
+    }
+
+    static func history(_ db: Database, ticketID: Int64) throws -> [TicketChange] {
+        try db.query("SELECT at, who, field, old, new FROM ticket_history WHERE ticket_id = ? ORDER BY id", [ticketID]) { row in
+            TicketChange(at: try row.value(0), who: try row.value(1), field: try row.value(2), old: try row.value(3), new: try row.value(4))
+        }
+    }
+
+    /// Tickets matching `filter`, newest first, with their calls and files.
+    static func tickets(_ db: Database, _ filter: TicketFilter, phoneKey: String?) throws -> [Ticket] {
+        var conditions: [String] = []
+        var arguments: [any SQLBindable] = []
+        if let statuses = filter.statuses {
+            conditions.append("status IN (\(statuses.map { _ in "?" }.joined(separator: ", ")))")
+            arguments += statuses.map(\.rawValue)
+        }
+        if let queue = filter.queue {
+            conditions.append("queue = ?")
+            arguments.append(queue)
+        }
+        if let assignee = filter.assignee {
+            conditions.append("assignee = ?")
+            arguments.append(assignee.description)
+        }
+        if let customerID = filter.customerID {
+            conditions.append("customer_id = ?")
+            arguments.append(customerID)
+        }
+        if let phoneKey {
+            // The partial index holds open tickets only; others are found by scanning.
+            conditions.append(filter.statuses.map { Set($0).isSubset(of: [.new, .open, .pending]) } == true
+                ? "phone_key = ? AND status IN ('new', 'open', 'pending')" : "phone_key = ?")
+            arguments.append(phoneKey)
+        }
+        if let now = filter.overdueAt {
+            conditions.append("""
+                id IN (SELECT id FROM tickets WHERE status IN ('new', 'open') AND resolution_due < ?
+                    UNION SELECT id FROM tickets WHERE status IN ('new', 'open') AND first_response_at IS NULL AND first_response_due < ?)
+                """)
+            arguments += [now, now]
+        }
+        if let text = filter.text {
+            let pattern = "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+            conditions.append("""
+                (subject LIKE ? ESCAPE '\\' OR id IN (SELECT ticket_id FROM ticket_history WHERE field = 'comment' AND new LIKE ? ESCAPE '\\'))
+                """)
+            arguments += [pattern, pattern]
+        }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let found = try db.query("SELECT \(columns) FROM tickets \(whereClause) ORDER BY id DESC LIMIT ?", arguments + [filter.limit], ticket)
+        return try attach(db, found)
+    }
+
+    static func ticket(_ db: Database, id: Int64) throws -> Ticket? {
+        guard let found = try db.queryFirst("SELECT \(columns) FROM tickets WHERE id = ?", [id], ticket) else { return nil }
+        return try attach(db, [found]).first
+    }
+
+    private static func attach(_ db: Database, _ tickets: [Ticket]) throws -> [Ticket] {
+        try tickets.map { ticket in
+            var ticket = ticket
+            ticket.calls = try db.query("SELECT uniqueid, rule, at FROM ticket_calls WHERE ticket_id = ? ORDER BY at", [ticket.id]) { row in
+                TicketCall(uniqueID: try row.value(0), rule: try row.value(1), at: try row.value(2))
+            }
+            ticket.files = try db.query("SELECT path, kind FROM ticket_files WHERE ticket_id = ? ORDER BY path", [ticket.id]) { row in
+                TicketFile(path: try row.value(0), kind: TicketFile.Kind(rawValue: try row.value(1)) ?? .recording)
+            }
+            return ticket
+        }
+    }
+
+    private static func ticket(_ row: Row) throws -> Ticket {
+        let priority: String = try row.value(3), status: String = try row.value(4), assignee: String? = try row.value(7)
+        return Ticket(
+            id: try row.value(0), subject: try row.value(1), category: try row.value(2),
+            priority: TicketPriority(rawValue: priority) ?? .normal, status: TicketStatus(rawValue: status) ?? .open,
+            customerID: try row.value(5), phone: try row.value(6), assignee: assignee.flatMap(TicketAssignee.init(parsing:)),
+            queue: try row.value(8), slaPolicy: try row.value(9), firstResponseDue: try row.value(10), resolutionDue: try row.value(11),
+            firstResponseLeft: try row.value(12), resolutionLeft: try row.value(13), firstResponseAt: try row.value(14),
+            createdAt: try row.value(15), createdBy: try row.value(16), updatedAt: try row.value(17), solvedAt: try row.value(18),
+            closedAt: try row.value(19), calls: [], files: []
+        )
+    }
+
+    /// The history rows a change from `old` to `new` writes, by `who` at `at`.
+    static func changes(from old: Ticket, to new: Ticket, who: String, at: Date) -> [TicketChange] {
+        var changes: [TicketChange] = []
+        func compare(_ field: String, _ a: String?, _ b: String?) {
+            if a != b { changes.append(TicketChange(at: at, who: who, field: field, old: a, new: b)) }
+        }
+        compare("status", old.status.rawValue, new.status.rawValue)
+        compare("priority", old.priority.rawValue, new.priority.rawValue)
+        compare("assignee", old.assignee?.description, new.assignee?.description)
+        compare("queue", old.queue, new.queue)
+        compare("subject", old.subject, new.subject)
+        compare("category", old.category, new.category)
+        compare("customer", old.customerID.map(String.init), new.customerID.map(String.init))
+        let stamp = { (date: Date?) in date.map { ISO8601DateFormatter().string(from: $0) } }
+        compare("first-response-due", stamp(old.firstResponseDue), stamp(new.firstResponseDue))
+        compare("resolution-due", stamp(old.resolutionDue), stamp(new.resolutionDue))
+        compare("first-response", stamp(old.firstResponseAt), stamp(new.firstResponseAt))
+        return changes
+    }
+}
+
+/// Which tickets a list shows.
+public struct TicketFilter: Sendable {
+    /// Nil: any status.
+    public var statuses: [TicketStatus]?
+    public var queue: String?
+    public var assignee: TicketAssignee?
+    public var customerID: Int64?
+    /// Any way of writing the number.
+    public var phone: String?
+    /// Open and past a due time at this moment.
+    public var overdueAt: Date?
+    /// In the subject or a comment.
+    public var text: String?
+    public var limit = 100
+
+    public init(statuses: [TicketStatus]? = nil, queue: String? = nil, assignee: TicketAssignee? = nil, customerID: Int64? = nil, phone: String? = nil, overdueAt: Date? = nil, text: String? = nil, limit: Int = 100) {
+        self.statuses = statuses
+        self.queue = queue
+        self.assignee = assignee
+        self.customerID = customerID
+        self.phone = phone
+        self.overdueAt = overdueAt
+        self.text = text
+        self.limit = limit
+    }
+}
