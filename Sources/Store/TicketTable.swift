@@ -60,7 +60,7 @@ enum TicketTable {
 
     static func history(_ db: Database, ticketID: Int64) throws -> [TicketChange] {
         try db.query("SELECT at, who, field, old, new FROM ticket_history WHERE ticket_id = ? ORDER BY id", [ticketID]) { row in
-            TicketChange(at: try row.value(0), who: try row.value(1), field: try row.value(2), old: try row.value(3), new: try row.value(4))
+            TicketChange(at: try row.value(0), who: try row.value(1), field: try row.value(2), old: row[3], new: row[4])
         }
     }
 
@@ -128,15 +128,16 @@ enum TicketTable {
     }
 
     private static func ticket(_ row: Row) throws -> Ticket {
-        let priority: String = try row.value(3), status: String = try row.value(4), assignee: String? = try row.value(7)
+        // Optional columns by subscript: a NULL is nil, not an error.
+        let priority: String = try row.value(3), status: String = try row.value(4), assignee: String? = row[7]
         return Ticket(
-            id: try row.value(0), subject: try row.value(1), category: try row.value(2),
+            id: try row.value(0), subject: try row.value(1), category: row[2],
             priority: TicketPriority(rawValue: priority) ?? .normal, status: TicketStatus(rawValue: status) ?? .open,
-            customerID: try row.value(5), phone: try row.value(6), assignee: assignee.flatMap(TicketAssignee.init(parsing:)),
-            queue: try row.value(8), slaPolicy: try row.value(9), firstResponseDue: try row.value(10), resolutionDue: try row.value(11),
-            firstResponseLeft: try row.value(12), resolutionLeft: try row.value(13), firstResponseAt: try row.value(14),
-            createdAt: try row.value(15), createdBy: try row.value(16), updatedAt: try row.value(17), solvedAt: try row.value(18),
-            closedAt: try row.value(19), calls: [], files: []
+            customerID: row[5], phone: row[6], assignee: assignee.flatMap(TicketAssignee.init(parsing:)),
+            queue: row[8], slaPolicy: row[9], firstResponseDue: row[10],
+            resolutionDue: row[11], firstResponseLeft: row[12], resolutionLeft: row[13],
+            firstResponseAt: row[14], createdAt: try row.value(15), createdBy: try row.value(16), updatedAt: try row.value(17),
+            solvedAt: row[18], closedAt: row[19], calls: [], files: []
         )
     }
 
