@@ -1,0 +1,116 @@
+import Core
+import Foundation
+import Store
+import Testing
+import Tickets
+@testable import App
+
+/// Tickets made from ended calls and changed by people, over a real SQLite file: one per call
+/// and rule, repeat callers linked, the SLA clock stopped while pending, refusals that write nothing.
+@Suite struct TicketDeskTests {
+    static let zone = TimeZone(identifier: "Asia/Shanghai")!
+    /// Weekdays 09:00–18:00.
+    static let hours = BusinessCalendar(zone: zone) { (1...5).contains($0.weekday) && (540..<1080).contains($0.minuteOfDay) }
+    /// Monday 2026-12-07 10:00 in Shanghai.
+    static let monday10 = Date(timeIntervalSince1970: 1_796_608_800)
+
+    final class Desk {
+        let folder = temporaryPath("tickets")
+        let store: Store
+        let desk: TicketDesk
+
+        init(repeatHours: Double = 72) async throws {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            store = try await Store.open(path: folder + "/sb.db", plan: PhoneNumberPlan(countryCode: "86", maximumNationalLength: 11))
+            try await store.addAgent(Agent(id: "1001", name: "Li", endpoint: "PJSIP/1001", skills: [:]))
+            var settings = TicketSettings()
+            for trigger in TicketRule.Trigger.allCases { settings.rules[trigger] = TicketRule(trigger: trigger) }
+            settings.policies = [SLAPolicy(name: "standard", firstResponseSeconds: 3600, resolutionSeconds: 8 * 3600)]
+            settings.repeatWindowSeconds = repeatHours * 3600
+            desk = TicketDesk(store: store, settings: settings, calendar: TicketDeskTests.hours, queues: ["support", "sales"])
+        }
+
+        deinit {
+            store.close()
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+    }
+
+    static func call(_ id: String, _ outcome: CallOutcome, number: String = "13800138000", endedAt: Date = monday10) -> CallRecord {
+        var call = CallRecord(uniqueID: id, arrivedAt: endedAt.addingTimeInterval(-60))
+        call.callerNumber = number
+        call.queue = "support"
+        call.outcome = outcome
+        call.waitSeconds = 50
+        call.endedAt = endedAt
+        return call
+    }
+
+    @Test func anAbandonedCallIsOneTicketWithItsDueTimesAndAShortAbandonNone() async throws {
+        let setup = try await Desk()
+        let outcome = try await setup.desk.take(Self.call("1.1", .abandoned), steps: [], at: Self.monday10)
+        guard case .created(let ticket)? = outcome else { Issue.record("no ticket: \(String(describing: outcome))"); return }
+        #expect(ticket.subject == "Call back 13800138000: hung up in support after 50 s")
+        #expect(ticket.assignee == .queue("support") && ticket.slaPolicy == "standard")
+        #expect(ticket.firstResponseDue == Self.monday10.addingTimeInterval(3600))
+        // Eight open hours from Monday 10:00: closing time.
+        #expect(ticket.resolutionDue == Self.monday10.addingTimeInterval(8 * 3600))
+        // The same call told again (a reconnect, a restart): nothing more.
+        #expect(try await setup.desk.take(Self.call("1.1", .abandoned), steps: [], at: Self.monday10) == nil)
+        #expect(try await setup.desk.take(Self.call("1.2", .shortAbandoned, number: "13900000000"), steps: [], at: Self.monday10) == nil)
+        #expect(try await setup.desk.take(Self.call("1.3", .answered, number: "13900000000"), steps: [], at: Self.monday10) == nil)
+        #expect(try await setup.store.tickets(TicketFilter()).count == 1)
+    }
+
+    @Test func aRepeatCallerIsLinkedToTheirOpenTicketWithinTheWindow() async throws {
+        let setup = try await Desk(repeatHours: 24)
+        guard case .created(let first)? = try await setup.desk.take(Self.call("2.1", .abandoned), steps: [], at: Self.monday10) else { Issue.record(); return }
+        let voicemail = [CallEvent(.voicemail, detail: "/var/spool/vm-2.2 9 s")]
+        let again = try await setup.desk.take(Self.call("2.2", .voicemail, number: "+86 138 0013 8000"), steps: voicemail, at: Self.monday10.addingTimeInterval(600))
+        guard case .linked(let linked)? = again else { Issue.record("not linked: \(String(describing: again))"); return }
+        #expect(linked.id == first.id)
+        #expect(linked.calls.map(\.uniqueID) == ["2.1", "2.2"])
+        #expect(linked.files == [TicketFile(path: "/var/spool/vm-2.2.wav", kind: .voicemail)])
+        // Two days later the window is over: a new ticket.
+        let later = try await setup.desk.take(Self.call("2.3", .abandoned), steps: [], at: Self.monday10.addingTimeInterval(2 * 86400))
+        guard case .created(let second)? = later else { Issue.record("not created: \(String(describing: later))"); return }
+        #expect(second.id != first.id)
+    }
+
+    @Test func pendingStopsTheSLAClockAndTheFirstResponseIsAPersonsFirstMove() async throws {
+        let setup = try await Desk()
+        guard case .created(let ticket)? = try await setup.desk.take(Self.call("3.1", .abandoned), steps: [], at: Self.monday10) else { Issue.record(); return }
+        // Monday 11:00, a comment: the first response; status stays new.
+        let commented = try await setup.desk.apply(.comment, to: ticket.id, who: "user:ana", comment: "left a message", at: Self.monday10.addingTimeInterval(3600))
+        #expect(commented.firstResponseAt == Self.monday10.addingTimeInterval(3600) && commented.status == .new)
+        // Pending at 12:00 (six open hours left) until Wednesday 15:00: due Thursday 12:00.
+        let pending = try await setup.desk.apply(.status(.pending), to: ticket.id, who: "user:ana", at: Self.monday10.addingTimeInterval(2 * 3600))
+        #expect(pending.resolutionDue == nil && pending.resolutionLeft == 6.0 * 3600)
+        #expect(try await setup.store.tickets(TicketFilter(overdueAt: Self.monday10.addingTimeInterval(5 * 86400))).isEmpty)
+        let wednesday15 = Self.monday10.addingTimeInterval(2 * 86400 + 5 * 3600)
+        let reopened = try await setup.desk.apply(.status(.open), to: ticket.id, who: "user:ana", at: wednesday15)
+        #expect(reopened.resolutionDue == Self.monday10.addingTimeInterval(3 * 86400 + 2 * 3600))
+        let solved = try await setup.desk.apply(.status(.solved), to: ticket.id, who: "agent:1001", at: wednesday15.addingTimeInterval(60))
+        #expect(solved.solvedAt == wednesday15.addingTimeInterval(60))
+        let history = try await setup.store.ticketHistory(id: ticket.id).map { "\($0.who) \($0.field) \($0.new ?? "-")" }
+        #expect(history.contains("user:ana status pending") && history.contains("agent:1001 status solved"))
+    }
+
+    @Test func illegalChangesAndUnknownNamesAreRefusedAndWriteNothing() async throws {
+        let setup = try await Desk()
+        let draft = TicketDraft(subject: "Router broken", category: "fault", createdBy: "user:ana")
+        let ticket = try #require(try await setup.desk.create(draft, at: Self.monday10))
+        try await setup.desk.apply(.status(.closed), to: ticket.id, who: "user:ana", at: Self.monday10)
+        let before = try await setup.store.ticketHistory(id: ticket.id).count
+        await #expect(throws: TicketError.self) { try await setup.desk.apply(.status(.pending), to: ticket.id, who: "user:ana") }
+        await #expect(throws: TicketError.self) { try await setup.desk.apply(.assign(.agent("1001")), to: ticket.id, who: "user:ana") }
+        try await setup.desk.apply(.status(.open), to: ticket.id, who: "user:ana", at: Self.monday10)
+        await #expect(throws: StoreError.self) { try await setup.desk.apply(.assign(.agent("9999")), to: ticket.id, who: "user:ana") }
+        await #expect(throws: TicketError.self) { try await setup.desk.apply(.assign(.queue("nowhere")), to: ticket.id, who: "user:ana") }
+        await #expect(throws: StoreError.self) { try await setup.desk.apply(.comment, to: 777, who: "user:ana", comment: "hello") }
+        // Only the reopen was written.
+        #expect(try await setup.store.ticketHistory(id: ticket.id).count == before + 1)
+        let assigned = try await setup.desk.apply(.assign(.agent("1001")), to: ticket.id, who: "user:ana")
+        #expect(assigned.assignee == .agent("1001") && assigned.closedAt == nil)
+    }
+}
