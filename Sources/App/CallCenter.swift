@@ -25,6 +25,8 @@ final class CallCenter: Sendable {
         var hangupGrace = Duration.seconds(3)
         /// Where routing is also told as app_queue's `queue_log` (`[reports] queue_log`).
         var queueLog: QueueLogWriter?
+        /// Makes tickets of ended calls by its rules (`[tickets] rules`).
+        var tickets: TicketDesk?
 
         init(recordingsFolder: String) {
             self.recordingsFolder = recordingsFolder
@@ -38,6 +40,8 @@ final class CallCenter: Sendable {
     /// Today's queue figures and the change signal that `switchboard wallboard` is drawn from.
     let wallboard: WallboardFeed
     let journal: StoreJournal
+    /// Ended calls on their way to the ticket desk.
+    let tickets: TicketIntake?
     let ledger: CallLedger
     let routing: RoutingService
     let ivr: IVRHandler
@@ -51,18 +55,19 @@ final class CallCenter: Sendable {
         let wallboard = WallboardFeed(zone: settings.timeZone)
         self.wallboard = wallboard
         let journal = StoreJournal(store: store, logger: logger.named("store"), metrics: metrics)
+        let tickets = settings.tickets.map { TicketIntake(desk: $0, logger: logger.named("tickets")) }
+        self.tickets = tickets
         let amiReady: @Sendable () -> Bool = { ami?.status.state == "connected" }
         // Records are stamped by the wall clock (the flows' clock may be a simulated day).
         let stamp: @Sendable () -> Date = { Date() }
         let queueLog = settings.queueLog
         let ledger = CallLedger(
             queues: queues, hangupGrace: settings.hangupGrace, clock: stamp, amiReady: amiReady, queueLog: queueLog,
-            write: { write in
-                if case .callFinished(let call, let tallies) = write {
-                    metrics.callFinished(call.outcome)
-                    if let queue = tallies?.queue { wallboard.add([queue]) }
-                }
-                journal.write(write)
+            write: { journal.write($0) },
+            ended: { call, steps, tallies in
+                metrics.callFinished(call.outcome)
+                if let queue = tallies.queue { wallboard.add([queue]) }
+                tickets?.take(call, steps: steps)
             }
         )
         let routing = RoutingService(
@@ -124,6 +129,7 @@ final class CallCenter: Sendable {
     /// Writes every call still open and everything waiting for the store.
     func finish() async {
         ledger.finishAll()
+        await tickets?.finish()
         await journal.finish()
     }
 }

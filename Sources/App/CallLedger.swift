@@ -42,13 +42,17 @@ final class CallLedger: Sendable {
     private let amiReady: @Sendable () -> Bool
     /// Where the queue steps are told as app_queue's `queue_log` lines, when configured.
     private let queueLog: QueueLogWriter?
+    /// Told of each call once it is written: its record, timeline and report tallies.
+    private let ended: @Sendable (CallRecord, [CallEvent], CallTallies) -> Void
     let hangupGrace: Duration
 
     init(
         queues: [String: QueueSettings], hangupGrace: Duration = .seconds(3), clock: @escaping @Sendable () -> Date = { Date() },
-        amiReady: @escaping @Sendable () -> Bool, queueLog: QueueLogWriter? = nil, write: @escaping @Sendable (StoreWrite) -> Void
+        amiReady: @escaping @Sendable () -> Bool, queueLog: QueueLogWriter? = nil, write: @escaping @Sendable (StoreWrite) -> Void,
+        ended: @escaping @Sendable (CallRecord, [CallEvent], CallTallies) -> Void = { _, _, _ in }
     ) {
         self.queues = queues
+        self.ended = ended
         self.queueLog = queueLog
         self.hangupGrace = hangupGrace
         self.clock = clock
@@ -119,7 +123,7 @@ final class CallLedger: Sendable {
     /// Writes the call's record, once: the Hangup step (its time and cause from AMI when seen),
     /// then the figures worked out from the whole timeline.
     func finish(_ uniqueID: String) {
-        let finished = state.withLock { state -> (CallEvent, CallRecord, CallTallies)? in
+        let finished = state.withLock { state -> ([CallEvent], CallRecord, CallTallies)? in
             guard let entry = state.calls.removeValue(forKey: uniqueID), let ended = entry.flowEnded else { return nil }
             state.legs = state.legs.filter { $0.value != uniqueID }
             var journey = entry.journey
@@ -129,12 +133,13 @@ final class CallLedger: Sendable {
                 wrapUp: { [queues] in queues[$0]?.definition.wrapUpSeconds ?? 0 }
             )
             let tallies = CallTallies(call, steps: journey.events, serviceLevel: call.queue.flatMap { queues[$0]?.definition.serviceLevelSeconds } ?? 20)
-            return (journey.events.last!, call, tallies)
+            return (journey.events, call, tallies)
         }
-        guard let (hangup, call, tallies) = finished else { return }
+        guard let (steps, call, tallies) = finished else { return }
         queueLog?.finished(call)
-        write(.steps(uniqueID: uniqueID, [hangup]))
+        write(.steps(uniqueID: uniqueID, [steps.last!]))
         write(.callFinished(call, tallies))
+        ended(call, steps, tallies)
     }
 
     /// At shutdown: every call still here is written as it stands (one whose flow still runs

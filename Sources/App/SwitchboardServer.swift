@@ -107,6 +107,13 @@ public final class SwitchboardServer: Sendable {
         settings.operatorTarget = config.ivr.operatorTarget
         settings.trunkDial = { [general = config.general] in general.trunkDial($0) }
         settings.queueLog = queueLog
+        do {
+            settings.tickets = try TicketDesk.make(config: config, store: store, flows: flows.flows, logger: logger.named("tickets"))
+        } catch {
+            agi.stopAccepting()
+            control.stopAccepting()
+            throw StartupError("bad tickets file \(config.tickets.rulesPath ?? ""): \(error)")
+        }
         let center = CallCenter(store: store, agents: agents, queues: queues, flows: flows, ami: ami, settings: settings, logger: logger)
         let routing = center.routing
         let metrics: HTTPResponder?

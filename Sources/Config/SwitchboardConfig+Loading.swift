@@ -3,7 +3,7 @@ import Foundation
 
 extension SwitchboardConfig {
     /// Sections this version understands; later features add theirs here.
-    static let knownSections: Set<String> = ["general", "agi", "ami", "ivr", "acd", "control", "reports", "metrics"]
+    static let knownSections: Set<String> = ["general", "agi", "ami", "ivr", "acd", "control", "reports", "metrics", "tickets"]
 
     /// Where `serve`, `status` and `config check` look when no `--config` is given.
     public static let standardPath = "/etc/asterisk/switchboard.conf"
@@ -92,6 +92,9 @@ extension SwitchboardConfig {
         }
         read("reports") { reader in
             if let value = reader.path("queue_log", relativeTo: file) { config.reports.queueLogPath = value }
+        }
+        read("tickets") { reader in
+            if let value = reader.path("rules", relativeTo: file) { config.tickets.rulesPath = value }
         }
         read("metrics") { reader in
             if let value = reader.endpoint("listen") { config.metrics.listen = value }

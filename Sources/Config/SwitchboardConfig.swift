@@ -76,6 +76,12 @@ public struct SwitchboardConfig: Sendable {
         public var queueLogPath: String?
     }
 
+    public struct Tickets: Sendable {
+        /// The tickets file: which calls become tickets, SLA policies, open time; nil: no
+        /// tickets are made from calls (people can still make them).
+        public var rulesPath: String?
+    }
+
     public struct Metrics: Sendable {
         /// Where Prometheus scrapes `/metrics` (`host:port`); nil: not served.
         public var listen: (host: String, port: UInt16)?
@@ -89,6 +95,7 @@ public struct SwitchboardConfig: Sendable {
     public var control = Control()
     public var reports = Reports()
     public var metrics = Metrics()
+    public var tickets = Tickets()
     /// The file this came from; nil for the built-in defaults.
     public var sourceFile: String?
 

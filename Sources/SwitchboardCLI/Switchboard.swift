@@ -27,6 +27,7 @@ public enum Switchboard {
             AgentsCommand.spec,
             CustomersCommand.spec,
             CallsCommand.spec,
+            TicketsCommand.spec,
             ReportCommand.spec,
             DBCommand.spec,
             ConfigCommand.spec,
