@@ -12,7 +12,7 @@ import Wire
 /// simulated caller in a queue no agent serves.
 @Suite(.timeLimit(.minutes(1))) struct LiveViewTests {
     final class Served {
-        let folder = temporaryPath("live")
+        let folder: String
         let configPath: String
         let config: SwitchboardConfig
         private let stopping: AsyncStream<Int32>.Continuation
@@ -20,8 +20,11 @@ import Wire
         let client: ControlClient
         var status: StatusReport!
 
-        init() async throws {
+        /// `extraConfig` is added to the configuration; `files` (name → text) are written beside it.
+        init(extraConfig: String = "", files: [String: String] = [:]) async throws {
+            folder = temporaryPath("live")
             try FileManager.default.createDirectory(atPath: folder + "/flows", withIntermediateDirectories: true)
+            for (name, text) in files { try text.write(toFile: folder + "/" + name, atomically: true, encoding: .utf8) }
             try "[flow]\nstart = wait\n[wait]\ntype = queue\nqueue = support\nskills = support:2\nnext = bye\n[bye]\ntype = hangup\n"
                 .write(toFile: folder + "/flows/q.conf", atomically: true, encoding: .utf8)
             try "[support]\nskills = support:2\nshort_abandon = 1\nservice_level = 20\nservice_level_target = 90\n"
@@ -41,7 +44,7 @@ import Wire
                 [metrics]
                 listen = 127.0.0.1:0
 
-                """.write(toFile: configPath, atomically: true, encoding: .utf8)
+                """.appending(extraConfig).write(toFile: configPath, atomically: true, encoding: .utf8)
             config = try SwitchboardConfig.load(path: configPath).0
             let (stop, stopping) = AsyncStream.makeStream(of: Int32.self)
             self.stopping = stopping
@@ -89,6 +92,35 @@ import Wire
             try await serving.value
             try? FileManager.default.removeItem(atPath: folder)
         }
+
+        /// Stops the server, keeping its files, and serves them again.
+        func restart() async throws -> Served {
+            stopping.yield(SIGTERM)
+            try await serving.value
+            return try await Served(reusing: self)
+        }
+
+        private init(reusing old: Served) async throws {
+            folder = old.folder
+            configPath = old.configPath
+            config = old.config
+            let (stop, stopping) = AsyncStream.makeStream(of: Int32.self)
+            self.stopping = stopping
+            let server = SwitchboardServer(config: config, logger: .silent)
+            serving = Task { try await server.run(until: stop) }
+            client = old.client
+            for _ in 0..<500 where status == nil {
+                status = try? await client.send("status", as: StatusReport.self)
+                if status == nil { try await Task.sleep(for: .milliseconds(10)) }
+            }
+        }
+
+        /// A simulated Asterisk that runs the queue flow on this server.
+        func pbx() throws -> SimulatedPBX {
+            var configuration = SimulatedPBX.Configuration(agiServer: try address(status.agi.detail))
+            configuration.script = "ivr/q"
+            return SimulatedPBX(configuration)
+        }
     }
 
     /// Frames as they arrive on a subscription, until cancelled.
@@ -128,9 +160,7 @@ import Wire
         #expect(idle?.queues.first { $0.name == "support" }?.waiting == 0)
         #expect(idle?.queues.first?.serviceLevelTarget == 0.9)
 
-        var configuration = SimulatedPBX.Configuration(agiServer: try served.address(served.status.agi.detail))
-        configuration.script = "ivr/q"
-        let pbx = SimulatedPBX(configuration)
+        let pbx = try served.pbx()
         // Waits 2 s, past the queue's 1 s short-abandon threshold: an abandon.
         async let call = pbx.call(from: "13800000001", dnis: "400", caller: CallerScript(hangupAfter: 2))
         let joined = try await frames.first { $0.queues.first { $0.name == "support" }?.waiting == 1 }
