@@ -75,6 +75,18 @@ extension Store {
         }
     }
 
+    /// Writes tickets as they are, with their calls, in one transaction, each history starting
+    /// with an `imported` row (imports from another system, benchmarks).
+    public func importTickets(_ tickets: [Ticket], who: String, at: Date = Date()) throws {
+        try db.transaction {
+            for ticket in tickets {
+                try TicketTable.insertWhole(db, ticket, phoneKey: ticket.phone.flatMap(plan.key))
+                for call in ticket.calls { _ = try TicketTable.link(db, ticketID: ticket.id, call) }
+                try TicketTable.append(db, ticketID: ticket.id, TicketChange(at: at, who: who, field: "imported", new: ticket.subject))
+            }
+        }
+    }
+
     private func validate(_ subject: String, assignee: TicketAssignee?) throws {
         guard !subject.trimmingCharacters(in: .whitespaces).isEmpty else { throw StoreError.invalid("a ticket needs a subject") }
         if case .agent(let agent) = assignee, try AgentTable.all(db, id: agent).isEmpty { throw StoreError.notFound("agent \(agent)") }

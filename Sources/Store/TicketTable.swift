@@ -22,6 +22,22 @@ enum TicketTable {
         return db.lastInsertRowID
     }
 
+    /// Writes a ticket as it is, every column (imports, benchmarks).
+    static func insertWhole(_ db: Database, _ ticket: Ticket, phoneKey: String?) throws {
+        try db.execute(
+            """
+            INSERT INTO tickets (id, subject, category, priority, status, customer_id, phone, phone_key, assignee, queue, sla_policy,
+                first_response_due, resolution_due, first_response_left, resolution_left, first_response_at, created_at, created_by,
+                updated_at, solved_at, closed_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [ticket.id, ticket.subject, ticket.category, ticket.priority.rawValue, ticket.status.rawValue, ticket.customerID, ticket.phone,
+             phoneKey, ticket.assignee?.description, ticket.queue, ticket.slaPolicy, ticket.firstResponseDue, ticket.resolutionDue,
+             ticket.firstResponseLeft, ticket.resolutionLeft, ticket.firstResponseAt, ticket.createdAt, ticket.createdBy, ticket.updatedAt,
+             ticket.solvedAt, ticket.closedAt]
+        )
+    }
+
     /// Writes every field a change may touch.
     static func update(_ db: Database, _ ticket: Ticket) throws {
         try db.execute(

@@ -1,0 +1,50 @@
+import Foundation
+import App
+import Lab
+
+extension BenchCommand {
+    static let tickets = CommandSpec(
+        name: "tickets",
+        summary: "a million tickets: open ones by status and queue, the overdue list, a caller's open tickets",
+        discussion: """
+            Makes up --tickets tickets (seeded; most closed, as after years of work) for --callers
+            callers in a real SQLite file, then times a page of 100 open tickets by status, by
+            queue, and overdue (--repeats times each), and --lookups of a random caller's open
+            tickets, the question every call's start asks.
+            """,
+        options: [
+            .value("tickets", "N", "tickets (default 1000000)"),
+            .value("callers", "N", "distinct callers (default 200000)"),
+            .value("repeats", "N", "times each list is run (default 50)"),
+            .value("lookups", "N", "callers' open tickets looked up (default 10000)"),
+            .value("database", "FILE", "database file to use (default: a temporary one)"),
+            .json,
+        ],
+        action: runTickets
+    )
+
+    @Sendable static func runTickets(_ parsed: ParsedCommand, _ terminal: Terminal) async throws {
+        var options = TicketBenchmark.Options()
+        options.tickets = try parsed.integer("tickets", default: options.tickets, range: 1000...100_000_000)
+        options.callers = try parsed.integer("callers", default: options.callers, range: 1...100_000_000)
+        options.repeats = try parsed.integer("repeats", default: options.repeats, range: 1...100_000)
+        options.lookups = try parsed.integer("lookups", default: options.lookups, range: 1...10_000_000)
+        options.database = parsed.value("database")
+        let json = parsed.flag("json")
+        let report = try await TicketBenchmark(options: options) { line in if !json { terminal.printError(line) } }.run()
+        if json { return terminal.print(try JSONOutput.encode(report)) }
+        func line(_ name: String, _ latency: LatencySummary) -> String {
+            name.padding(toLength: 30, withPad: " ", startingAt: 0)
+                + String(format: "p50 %8.2f ms  p99 %8.2f ms  max %8.2f ms", latency.p50Microseconds / 1000, latency.p99Microseconds / 1000, latency.maxMicroseconds / 1000)
+        }
+        terminal.print([
+            "",
+            String(format: "%d tickets (%d open, %d overdue), written at %.0f tickets/s, %.0f MB", report.tickets, report.openTickets,
+                   report.overdueTickets, report.writtenPerSecond, report.databaseMegabytes),
+            line("open, a page by status:", report.byStatus),
+            line("open, a page by queue:", report.byQueue),
+            line("overdue, a page:", report.overdue),
+            line("a caller's open tickets:", report.callerOpenTickets),
+        ].joined(separator: "\n"))
+    }
+}
