@@ -27,8 +27,10 @@ import Wire
             for (name, text) in files { try text.write(toFile: folder + "/" + name, atomically: true, encoding: .utf8) }
             try "[flow]\nstart = wait\n[wait]\ntype = queue\nqueue = support\nskills = support:2\nnext = bye\n[bye]\ntype = hangup\n"
                 .write(toFile: folder + "/flows/q.conf", atomically: true, encoding: .utf8)
-            try "[support]\nskills = support:2\nshort_abandon = 1\nservice_level = 20\nservice_level_target = 90\n"
-                .write(toFile: folder + "/queues.conf", atomically: true, encoding: .utf8)
+            if files["queues.conf"] == nil {
+                try "[support]\nskills = support:2\nshort_abandon = 1\nservice_level = 20\nservice_level_target = 90\n"
+                    .write(toFile: folder + "/queues.conf", atomically: true, encoding: .utf8)
+            }
             configPath = folder + "/sb.conf"
             try """
                 [general]
@@ -115,10 +117,11 @@ import Wire
             }
         }
 
-        /// A simulated Asterisk that runs the queue flow on this server.
-        func pbx() throws -> SimulatedPBX {
+        /// A simulated Asterisk that runs the queue flow on this server, its phones behaving so.
+        func pbx(_ endpoints: [String: EndpointBehaviour] = [:]) throws -> SimulatedPBX {
             var configuration = SimulatedPBX.Configuration(agiServer: try address(status.agi.detail))
             configuration.script = "ivr/q"
+            configuration.endpoints = endpoints
             return SimulatedPBX(configuration)
         }
     }

@@ -2,6 +2,7 @@ import ACD
 import Core
 import Foundation
 import IVR
+import Store
 
 /// One caller held in an ACD queue by their flow: `HoldPlan` decides what they hear and when
 /// (music on hold, their position and an estimated wait from live data, the queue's offers),
@@ -54,6 +55,9 @@ struct QueueHold {
             channel: caller.channel, uniqueID: caller.uniqueID, wake: channel.wake
         )
         let joined = MonotonicTime.now()
+        // Asked once, while the caller starts to wait: their open ticket, for the agent's phone.
+        var ticket: String?
+        if let number = caller.number { ticket = try? await services.store.openTickets(phone: number).first?.number }
         let pace = services.pace
         var waited: Double { joined.secondsElapsed * pace }
         var plan = HoldPlan(Self.rules(settings, canWake: channel.wake != nil))
@@ -64,7 +68,7 @@ struct QueueHold {
                 var held = Held.timedOut
                 switch plan.next(waited: waited, offered: offer != nil) {
                 case .ring:
-                    if try await connect(call, to: offer!, settings: settings, tier: tier) { return .connected(agent: offer!.agent) }
+                    if try await connect(call, to: offer!, settings: settings, tier: tier, ticket: ticket) { return .connected(agent: offer!.agent) }
                     offer = nil
                 case .announcePosition:
                     held = try await announce(call, interruptedBy: plan.keys)
@@ -100,9 +104,10 @@ struct QueueHold {
     /// Rings the chosen agent; true when they answered, false (back in line) when not.
     /// With AMI the ACD learns of the answer and of the agent's leg ending from Asterisk as they
     /// happen; when Dial returns it is told again, which counts only if AMI said nothing.
-    private func connect(_ call: Int, to offer: RoutingService.Offer, settings: QueueSettings, tier: Int) async throws -> Bool {
-        if let name = variables["CUSTOMER_NAME"] {
-            try await channel.setVariable("CALLERID(name)", tier > 0 ? "VIP\(tier) \(name)" : name)
+    /// `ticket`: the caller's open ticket, shown on the agent's phone with the name.
+    private func connect(_ call: Int, to offer: RoutingService.Offer, settings: QueueSettings, tier: Int, ticket: String?) async throws -> Bool {
+        if let shown = ScreenPop.callerName(name: variables["CUSTOMER_NAME"] ?? (ticket == nil ? nil : caller.name), tier: tier, ticket: ticket) {
+            try await channel.setVariable("CALLERID(name)", shown)
         }
         try await channel.setMusic(false, musicClass: settings.musicClass)
         let recording = services.recordingsFolder + "/" + caller.uniqueID + ".wav"
