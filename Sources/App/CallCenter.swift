@@ -109,7 +109,7 @@ final class CallCenter: Sendable {
         self.ledger = ledger
         self.routing = routing
         ivr = IVRHandler(library: flows, services: services, ledger: ledger, logger: logger.named("ivr"))
-        features = AgentFeatureHandler(routing: routing, store: store, logger: logger.named("acd"))
+        features = AgentFeatureHandler(routing: routing, store: store, tickets: settings.tickets, logger: logger.named("acd"))
     }
 
     /// Hands FastAGI scripts to their handlers.

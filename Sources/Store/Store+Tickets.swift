@@ -37,6 +37,11 @@ extension Store {
 
     public func ticket(id: Int64) throws -> Ticket? { try TicketTable.ticket(db, id: id) }
 
+    /// The tickets a call is linked to, newest first.
+    public func tickets(linkedTo uniqueID: String) throws -> [Ticket] {
+        try TicketTable.ids(db, linkedTo: uniqueID).compactMap { try TicketTable.ticket(db, id: $0) }
+    }
+
     /// Every change of a ticket, oldest first.
     public func ticketHistory(id: Int64) throws -> [TicketChange] { try TicketTable.history(db, ticketID: id) }
 

@@ -63,6 +63,11 @@ enum TicketTable {
         try db.execute("INSERT OR IGNORE INTO ticket_files (ticket_id, path, kind) VALUES (?, ?, ?)", [ticketID, file.path, file.kind.rawValue])
     }
 
+    /// Tickets a call is linked to, newest first.
+    static func ids(_ db: Database, linkedTo uniqueID: String) throws -> [Int64] {
+        try db.query("SELECT DISTINCT ticket_id FROM ticket_calls WHERE uniqueid = ? ORDER BY ticket_id DESC", [uniqueID]) { try $0.value(0) }
+    }
+
     static func isLinked(_ db: Database, uniqueID: String, rule: String) throws -> Bool {
         try db.queryFirst("SELECT 1 FROM ticket_calls WHERE uniqueid = ? AND rule = ?", [uniqueID, rule]) { _ in true } ?? false
     }

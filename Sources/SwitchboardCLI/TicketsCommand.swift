@@ -16,7 +16,7 @@ enum TicketsCommand {
 
     static let spec = CommandSpec(
         name: "tickets",
-        summary: "tickets: list, show, create, assign, comment, pending, solve, close, reopen, search",
+        summary: "tickets: list, show, create, assign, comment, pending, solve, close, reopen, search, wrapup",
         subcommands: [
             CommandSpec(
                 name: "list", summary: "tickets, newest first",
@@ -64,6 +64,11 @@ enum TicketsCommand {
             CommandSpec(name: "close", summary: "close it", options: [comment, .config], arguments: [number], action: { try await change($0, $1, .status(.closed)) }),
             CommandSpec(name: "reopen", summary: "open a solved or closed ticket again (or a pending one)", options: [comment, .config], arguments: [number],
                         action: { try await change($0, $1, .status(.open)) }),
+            CommandSpec(
+                name: "wrapup", summary: "an agent's wrap-up code for the call they handled last, as *55 on the phone",
+                options: [.config], arguments: [ArgumentSpec(name: "AGENT", help: "the agent's id"), ArgumentSpec(name: "CODE", help: "a code of the tickets file's [wrapup]")],
+                action: wrapUp
+            ),
         ]
     )
 
@@ -178,6 +183,13 @@ enum TicketsCommand {
         }
         let ticket = try await StoreAccess.with(parsed) { store, config in
             try await TicketDesk.make(config: config, store: store).apply(action!, to: id, who: who, comment: comment)
+        }
+        terminal.print("\(ticket.number): \(ticket.status.rawValue), \(ticket.priority.rawValue), \(ticket.assignee?.description ?? "unassigned")")
+    }
+
+    @Sendable static func wrapUp(_ parsed: ParsedCommand, _ terminal: Terminal) async throws {
+        let ticket = try await StoreAccess.with(parsed) { store, config in
+            try await TicketDesk.make(config: config, store: store).wrapUp(agent: parsed.argument(0), code: parsed.argument(1))
         }
         terminal.print("\(ticket.number): \(ticket.status.rawValue), \(ticket.priority.rawValue), \(ticket.assignee?.description ?? "unassigned")")
     }

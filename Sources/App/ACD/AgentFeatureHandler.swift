@@ -2,12 +2,14 @@ import AGI
 import Core
 import Store
 
-/// Agents' phone feature codes: `agi://…/agent/<login|logout|pause|unpause>`, reached from
-/// `[switchboard-features]` in the dialplan. The agent keys in their id and PIN; a pause asks
-/// for a reason code (1 break, 2 lunch, 3 training, 4 meeting).
+/// Agents' phone feature codes: `agi://…/agent/<login|logout|pause|unpause|wrapup>`, reached
+/// from `[switchboard-features]` in the dialplan. The agent keys in their id and PIN; a pause
+/// asks for a reason code (1 break, 2 lunch, 3 training, 4 meeting), a wrap-up for the code
+/// (the tickets file's `[wrapup]`) that applies to the ticket of the call they just handled.
 struct AgentFeatureHandler: Sendable {
     let routing: RoutingService
     let store: Store
+    let tickets: TicketDesk?
     let logger: Logger
 
     static let reasons = ["1": "break", "2": "lunch", "3": "training", "4": "meeting"]
@@ -18,16 +20,18 @@ struct AgentFeatureHandler: Sendable {
         static let pin = "agent-pass"
         static let refused = "agent-incorrect"
         static let pauseReason = "custom/pause-reason"
+        static let wrapUpCode = "custom/wrapup-code"
         static let notApplied = "invalid"
         static let loggedIn = "agent-loginok"
         static let loggedOut = "agent-loggedoff"
         static let done = "auth-thankyou"
-        public static let all = [agentID, pin, refused, pauseReason, notApplied, loggedIn, loggedOut, done]
+        public static let all = [agentID, pin, refused, pauseReason, wrapUpCode, notApplied, loggedIn, loggedOut, done]
     }
 
     func handle(_ session: AGISession) async throws {
         let action = session.environment.script.path.split(separator: "/").last.map(String.init) ?? ""
-        guard let change = RoutingService.AgentChange(rawValue: action) else {
+        let change = RoutingService.AgentChange(rawValue: action)
+        guard change != nil || action == "wrapup" else {
             _ = try await session.play(Prompt.notApplied, escapeDigits: "", logger: logger)
             try await session.hangup()
             return
@@ -41,6 +45,7 @@ struct AgentFeatureHandler: Sendable {
             try await session.hangup()
             return
         }
+        guard let change else { return try await wrapUp(id, session) }
         var reason: String?
         if change == .pause {
             let code = try await session.prompt(Prompt.pauseReason, timeout: .seconds(6), maxDigits: 1, logger: logger).digits
@@ -53,6 +58,21 @@ struct AgentFeatureHandler: Sendable {
         } else {
             logger.info("agent \(change.rawValue)", ["agent": id, "reason": reason ?? ""])
             _ = try await session.play(change == .login ? Prompt.loggedIn : change == .logout ? Prompt.loggedOut : Prompt.done, escapeDigits: "", logger: logger)
+        }
+        try await session.hangup()
+    }
+
+    /// `*55`: the code keyed applies to the ticket of the agent's last call.
+    private func wrapUp(_ agent: String, _ session: AGISession) async throws {
+        let code = try await session.prompt(Prompt.wrapUpCode, timeout: .seconds(6), maxDigits: 4, logger: logger).digits
+        do {
+            guard let tickets else { throw TicketError("no tickets file ([tickets] rules) with wrap-up codes") }
+            let ticket = try await tickets.wrapUp(agent: agent, code: code)
+            logger.info("wrap-up code applied", ["agent": agent, "code": code, "ticket": ticket.number, "status": ticket.status.rawValue])
+            _ = try await session.play(Prompt.done, escapeDigits: "", logger: logger)
+        } catch {
+            logger.notice("wrap-up code not applied: \(error)", ["agent": agent, "code": code])
+            _ = try await session.play(Prompt.notApplied, escapeDigits: "", logger: logger)
         }
         try await session.hangup()
     }

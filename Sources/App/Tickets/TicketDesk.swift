@@ -124,6 +124,32 @@ public final class TicketDesk: Sendable {
         return ticket
     }
 
+    /// An agent's wrap-up code for the call they handled last: its ticket (or else the caller's
+    /// open one) moved to a status, or a ticket made for the call and given to the agent.
+    @discardableResult
+    public func wrapUp(agent: String, code: String, at now: Date = Date()) async throws -> Ticket {
+        guard let action = settings.wrapUpCodes[code] else {
+            throw TicketError("no wrap-up code \(code) (codes: \(settings.wrapUpCodes.keys.sorted().joined(separator: ", ")))")
+        }
+        guard let call = try await store.calls(CallFilter(agent: agent, limit: 1)).first else { throw TicketError("agent \(agent) has answered no call") }
+        let who = "agent:\(agent)"
+        switch action {
+        case .create(let category, let priority):
+            let draft = TicketDraft(
+                subject: "Follow-up to the call from \(call.callerNumber ?? "an unknown number")", category: category, priority: priority,
+                customerID: call.customerID, phone: call.callerNumber, assignee: .agent(agent), queue: call.queue, createdBy: who,
+                call: TicketCall(uniqueID: call.uniqueID, rule: "wrapup", at: now)
+            )
+            guard let ticket = try await create(draft, at: now) else { throw TicketError("the call \(call.uniqueID) has its wrap-up ticket already") }
+            return ticket
+        case .status(let status):
+            var target = try await store.tickets(linkedTo: call.uniqueID).first { $0.status.canChange(to: status) }
+            if target == nil, let number = call.callerNumber { target = try await store.openTickets(phone: number).first }
+            guard let target else { throw TicketError("no ticket for agent \(agent)'s last call (\(call.uniqueID), from \(call.callerNumber ?? "an unknown number"))") }
+            return try await apply(.status(status), to: target.id, who: who, comment: "wrap-up code \(code) after call \(call.uniqueID)", at: now)
+        }
+    }
+
     private func check(queue: String) throws {
         guard queues.isEmpty || queues.contains(queue) else { throw TicketError("no queue '\(queue)' (queues: \(queues.sorted().joined(separator: ", ")))") }
     }

@@ -14,6 +14,10 @@ import Tickets
 ///     category = missed-call
 ///     priority = normal
 ///     subject = Call back ${CALLER} (${QUEUE}, ${WAIT} s)
+///     [wrapup]                      ; agents' codes for the call just handled
+///     1 = solve
+///     2 = pending
+///     3 = create fault high
 ///     [sla-urgent]                  ; policies, first match wins
 ///     priority = urgent, high
 ///     first_response = 30m
@@ -25,6 +29,8 @@ public struct TicketSettings: Sendable {
     public var businessHours: (flow: String, node: String)?
     /// A caller's open ticket created within this gets their new calls instead of a new ticket.
     public var repeatWindowSeconds = 72.0 * 3600
+    /// Agents' wrap-up codes (`*55` on the phone, `tickets wrapup`), by the digits keyed.
+    public var wrapUpCodes: [String: WrapUpCode] = [:]
 
     public init() {}
 
@@ -44,6 +50,18 @@ public struct TicketSettings: Sendable {
                         if let hours = Double(entry.value), hours >= 0 { settings.repeatWindowSeconds = hours * 3600 } else { fail(entry, "'\(entry.value)' is not a number of hours") }
                     default: problems.append(.warning("unknown key \(entry.key)", at: entry.location))
                     }
+                }
+            } else if section.name == "wrapup" {
+                for entry in section.entries {
+                    guard !entry.key.isEmpty, entry.key.allSatisfy(\.isNumber), entry.key.count <= 4 else {
+                        fail(entry, "a wrap-up code is 1 to 4 digits")
+                        continue
+                    }
+                    guard let code = WrapUpCode(parsing: entry.value) else {
+                        fail(entry, "'\(entry.value)' is not solve, pending, open, close or create CATEGORY [PRIORITY]")
+                        continue
+                    }
+                    settings.wrapUpCodes[entry.key] = code
                 }
             } else if let trigger = TicketRule.Trigger(rawValue: section.name) {
                 var rule = TicketRule(trigger: trigger)
@@ -78,7 +96,7 @@ public struct TicketSettings: Sendable {
                 }
                 settings.policies.append(policy)
             } else {
-                problems.append(.error("[\(section.name)] is not general, a rule (\(TicketRule.Trigger.allCases.map(\.rawValue).joined(separator: ", "))) or sla-NAME", at: section.location))
+                problems.append(.error("[\(section.name)] is not general, wrapup, a rule (\(TicketRule.Trigger.allCases.map(\.rawValue).joined(separator: ", "))) or sla-NAME", at: section.location))
             }
         }
         if problems.contains(where: { $0.severity == .error }) { throw ConfigError(problems) }
