@@ -8,6 +8,7 @@ import Glibc
 import IVR
 import Reports
 import Store
+import Tickets
 import Wire
 
 /// The long-running `switchboard serve` process: binds its sockets, runs until SIGTERM or
@@ -162,6 +163,14 @@ public final class SwitchboardServer: Sendable {
         // The ACD's clock ticks until shutdown; it has nothing to drain. It follows the phones' states over AMI.
         let ticking = Task { [timeZone = config.general.timeZone] in await routing.run(today: { RoutingService.localDate(in: timeZone) }) }
         let following = ami.map { ami in Task { await center.follow(ami) } }
+        let escalating = settings.tickets.map { desk in
+            Task { [wallboard = center.wallboard] in
+                await desk.runEscalations { ticket, step in
+                    wallboard.notice("\(ticket.number) escalated (\(step.name)): \(ticket.priority.rawValue), \(ticket.assignee?.description ?? "unassigned") — \(ticket.subject)")
+                    if let phone = step.call, let ami { Self.announce(ticket, on: phone, through: ami, logger: logger.named("tickets")) }
+                }
+            }
+        }
 
         for await number in shutdown {
             if number == SIGHUP {
@@ -178,6 +187,7 @@ public final class SwitchboardServer: Sendable {
         metrics?.stopAccepting()
         center.wallboard.finish()
         ticking.cancel()
+        escalating?.cancel()
         restoring?.cancel()
         await ami?.stop()
         following?.cancel()
@@ -212,6 +222,20 @@ public final class SwitchboardServer: Sendable {
             guard path == "/metrics" else { return nil }
             let page = MetricsPage.render(queues: center.routing.report(), counts: center.metrics.snapshot, agi: agi, ami: ami?.status)
             return HTTPResponder.Response(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: page)
+        }
+    }
+
+    /// Rings a supervisor's phone over AMI and plays them `custom/ticket-escalated`.
+    static func announce(_ ticket: Ticket, on phone: String, through ami: AMIClient, logger: Logger) {
+        Task {
+            do {
+                _ = try await ami.send(
+                    .originate(channel: phone, application: "Playback", data: "custom/ticket-escalated", callerID: "\"\(ticket.number)\" <\(ticket.id)>", timeout: .seconds(30)),
+                    timeout: .seconds(45)
+                )
+            } catch {
+                logger.warning("escalation call not placed: \(error)", ["ticket": ticket.number, "phone": phone])
+            }
         }
     }
 

@@ -26,7 +26,8 @@ enum Migrations {
         return applied
     }
 
-    /// Tickets, the calls and files linked to them, and their history. A call is linked at most
+    /// Tickets, the calls and files linked to them, their history, and the escalation steps that
+    /// have fired (each at most once per ticket: the key). A call is linked at most
     /// once per rule (the key of `ticket_calls`), so a repeated event, a reconnect or a restart
     /// never makes a second ticket of one call. The history is only appended to: triggers refuse
     /// an UPDATE or DELETE. Partial indexes keep what every call's start asks (a caller's open
@@ -90,6 +91,12 @@ enum Migrations {
             BEGIN SELECT RAISE(ABORT, 'ticket history is only appended to'); END;
         CREATE TRIGGER ticket_history_no_delete BEFORE DELETE ON ticket_history
             BEGIN SELECT RAISE(ABORT, 'ticket history is only appended to'); END;
+        CREATE TABLE ticket_escalations (
+            ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+            step TEXT NOT NULL,
+            fired_at REAL NOT NULL,
+            PRIMARY KEY (ticket_id, step)
+        ) WITHOUT ROWID;
         """
 
     /// Reports read tallies kept per queue or agent and 15 minutes as calls end, not the calls:

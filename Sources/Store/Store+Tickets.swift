@@ -92,6 +92,41 @@ extension Store {
         }
     }
 
+    /// Open tickets with a due time before `before` (new or open; the first response not yet
+    /// made for its due time): those an escalation step may be due for. With the steps fired.
+    public func ticketsToEscalate(dueBefore before: Date, limit: Int = 1000) throws -> [(ticket: Ticket, fired: Set<String>)] {
+        let ids = try db.query(
+            """
+            SELECT id FROM tickets WHERE status IN ('new', 'open') AND resolution_due < ?
+            UNION SELECT id FROM tickets WHERE status IN ('new', 'open') AND first_response_at IS NULL AND first_response_due < ?
+            LIMIT ?
+            """,
+            [before, before, limit]
+        ) { row -> Int64 in try row.value(0) }
+        return try ids.compactMap { id in
+            guard let ticket = try TicketTable.ticket(db, id: id) else { return nil }
+            let fired = try db.query("SELECT step FROM ticket_escalations WHERE ticket_id = ?", [id]) { row -> String in try row.value(0) }
+            return (ticket, Set(fired))
+        }
+    }
+
+    /// Fires escalation step `step` on a ticket: kept as fired and the ticket changed by
+    /// `change`, in one transaction, so a step fires once even across a crash or a restart.
+    /// Nil when it had fired already.
+    public func escalate(ticketID: Int64, step: String, at: Date = Date(), _ change: (Ticket) -> Ticket) throws -> Ticket? {
+        try db.transaction {
+            try db.execute("INSERT OR IGNORE INTO ticket_escalations (ticket_id, step, fired_at) VALUES (?, ?, ?)", [ticketID, step, at])
+            guard db.changes == 1, let old = try TicketTable.ticket(db, id: ticketID) else { return nil }
+            var new = change(old)
+            let who = "escalation:\(step)"
+            let changes = TicketTable.changes(from: old, to: new, who: who, at: at) + [TicketChange(at: at, who: who, field: "escalated", new: step)]
+            new.updatedAt = at
+            try TicketTable.update(db, new)
+            for change in changes { try TicketTable.append(db, ticketID: ticketID, change) }
+            return new
+        }
+    }
+
     private func validate(_ subject: String, assignee: TicketAssignee?) throws {
         guard !subject.trimmingCharacters(in: .whitespaces).isEmpty else { throw StoreError.invalid("a ticket needs a subject") }
         if case .agent(let agent) = assignee, try AgentTable.all(db, id: agent).isEmpty { throw StoreError.notFound("agent \(agent)") }

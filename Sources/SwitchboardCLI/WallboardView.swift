@@ -30,6 +30,11 @@ enum WallboardView {
                 rows: shown.map { [$0.agent, $0.state + ($0.phoneBusy ? " (phone busy)" : ""), minutes($0.secondsInState), "\($0.callsToday)"] }
             ))
         }
+        if !frame.notices.isEmpty {
+            lines.append("")
+            lines.append("NOTICES")
+            lines += frame.notices.reversed().map { "\(clock($0.at, zone).suffix(8))  \($0.text)" }
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -114,3 +114,50 @@ import Tickets
         #expect(assigned.assignee == .agent("1001") && assigned.closedAt == nil)
     }
 }
+
+/// Escalation on a virtual clock: each step fires once, at its moment, also across a restart.
+@Suite struct TicketEscalationTests {
+    @Test func stepsFireOnceAtTheirMomentAndNeverForAPendingTicket() async throws {
+        let setup = try await TicketDeskTests.Desk()
+        var warn = EscalationStep(name: "warn", due: .resolution, offsetSeconds: -1800)
+        warn.call = "PJSIP/supervisor"
+        var late = EscalationStep(name: "late", due: .resolution, offsetSeconds: 0)
+        late.raisePriority = true
+        late.reassign = .queue("sales")
+        var settings = setup.desk.settings
+        settings.escalations = [warn, late]
+        let desk = TicketDesk(store: setup.store, settings: settings, calendar: TicketDeskTests.hours, queues: ["support", "sales"])
+        let start = TicketDeskTests.monday10
+        let ticket = try #require(try await desk.create(TicketDraft(subject: "Line down", queue: "support", createdBy: "user:ana"), at: start))
+        let parked = try #require(try await desk.create(TicketDraft(subject: "Waiting on them", createdBy: "user:ana"), at: start))
+        try await desk.apply(.status(.pending), to: parked.id, who: "user:ana", at: start)
+        let due = try #require(ticket.resolutionDue)
+        #expect(try await desk.escalate(at: due.addingTimeInterval(-1801)).isEmpty)
+        let first = try await desk.escalate(at: due.addingTimeInterval(-1799))
+        #expect(first.map { "\($0.ticket.number) \($0.step.name)" } == ["\(ticket.number) warn"])
+        #expect(first.first?.ticket.priority == .normal)
+        #expect(try await desk.escalate(at: due.addingTimeInterval(-1000)).isEmpty)
+        let second = try await desk.escalate(at: due.addingTimeInterval(60))
+        #expect(second.map(\.step.name) == ["late"])
+        #expect(second.first?.ticket.priority == .high && second.first?.ticket.assignee == .queue("sales"))
+        // Another desk over the same database, as after a restart: nothing fires again.
+        let restarted = TicketDesk(store: setup.store, settings: settings, calendar: TicketDeskTests.hours)
+        #expect(try await restarted.escalate(at: due.addingTimeInterval(7200)).isEmpty)
+        let history = try await setup.store.ticketHistory(id: ticket.id).filter { $0.who.hasPrefix("escalation:") }.map { "\($0.who) \($0.field) \($0.new ?? "")" }
+        #expect(history == ["escalation:warn escalated warn", "escalation:late priority high", "escalation:late assignee queue:sales", "escalation:late queue sales", "escalation:late escalated late"])
+        #expect(try await setup.store.ticketHistory(id: parked.id).allSatisfy { !$0.who.hasPrefix("escalation:") })
+    }
+
+    @Test func aStepAfterTheFirstResponseDueStopsOnceAPersonResponds() async throws {
+        let setup = try await TicketDeskTests.Desk()
+        var settings = setup.desk.settings
+        settings.escalations = [EscalationStep(name: "unanswered", due: .firstResponse, offsetSeconds: 600)]
+        let desk = TicketDesk(store: setup.store, settings: settings, calendar: TicketDeskTests.hours)
+        let start = TicketDeskTests.monday10
+        let answered = try #require(try await desk.create(TicketDraft(subject: "a", createdBy: "rule:abandoned"), at: start))
+        let ignored = try #require(try await desk.create(TicketDraft(subject: "b", createdBy: "rule:abandoned"), at: start))
+        try await desk.apply(.comment, to: answered.id, who: "user:ana", comment: "on it", at: start.addingTimeInterval(60))
+        let fired = try await desk.escalate(at: start.addingTimeInterval(3600 + 601))
+        #expect(fired.map(\.ticket.id) == [ignored.id])
+    }
+}

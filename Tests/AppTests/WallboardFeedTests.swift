@@ -66,6 +66,14 @@ import Testing
         #expect(frame.agents.map(\.agent) == ["1001", "1003"])
     }
 
+    @Test func noticesAreTodaysNewestFive() {
+        let feed = WallboardFeed(zone: Self.zone, now: Self.morning)
+        for index in 1...7 { feed.notice("T-00000\(index) escalated", at: Self.morning.addingTimeInterval(Double(index))) }
+        let frame = feed.frame(Self.report(), targets: { _ in ReportSheets.Target() }, now: Self.morning.addingTimeInterval(10))
+        #expect(frame.notices.map(\.text) == (3...7).map { "T-00000\($0) escalated" })
+        #expect(feed.frame(Self.report(), targets: { _ in ReportSheets.Target() }, now: Self.morning.addingTimeInterval(86400)).notices.isEmpty)
+    }
+
     /// A subscriber's buffer holds one signal: a burst while it draws costs one more frame, not a hundred.
     @Test func aBurstOfChangesIsOneSignal() async throws {
         let feed = WallboardFeed(zone: Self.zone)

@@ -77,3 +77,14 @@ import Testing
         #expect(TicketAssignee(parsing: "1001") == nil)
     }
 }
+
+/// Wrap-up codes as written in the tickets file.
+@Suite struct WrapUpCodeTests {
+    @Test func codesReadAsStatusesOrACreation() {
+        #expect(WrapUpCode(parsing: "solve") == .status(.solved))
+        #expect(WrapUpCode(parsing: "pending") == .status(.pending))
+        #expect(WrapUpCode(parsing: "create fault high") == .create(category: "fault", priority: .high))
+        #expect(WrapUpCode(parsing: "create billing") == .create(category: "billing", priority: .normal))
+        for bad in ["", "solve now", "create", "create fault soon", "delete"] { #expect(WrapUpCode(parsing: bad) == nil, "\(bad)") }
+    }
+}

@@ -150,6 +150,37 @@ public final class TicketDesk: Sendable {
         }
     }
 
+    /// Fires every escalation step due at `now` (each once per ticket, also across restarts) and
+    /// returns what fired, for the notices.
+    public func escalate(at now: Date = Date()) async throws -> [(ticket: Ticket, step: EscalationStep)] {
+        let steps = settings.escalations
+        guard !steps.isEmpty else { return [] }
+        // A step 30 minutes before a due time looks at tickets due within the next 30 minutes.
+        let lead = steps.map { max(0, -$0.offsetSeconds) }.max() ?? 0
+        var fired: [(Ticket, EscalationStep)] = []
+        for (ticket, done) in try await store.ticketsToEscalate(dueBefore: now.addingTimeInterval(lead)) {
+            for step in EscalationStep.due(ticket, steps: steps, fired: done, at: now) {
+                if let changed = try await store.escalate(ticketID: ticket.id, step: step.name, at: now, step.applied(to:)) {
+                    logger.warning("ticket escalated", ["ticket": changed.number, "step": step.name, "priority": changed.priority.rawValue, "assignee": changed.assignee?.description ?? ""])
+                    fired.append((changed, step))
+                }
+            }
+        }
+        return fired
+    }
+
+    /// Escalates every `interval` until cancelled; `fired` hears of each step that fires.
+    public func runEscalations(every interval: Duration = .seconds(30), fired: @Sendable (Ticket, EscalationStep) -> Void) async {
+        while !Task.isCancelled {
+            do {
+                for (ticket, step) in try await escalate() { fired(ticket, step) }
+            } catch {
+                logger.error("escalation check failed: \(error)")
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+
     private func check(queue: String) throws {
         guard queues.isEmpty || queues.contains(queue) else { throw TicketError("no queue '\(queue)' (queues: \(queues.sorted().joined(separator: ", ")))") }
     }

@@ -18,6 +18,12 @@ import Tickets
 ///     1 = solve
 ///     2 = pending
 ///     3 = create fault high
+///     [escalate-late]               ; steps, each fired once per ticket
+///     due = resolution              ; or first_response
+///     at = -30m                     ; before (-) or after the due time
+///     raise_priority = yes
+///     reassign = queue:supervisors
+///     call = PJSIP/supervisor       ; rung over AMI, hears custom/ticket-escalated
 ///     [sla-urgent]                  ; policies, first match wins
 ///     priority = urgent, high
 ///     first_response = 30m
@@ -31,6 +37,8 @@ public struct TicketSettings: Sendable {
     public var repeatWindowSeconds = 72.0 * 3600
     /// Agents' wrap-up codes (`*55` on the phone, `tickets wrapup`), by the digits keyed.
     public var wrapUpCodes: [String: WrapUpCode] = [:]
+    /// Escalation steps, in the file's order.
+    public var escalations: [EscalationStep] = []
 
     public init() {}
 
@@ -63,6 +71,26 @@ public struct TicketSettings: Sendable {
                     }
                     settings.wrapUpCodes[entry.key] = code
                 }
+            } else if section.name.hasPrefix("escalate-"), section.name.count > 9 {
+                var step = EscalationStep(name: String(section.name.dropFirst(9)), due: .resolution, offsetSeconds: 0)
+                for entry in section.entries {
+                    switch entry.key {
+                    case "due":
+                        if let due = EscalationStep.Due(rawValue: entry.value) { step.due = due } else { fail(entry, "'\(entry.value)' is not first_response or resolution") }
+                    case "at":
+                        let sign: Double = entry.value.hasPrefix("-") ? -1 : 1
+                        if let seconds = Self.seconds(String(entry.value.drop { $0 == "-" || $0 == "+" })) { step.offsetSeconds = sign * seconds } else {
+                            fail(entry, "'\(entry.value)' is not a time before (-30m) or after (+1h) the due time")
+                        }
+                    case "raise_priority":
+                        if let yes = ["yes": true, "no": false][entry.value.lowercased()] { step.raisePriority = yes } else { fail(entry, "'\(entry.value)' is not yes or no") }
+                    case "reassign":
+                        if let assignee = TicketAssignee(parsing: entry.value) { step.reassign = assignee } else { fail(entry, "'\(entry.value)' is not agent:ID or queue:NAME") }
+                    case "call": step.call = entry.value
+                    default: problems.append(.warning("unknown key \(entry.key)", at: entry.location))
+                    }
+                }
+                settings.escalations.append(step)
             } else if let trigger = TicketRule.Trigger(rawValue: section.name) {
                 var rule = TicketRule(trigger: trigger)
                 for entry in section.entries {
@@ -96,7 +124,7 @@ public struct TicketSettings: Sendable {
                 }
                 settings.policies.append(policy)
             } else {
-                problems.append(.error("[\(section.name)] is not general, wrapup, a rule (\(TicketRule.Trigger.allCases.map(\.rawValue).joined(separator: ", "))) or sla-NAME", at: section.location))
+                problems.append(.error("[\(section.name)] is not general, wrapup, escalate-NAME, a rule (\(TicketRule.Trigger.allCases.map(\.rawValue).joined(separator: ", "))) or sla-NAME", at: section.location))
             }
         }
         if problems.contains(where: { $0.severity == .error }) { throw ConfigError(problems) }

@@ -11,7 +11,11 @@ final class WallboardFeed: Sendable {
     private struct Today {
         var start: Date
         var queues: [String: QueueTally] = [:]
+        var notices: [WallboardFrame.Notice] = []
     }
+
+    /// Notices a frame carries: the newest of today.
+    static let noticesKept = 5
 
     private let zone: TimeZone
     private let today: Mutex<Today>
@@ -30,6 +34,16 @@ final class WallboardFeed: Sendable {
                 if day > today.start { today = Today(start: day) }
                 if day == today.start { today.queues[part.name, default: QueueTally()] += part.tally }
             }
+        }
+        changed()
+    }
+
+    /// A notice for supervisors (a ticket escalated), shown until the day ends or newer ones push it off.
+    func notice(_ text: String, at now: Date = Date()) {
+        today.withLock { today in
+            let day = ReportInterval.day.start(of: now, in: zone)
+            if day > today.start { today = Today(start: day) }
+            today.notices = Array((today.notices + [WallboardFrame.Notice(at: now, text: text)]).suffix(Self.noticesKept))
         }
         changed()
     }
@@ -69,15 +83,16 @@ final class WallboardFeed: Sendable {
 
     /// The frame for `report` (routing now), `only` these queues when any are named.
     func frame(_ report: QueueReport, targets: (String) -> ReportSheets.Target, only: Set<String> = [], now: Date = Date()) -> WallboardFrame {
-        let tallies = today.withLock { today in
-            ReportInterval.day.start(of: now, in: zone) > today.start ? [:] : today.queues
+        let (tallies, notices) = today.withLock { today in
+            ReportInterval.day.start(of: now, in: zone) > today.start ? ([:], []) : (today.queues, today.notices)
         }
         let names = Set(report.queues).union(tallies.keys).filter { only.isEmpty || only.contains($0) }.sorted()
         let waits = Dictionary(grouping: report.waiting.filter { !$0.parked }, by: \.queue).mapValues { $0.map(\.waitSeconds) }
         return WallboardFrame(
             at: now,
             queues: names.map { WallboardFrame.Queue(name: $0, waiting: waits[$0] ?? [], today: tallies[$0] ?? QueueTally(), target: targets($0)) },
-            agents: report.agents.filter { only.isEmpty || !only.isDisjoint(with: $0.queues) }
+            agents: report.agents.filter { only.isEmpty || !only.isDisjoint(with: $0.queues) },
+            notices: notices
         )
     }
 }

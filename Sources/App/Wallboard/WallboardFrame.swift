@@ -34,7 +34,14 @@ public struct WallboardFrame: Codable, Sendable {
         }
     }
 
+    /// Something a supervisor should see (a ticket escalated), newest last.
+    public struct Notice: Codable, Sendable, Equatable {
+        public var at: Date
+        public var text: String
+    }
+
     public var at: Date
     public var queues: [Queue]
     public var agents: [QueueReport.AgentLine]
+    public var notices: [Notice]
 }
