@@ -105,6 +105,7 @@ final class CallCenter: Sendable {
         services.pace = settings.pace
         services.timeZone = settings.timeZone
         services.operatorTarget = settings.operatorTarget
+        services.tickets = settings.tickets
         self.journal = journal
         self.ledger = ledger
         self.routing = routing

@@ -45,6 +45,8 @@ public struct CallEvent: Sendable, Codable, Equatable {
         case hangup
         /// Survey answers given (`digits`).
         case survey
+        /// A ticket made, or told to the caller, by the flow (`detail`: its number and what).
+        case ticket
         /// A step from before timelines were typed, kept as it was written (`detail`).
         case note
     }

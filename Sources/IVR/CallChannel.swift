@@ -137,4 +137,9 @@ public protocol FlowServices: Sendable {
     var timeZone: TimeZone { get }
     /// The operator a flow transfers to when it names none (`${OPERATOR}` in flows).
     var operatorTarget: String { get }
+    /// A new ticket (a flow's `ticket` node); nil where tickets are not kept, or when this call
+    /// has one from this node already.
+    func createTicket(_ draft: TicketDraft) async throws -> Ticket?
+    /// The ticket keyed when it is the caller's (same number), else the caller's newest open one.
+    func ticket(keyed: String?, callerNumber: String?) async throws -> Ticket?
 }

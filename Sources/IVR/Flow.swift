@@ -1,4 +1,5 @@
 import Config
+import Core
 
 /// One IVR flow as an admin wrote it in `dialplans/ivr/<name>.conf`: a `[flow]` section and one
 /// section per node. Immutable once loaded: a call keeps the version it started with, so a
@@ -45,6 +46,8 @@ public struct Node: Sendable {
         case transfer(target: String, timeoutSeconds: Int, fallback: String?)
         case voicemail(prompt: [String], maxSeconds: Int)
         case survey(questions: [String])
+        case ticket(TicketNode)
+        case ticketStatus(TicketStatusNode)
         case goto(target: String)
         case subflow(flow: String, returnTo: String?)
         case hangup(prompts: [String])
@@ -82,6 +85,32 @@ public struct Node: Sendable {
         public var value: String
     }
 
+    /// `type = ticket`: a ticket for the call (an IVR choice such as "report a fault"); its
+    /// number goes into `${TICKET}` (`T-000123`) and `${TICKET_DIGITS}` (`123`).
+    public struct TicketNode: Sendable {
+        public var subject: String
+        public var category: String?
+        public var priority: TicketPriority
+        /// The queue it is given to.
+        public var queue: String?
+    }
+
+    /// `type = ticket-status`: the caller keys a ticket number (or none: their newest open
+    /// ticket, found by their number) and hears its status and when it is due.
+    public struct TicketStatusNode: Sendable {
+        public var prompts: [String]
+        public var found: String?
+        public var notFound: String?
+
+        /// What is said of a ticket: "ticket number" 1 2 3 "is being worked on", "we expect
+        /// to solve it by" date, time; or that none was found.
+        public static let numberIs = "custom/ticket-number-is"
+        public static let dueBy = "custom/ticket-due-by"
+        public static let notFoundPrompt = "custom/ticket-not-found"
+        public static func statusPrompt(_ status: TicketStatus) -> String { "custom/ticket-\(status.rawValue)" }
+        public static var spoken: [String] { [numberIs, dueBy, notFoundPrompt] + TicketStatus.allCases.map(statusPrompt) }
+    }
+
     public struct Queue: Sendable {
         public var name: String
         public var skills: [String: Int]
@@ -96,6 +125,7 @@ public struct Node: Sendable {
         case .collect(let collect): all += collect.exhausted.map { [$0] } ?? []
         case .condition(_, let then, let otherwise): all += [then, otherwise]
         case .lookup(let found, let notFound): all += [found, notFound].compactMap { $0 }
+        case .ticketStatus(let status): all += [status.found, status.notFound].compactMap { $0 }
         case .transfer(_, _, let fallback): all += fallback.map { [$0] } ?? []
         case .goto(let target): all.append(target)
         case .subflow(_, let returnTo): all += returnTo.map { [$0] } ?? []
@@ -107,7 +137,7 @@ public struct Node: Sendable {
     /// Whether the node waits for the caller (keys, speech): what breaks a loop.
     public var takesInput: Bool {
         switch kind {
-        case .menu, .collect, .survey, .voicemail, .transfer, .queue: true
+        case .menu, .collect, .survey, .voicemail, .transfer, .queue, .ticketStatus: true
         default: false
         }
     }
@@ -119,6 +149,7 @@ public struct Node: Sendable {
         case .menu(let menu): menu.prompts + menu.invalidPrompts + menu.timeoutPrompts
         case .collect(let collect): collect.prompts + collect.invalidPrompts
         case .survey(let questions): questions
+        case .ticketStatus(let status): status.prompts + TicketStatusNode.spoken
         default: []
         }
     }

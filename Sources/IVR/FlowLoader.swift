@@ -1,4 +1,5 @@
 import Config
+import Core
 import Foundation
 
 /// Reads flow files into `Flow` values, collecting every problem as `file:line: message`.
@@ -47,6 +48,8 @@ public enum FlowLoader {
         "transfer": ["target", "timeout", "fallback"],
         "voicemail": ["prompt", "max"],
         "survey": ["questions"],
+        "ticket": ["subject", "category", "priority", "queue"],
+        "ticket-status": ["prompt", "found", "not-found"],
         "goto": ["target"],
         "subflow": ["flow", "return"],
         "hangup": ["prompt"],
@@ -199,6 +202,19 @@ public enum FlowLoader {
             case "survey":
                 let questions = prompts(section, "questions", required: true)
                 kind = .survey(questions: questions)
+            case "ticket":
+                guard let subject = required(section, "subject") else { return nil }
+                let priorityName = section.entry("priority")?.value ?? "normal"
+                guard let priority = TicketPriority(rawValue: priorityName) else {
+                    diagnostics.append(.error("node [\(section.name)]: priority '\(priorityName)' is not one of \(TicketPriority.allCases.map(\.rawValue).joined(separator: ", "))", at: keyLocations["priority"]))
+                    return nil
+                }
+                kind = .ticket(Node.TicketNode(subject: subject, category: section.entry("category")?.value, priority: priority, queue: section.entry("queue")?.value))
+            case "ticket-status":
+                kind = .ticketStatus(Node.TicketStatusNode(
+                    prompts: prompts(section, "prompt").ifEmpty(["custom/ticket-enter-number"]), found: section.entry("found")?.value,
+                    notFound: section.entry("not-found")?.value
+                ))
             case "goto":
                 guard let target = required(section, "target") else { return nil }
                 kind = .goto(target: target)

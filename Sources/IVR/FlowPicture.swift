@@ -1,3 +1,4 @@
+import Core
 import Config
 import Foundation
 
@@ -49,6 +50,8 @@ public enum FlowPicture {
         case .transfer(let target, _, _): "transfer \(target)"
         case .voicemail: "voicemail"
         case .survey(let questions): "survey (\(questions.count) questions)"
+        case .ticket(let ticket): "ticket \(ticket.category ?? "") \(ticket.priority.rawValue): \(ticket.subject)"
+        case .ticketStatus: "tell the caller's ticket status"
         case .goto(let target): "go to \(target)"
         case .subflow(let flow, _): "run flow \(flow)"
         case .hangup: "hang up"
@@ -68,6 +71,9 @@ public enum FlowPicture {
             if let found { edges.append(("found", found)) }
             if let notFound { edges.append(("not found", notFound)) }
         case .transfer(_, _, let fallback): if let fallback { edges.append(("not answered", fallback)) }
+        case .ticketStatus(let status):
+            if let found = status.found { edges.append(("found", found)) }
+            if let notFound = status.notFound { edges.append(("not found", notFound)) }
         case .goto(let target): edges.append(("", target))
         case .subflow(_, let returnTo): if let returnTo { edges.append(("then", returnTo)) }
         default: break

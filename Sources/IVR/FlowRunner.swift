@@ -250,6 +250,20 @@ public struct FlowRunner {
             try await services.saveSurvey(uniqueID: channel.caller.uniqueID, answers: answers)
             record(CallEvent(.survey, digits: answers.map(String.init).joined()))
             return end(node.next, &run)
+        case .ticket(let spec):
+            let draft = TicketDraft(
+                subject: substitute(spec.subject, run), category: spec.category, priority: spec.priority, customerID: run.customer?.id,
+                phone: channel.caller.number, assignee: spec.queue.map(TicketAssignee.queue), queue: spec.queue, createdBy: "flow:\(run.flow.name)",
+                call: TicketCall(uniqueID: channel.caller.uniqueID, rule: "flow:\(run.flow.name)/\(node.name)", at: services.now())
+            )
+            if let ticket = try await services.createTicket(draft) {
+                run.variables["TICKET"] = ticket.number
+                run.variables["TICKET_DIGITS"] = String(ticket.id)
+                record(CallEvent(.ticket, detail: "\(ticket.number) created: \(ticket.subject)"))
+            }
+            return end(node.next, &run)
+        case .ticketStatus(let spec):
+            return try await tellTicket(spec, node, &run)
         case .goto(let target):
             return target
         case .subflow(let name, let returnTo):
@@ -266,6 +280,33 @@ public struct FlowRunner {
     }
 
     private func record(_ event: CallEvent) { services.record(uniqueID: channel.caller.uniqueID, event) }
+
+    /// `ticket-status`: the number keyed (or none: the caller's newest open ticket), then its
+    /// number, status and, while it is open, when it is due, said to the caller.
+    private func tellTicket(_ spec: Node.TicketStatusNode, _ node: Node, _ run: inout Run) async throws -> String? {
+        typealias Spoken = Node.TicketStatusNode
+        let (keyed, _) = try await channel.readDigits(prompts: substitute(spec.prompts, run), maxDigits: 10, timeoutSeconds: 6, terminator: "#")
+        guard let ticket = try await services.ticket(keyed: keyed.isEmpty ? nil : keyed, callerNumber: channel.caller.number) else {
+            _ = try await channel.play([Spoken.notFoundPrompt], interruptingDigits: "")
+            record(CallEvent(.ticket, detail: keyed.isEmpty ? "no open ticket for the caller" : "ticket \(keyed) not found for the caller"))
+            return spec.notFound ?? end(node.next, &run)
+        }
+        run.variables["TICKET"] = ticket.number
+        run.variables["TICKET_DIGITS"] = String(ticket.id)
+        run.variables["TICKET_STATUS"] = ticket.status.rawValue
+        _ = try await channel.play([Spoken.numberIs], interruptingDigits: "")
+        try await channel.say(.digits, String(ticket.id))
+        _ = try await channel.play([Spoken.statusPrompt(ticket.status)], interruptingDigits: "")
+        if ticket.status == .new || ticket.status == .open, let due = ticket.resolutionDue {
+            let seconds = String(Int(due.timeIntervalSince1970))
+            run.variables["TICKET_DUE"] = seconds
+            _ = try await channel.play([Spoken.dueBy], interruptingDigits: "")
+            try await channel.say(.date, seconds)
+            try await channel.say(.time, seconds)
+        }
+        record(CallEvent(.ticket, detail: "\(ticket.number) told: \(ticket.status.rawValue)"))
+        return spec.found ?? end(node.next, &run)
+    }
 
     /// Where a node with nothing after it leads: back to the calling flow, or the end.
     private func end(_ next: String?, _ run: inout Run) -> String? {

@@ -26,9 +26,13 @@ enum ConfigCommand {
         do {
             let (config, warnings) = try ConfigLocation.load(for: parsed)
             for warning in warnings { terminal.printError(warning.description) }
-            // The server reads these at start and refuses to run with errors in them.
+            // The server reads these (queues, agents, tickets) at start and refuses to run with errors in them.
             var problems: [ConfigDiagnostic] = []
-            for (path, load) in [(config.acd.queuesPath, { _ = try QueueSettings.load(file: $0) }), (config.acd.agentsPath, { _ = try AgentSeeds.load(file: $0) })] {
+            let files: [(String?, (String) throws -> Void)] = [
+                (config.acd.queuesPath, { _ = try QueueSettings.load(file: $0) }), (config.acd.agentsPath, { _ = try AgentSeeds.load(file: $0) }),
+                (config.tickets.rulesPath, { _ = try TicketSettings.load(file: $0) }),
+            ]
+            for (path, load) in files {
                 guard let path else { continue }
                 do { try load(path) } catch let error as ConfigError { problems += error.diagnostics }
             }

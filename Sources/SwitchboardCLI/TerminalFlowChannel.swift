@@ -125,4 +125,16 @@ struct TerminalFlowServices: FlowServices {
     func flow(named name: String) -> Flow? { flows[name] }
 
     func now() -> Date { at }
+
+    /// Shown, not written: trying a flow changes nothing in the database.
+    func createTicket(_ draft: TicketDraft) async throws -> Ticket? {
+        terminal.print("  🎫 a ticket would be made: \(draft.subject) (\(draft.category ?? "no category"), \(draft.priority.rawValue))")
+        return nil
+    }
+
+    func ticket(keyed: String?, callerNumber: String?) async throws -> Ticket? {
+        if let keyed, let id = TicketNumber.id(keyed) { return try await store?.ticket(id: id) }
+        guard let callerNumber else { return nil }
+        return try await store?.openTickets(phone: callerNumber).first
+    }
 }

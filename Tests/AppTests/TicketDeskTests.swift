@@ -161,3 +161,25 @@ import Tickets
         #expect(fired.map(\.ticket.id) == [ignored.id])
     }
 }
+
+/// What a flow's `ticket-status` node may tell a caller.
+@Suite struct TicketStatusLookupTests {
+    @Test func aKeyedTicketIsToldOnlyToItsOwnCaller() async throws {
+        let setup = try await TicketDeskTests.Desk()
+        let mine = try #require(try await setup.desk.create(TicketDraft(subject: "Router", phone: "+86 138 0013 8000", createdBy: "user:ana")))
+        let routing = RoutingService(agents: [], queues: [:], loggedIn: false, logger: .silent)
+        let ledger = CallLedger(queues: [:], amiReady: { false }, write: { _ in })
+        var services = StoreFlowServices(store: setup.store, recordingsFolder: setup.folder, logger: .silent, routing: routing, ledger: ledger)
+        services.tickets = setup.desk
+        #expect(try await services.ticket(keyed: mine.number, callerNumber: "13800138000")?.id == mine.id)
+        #expect(try await services.ticket(keyed: String(mine.id), callerNumber: "008613800138000")?.id == mine.id)
+        #expect(try await services.ticket(keyed: mine.number, callerNumber: "13900000000") == nil)
+        #expect(try await services.ticket(keyed: mine.number, callerNumber: nil) == nil)
+        #expect(try await services.ticket(keyed: "T-000099", callerNumber: "13800138000") == nil)
+        #expect(try await services.ticket(keyed: nil, callerNumber: "13800138000")?.id == mine.id)
+        // A flow's ticket node, once per call and node.
+        let draft = TicketDraft(subject: "Fault", createdBy: "flow:main", call: TicketCall(uniqueID: "1.9", rule: "flow:main/fault", at: Date()))
+        #expect(try await services.createTicket(draft) != nil)
+        #expect(try await services.createTicket(draft) == nil)
+    }
+}

@@ -104,6 +104,23 @@ final class RecordingServices: FlowServices, @unchecked Sendable {
     func now() -> Date { clock }
     var timeZone = TimeZone(identifier: "UTC")!
     var operatorTarget = "PJSIP/operator"
+    var tickets: [Ticket] = []
+
+    func createTicket(_ draft: TicketDraft) async throws -> Ticket? {
+        let ticket = Ticket(
+            id: Int64(tickets.count + 1), subject: draft.subject, category: draft.category, priority: draft.priority, status: .new,
+            customerID: draft.customerID, phone: draft.phone, assignee: draft.assignee, queue: draft.queue, slaPolicy: nil, firstResponseDue: nil,
+            resolutionDue: nil, firstResponseLeft: nil, resolutionLeft: nil, firstResponseAt: nil, createdAt: clock, createdBy: draft.createdBy,
+            updatedAt: clock, solvedAt: nil, closedAt: nil, calls: draft.call.map { [$0] } ?? [], files: []
+        )
+        tickets.append(ticket)
+        return ticket
+    }
+
+    func ticket(keyed: String?, callerNumber: String?) async throws -> Ticket? {
+        if let keyed { return tickets.first { ($0.number == keyed || String($0.id) == keyed) && $0.phone == callerNumber } }
+        return tickets.last { $0.phone == callerNumber && $0.status.isOpen }
+    }
 }
 
 /// Flow files written to a temporary folder.

@@ -21,6 +21,24 @@ struct StoreFlowServices: FlowServices {
     var timeZone = TimeZone.current
     var operatorTarget = "PJSIP/operator"
 
+    /// Makes and finds tickets for the flows' ticket nodes; nil: no tickets file.
+    var tickets: TicketDesk?
+
+    func createTicket(_ draft: TicketDraft) async throws -> Ticket? {
+        try await tickets?.create(draft, at: Date())
+    }
+
+    func ticket(keyed: String?, callerNumber: String?) async throws -> Ticket? {
+        if let keyed {
+            // A keyed number is told only to the caller it belongs to.
+            guard let id = TicketNumber.id(keyed), let ticket = try await store.ticket(id: id), let callerNumber, let phone = ticket.phone,
+                  store.plan.key(phone) == store.plan.key(callerNumber) else { return nil }
+            return ticket
+        }
+        guard let callerNumber else { return nil }
+        return try await store.openTickets(phone: callerNumber).first
+    }
+
     func customer(number: String) async throws -> Customer? {
         try await store.customers(phone: number).first
     }
