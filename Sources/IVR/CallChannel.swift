@@ -36,7 +36,9 @@ public protocol CallChannel {
     /// Stops the recording started last (StopMixMonitor).
     func stopRecording() async throws
     /// Dials `target` and bridges the caller to whoever answers.
-    func transfer(_ target: String, timeoutSeconds: Int) async throws -> TransferOutcome
+    /// `continuing`: when the answered party hangs up first, the call goes on in the flow
+    /// (Dial's `g` option) instead of ending.
+    func transfer(_ target: String, timeoutSeconds: Int, continuing: Bool) async throws -> TransferOutcome
     /// Records the caller into `path` (without extension); returns the seconds recorded.
     func record(_ path: String, maxSeconds: Int) async throws -> Double
     func hangup() async throws

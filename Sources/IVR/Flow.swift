@@ -43,7 +43,7 @@ public struct Node: Sendable {
         case set(variables: [(name: String, value: String)], language: String?)
         case lookup(found: String?, notFound: String?)
         case queue(Queue)
-        case transfer(target: String, timeoutSeconds: Int, fallback: String?)
+        case transfer(Transfer)
         case voicemail(prompt: [String], maxSeconds: Int)
         case survey(questions: [String])
         case ticket(TicketNode)
@@ -115,6 +115,17 @@ public struct Node: Sendable {
         public var name: String
         public var skills: [String: Int]
         public var priority: Int
+        /// Where the caller goes on when the agent hangs up first (a survey); nil: the call ends.
+        public var afterCall: String?
+    }
+
+    public struct Transfer: Sendable {
+        public var target: String
+        public var timeoutSeconds: Int
+        /// Where the caller goes when nobody answers; nil: the flow's error handling.
+        public var fallback: String?
+        /// Where the caller goes on when the answered party hangs up first (a survey).
+        public var afterCall: String?
     }
 
     /// Every node this one can lead to.
@@ -126,7 +137,8 @@ public struct Node: Sendable {
         case .condition(_, let then, let otherwise): all += [then, otherwise]
         case .lookup(let found, let notFound): all += [found, notFound].compactMap { $0 }
         case .ticketStatus(let status): all += [status.found, status.notFound].compactMap { $0 }
-        case .transfer(_, _, let fallback): all += fallback.map { [$0] } ?? []
+        case .transfer(let transfer): all += [transfer.fallback, transfer.afterCall].compactMap { $0 }
+        case .queue(let queue): all += queue.afterCall.map { [$0] } ?? []
         case .goto(let target): all.append(target)
         case .subflow(_, let returnTo): all += returnTo.map { [$0] } ?? []
         default: break

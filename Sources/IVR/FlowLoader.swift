@@ -44,8 +44,8 @@ public enum FlowLoader {
         "condition": ["when", "then", "else"],
         "set": ["language"],
         "lookup": ["found", "not-found"],
-        "queue": ["queue", "skills", "priority"],
-        "transfer": ["target", "timeout", "fallback"],
+        "queue": ["queue", "skills", "priority", "after-call"],
+        "transfer": ["target", "timeout", "fallback", "after-call"],
         "voicemail": ["prompt", "max"],
         "survey": ["questions"],
         "ticket": ["subject", "category", "priority", "queue"],
@@ -193,10 +193,15 @@ public enum FlowLoader {
                     }
                     skills[parts[0]] = level
                 }
-                kind = .queue(Node.Queue(name: queue, skills: skills, priority: int(section, "priority", default: 0, range: 0...100)))
+                kind = .queue(Node.Queue(
+                    name: queue, skills: skills, priority: int(section, "priority", default: 0, range: 0...100), afterCall: section.entry("after-call")?.value
+                ))
             case "transfer":
                 guard let target = required(section, "target") else { return nil }
-                kind = .transfer(target: target, timeoutSeconds: int(section, "timeout", default: 30, range: 1...600), fallback: section.entry("fallback")?.value)
+                kind = .transfer(Node.Transfer(
+                    target: target, timeoutSeconds: int(section, "timeout", default: 30, range: 1...600), fallback: section.entry("fallback")?.value,
+                    afterCall: section.entry("after-call")?.value
+                ))
             case "voicemail":
                 kind = .voicemail(prompt: prompts(section, "prompt").ifEmpty(["vm-intro"]), maxSeconds: int(section, "max", default: 120, range: 5...3600))
             case "survey":

@@ -47,7 +47,7 @@ public enum FlowPicture {
         case .set(let variables, let language): "set " + (variables.map { "\($0.name)=\($0.value)" } + (language.map { ["language=\($0)"] } ?? [])).joined(separator: ", ")
         case .lookup: "look up the caller"
         case .queue(let queue): "queue \(queue.name)"
-        case .transfer(let target, _, _): "transfer \(target)"
+        case .transfer(let transfer): "transfer \(transfer.target)"
         case .voicemail: "voicemail"
         case .survey(let questions): "survey (\(questions.count) questions)"
         case .ticket(let ticket): "ticket \(ticket.category ?? "") \(ticket.priority.rawValue): \(ticket.subject)"
@@ -70,7 +70,10 @@ public enum FlowPicture {
         case .lookup(let found, let notFound):
             if let found { edges.append(("found", found)) }
             if let notFound { edges.append(("not found", notFound)) }
-        case .transfer(_, _, let fallback): if let fallback { edges.append(("not answered", fallback)) }
+        case .transfer(let transfer):
+            if let fallback = transfer.fallback { edges.append(("not answered", fallback)) }
+            if let after = transfer.afterCall { edges.append(("they hung up", after)) }
+        case .queue(let queue): if let after = queue.afterCall { edges.append(("agent hung up", after)) }
         case .ticketStatus(let status):
             if let found = status.found { edges.append(("found", found)) }
             if let notFound = status.notFound { edges.append(("not found", notFound)) }

@@ -111,7 +111,7 @@ public struct FlowRunner {
         do {
             _ = try? await channel.play([Prompt.apology], interruptingDigits: "")
             let target = run.flow.operatorTarget ?? services.operatorTarget
-            if case .answered = try await channel.transfer(target, timeoutSeconds: 60) {
+            if case .answered = try await channel.transfer(target, timeoutSeconds: 60, continuing: false) {
                 run.outcome.result = .operator
                 record(CallEvent(.operator, detail: target))
             } else {
@@ -151,7 +151,7 @@ public struct FlowRunner {
         case .play(let prompts), .hangup(let prompts): texts = prompts
         case .say(let say): texts = [say.value]
         case .set(let variables, let language): texts = variables.map(\.1) + [language ?? ""]
-        case .transfer(let target, _, _): texts = [target]
+        case .transfer(let transfer): texts = [transfer.target]
         default: texts = []
         }
         return texts.contains { text in run.sensitive.contains { text.contains("${\($0)}") } }
@@ -203,7 +203,8 @@ public struct FlowRunner {
             case .connected(let agent):
                 run.outcome.result = .queued
                 run.variables["AGENT"] = agent
-                return nil
+                // The agent hung up first and the caller is still here (or the next step finds them gone).
+                return queue.afterCall
             case .gaveUp(let why):
                 logger.info("left the queue without an agent: \(why)", ["queue": queue.name])
                 return end(node.next, &run)
@@ -213,15 +214,15 @@ public struct FlowRunner {
                 run.outcome.result = .callback
                 return nil
             }
-        case .transfer(let target, let timeout, let fallback):
-            let resolved = substitute(target, run)
-            let outcome = try await channel.transfer(resolved, timeoutSeconds: timeout)
+        case .transfer(let transfer):
+            let resolved = substitute(transfer.target, run)
+            let outcome = try await channel.transfer(resolved, timeoutSeconds: transfer.timeoutSeconds, continuing: transfer.afterCall != nil)
             if case .answered = outcome {
                 run.outcome.result = .transferred
                 record(CallEvent(.transferred, detail: resolved))
-                return nil
+                return transfer.afterCall
             }
-            guard let fallback else { throw FlowError.failed("transfer to \(target): \(outcome)") }
+            guard let fallback = transfer.fallback else { throw FlowError.failed("transfer to \(transfer.target): \(outcome)") }
             return fallback
         case .voicemail(let prompts, let maxSeconds):
             _ = try await channel.play(substitute(prompts, run), interruptingDigits: "")

@@ -85,7 +85,7 @@ enum TicketTable {
         }
     }
 
-    /// Tickets matching `filter`, newest first, with their calls and files.
+    /// Tickets matching `filter`, newest first (overdue ones: most overdue first), with their calls and files.
     static func tickets(_ db: Database, _ filter: TicketFilter, phoneKey: String?) throws -> [Ticket] {
         var conditions: [String] = []
         var arguments: [any SQLBindable] = []
@@ -111,13 +111,6 @@ enum TicketTable {
                 ? "phone_key = ? AND status IN ('new', 'open', 'pending')" : "phone_key = ?")
             arguments.append(phoneKey)
         }
-        if let now = filter.overdueAt {
-            conditions.append("""
-                id IN (SELECT id FROM tickets WHERE status IN ('new', 'open') AND resolution_due < ?
-                    UNION SELECT id FROM tickets WHERE status IN ('new', 'open') AND first_response_at IS NULL AND first_response_due < ?)
-                """)
-            arguments += [now, now]
-        }
         if let text = filter.text {
             let pattern = "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
             conditions.append("""
@@ -126,7 +119,25 @@ enum TicketTable {
             arguments += [pattern, pattern]
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let found = try db.query("SELECT \(columns) FROM tickets \(whereClause) ORDER BY id DESC LIMIT ?", arguments + [filter.limit], ticket)
+        guard let now = filter.overdueAt else {
+            let found = try db.query("SELECT \(columns) FROM tickets \(whereClause) ORDER BY id DESC LIMIT ?", arguments + [filter.limit], ticket)
+            return try attach(db, found)
+        }
+        // Overdue: the most overdue first. Each due time is walked in order along its partial
+        // index, stopping at a page, so the page costs the same however many tickets are late.
+        let also = conditions.isEmpty ? "" : " AND " + conditions.joined(separator: " AND ")
+        let found = try db.query(
+            """
+            SELECT \(columns) FROM tickets WHERE id IN (
+                SELECT id FROM (SELECT id FROM tickets WHERE status IN ('new', 'open') AND resolution_due < ?\(also) ORDER BY resolution_due LIMIT ?)
+                UNION
+                SELECT id FROM (SELECT id FROM tickets WHERE status IN ('new', 'open') AND first_response_at IS NULL AND first_response_due < ?\(also)
+                    ORDER BY first_response_due LIMIT ?)
+            )
+            ORDER BY MIN(IFNULL(resolution_due, 1e18), IIF(first_response_at IS NULL, IFNULL(first_response_due, 1e18), 1e18)), id LIMIT ?
+            """,
+            [now] + arguments + [filter.limit, now] + arguments + [filter.limit, filter.limit], ticket
+        )
         return try attach(db, found)
     }
 
@@ -192,7 +203,7 @@ public struct TicketFilter: Sendable {
     public var customerID: Int64?
     /// Any way of writing the number.
     public var phone: String?
-    /// Open and past a due time at this moment.
+    /// Open and past a due time at this moment; the list is then the most overdue first.
     public var overdueAt: Date?
     /// In the subject or a comment.
     public var text: String?

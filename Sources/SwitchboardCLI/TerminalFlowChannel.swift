@@ -71,7 +71,7 @@ struct TerminalFlowChannel: CallChannel {
         terminal.print("  ■ recording stopped")
     }
 
-    func transfer(_ target: String, timeoutSeconds: Int) async throws -> TransferOutcome {
+    func transfer(_ target: String, timeoutSeconds: Int, continuing: Bool) async throws -> TransferOutcome {
         terminal.print("  ☎ dial \(target) (rings up to \(timeoutSeconds) s): answered")
         return .answered(by: target)
     }

@@ -316,3 +316,43 @@ import Wire
         #expect(outcome.silentHoldWaits == 0)
     }
 }
+
+/// The post-call survey: with `after-call`, the agent's Dial carries `g`, so when the agent
+/// hangs up first the caller is still in the flow and answers the survey.
+@Suite(.timeLimit(.minutes(1))) struct PostCallSurveyTests {
+    @Test func whenTheAgentHangsUpTheCallerAnswersTheSurvey() async throws {
+        let center = ACDEndToEndTests.Center()
+        try FileManager.default.createDirectory(atPath: center.folder + "/flows", withIntermediateDirectories: true)
+        try """
+            [flow]
+            start = wait
+            [wait]
+            type = queue
+            queue = support
+            skills = support:2
+            after-call = survey
+            [survey]
+            type = survey
+            questions = custom/survey-q1&custom/survey-q2
+            next = bye
+            [bye]
+            type = hangup
+            """.write(toFile: center.folder + "/flows/sv.conf", atomically: true, encoding: .utf8)
+        try await center.start(agents: [Agent(id: "1001", name: "Li", endpoint: "PJSIP/1001", skills: ["support": 3])], loggedIn: true)
+        defer { center.stop() }
+        // The agent answers after 1 s and hangs up 5 s later; the caller keys 4, then 5.
+        let pbx = center.pbx(["PJSIP/1001": .answers(after: 1, talk: 5)], script: "ivr/sv")
+        let keys: [(at: Double, digits: String)] = [(8, "4"), (11, "5")]
+        let outcome = try await pbx.call(from: "13800000009", dnis: "4008", caller: CallerScript(presses: keys, hangupAfter: 60))
+        #expect(outcome.answeredBy == "PJSIP/1001")
+        #expect(outcome.commands.contains { $0.hasPrefix("EXEC Dial") && $0.contains(",g") }, "\(outcome.commands.filter { $0.hasPrefix("EXEC Dial") })")
+        let call = try #require(try await center.store.finishedCall(number: "13800000009"))
+        var answers: [Int] = []
+        for _ in 0..<200 where answers.isEmpty {
+            answers = try await center.store.surveyAnswers(uniqueID: call.uniqueID)
+            if answers.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(answers == [4, 5])
+        #expect(call.outcome == .answered)
+    }
+}

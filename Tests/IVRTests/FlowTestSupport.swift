@@ -61,7 +61,7 @@ final class ScriptedChannel: CallChannel, @unchecked Sendable {
     func startRecording(_ path: String) async throws { heard.append("record call \(path)") }
     func stopRecording() async throws { heard.append("stop recording") }
 
-    func transfer(_ target: String, timeoutSeconds: Int) async throws -> TransferOutcome {
+    func transfer(_ target: String, timeoutSeconds: Int, continuing: Bool) async throws -> TransferOutcome {
         heard.append("dial \(target)")
         return transferOutcome
     }

@@ -60,7 +60,10 @@ import Testing
         let unanswered = try #require(try await store.createTicket(Self.draft("no dial tone", queue: "sales"), firstResponseDue: Self.t0.addingTimeInterval(-1), at: Self.t0))
         let fine = try #require(try await store.createTicket(Self.draft("invoice"), resolutionDue: Self.t0.addingTimeInterval(3600), at: Self.t0))
         try await store.updateTicket(id: fine.id, who: "user:ana", comment: "the printer is fine now") { var t = $0; t.assignee = .agent("1001"); return t }
-        #expect(try await store.tickets(TicketFilter(overdueAt: Self.t0)).map(\.id) == [unanswered.id, late.id])
+        // Most overdue first: a minute late before a second late.
+        #expect(try await store.tickets(TicketFilter(overdueAt: Self.t0)).map(\.id) == [late.id, unanswered.id])
+        #expect(try await store.tickets(TicketFilter(queue: "sales", overdueAt: Self.t0)).map(\.id) == [unanswered.id])
+        #expect(try await store.tickets(TicketFilter(overdueAt: Self.t0, limit: 1)).map(\.id) == [late.id])
         #expect(try await store.tickets(TicketFilter(queue: "sales")).map(\.id) == [unanswered.id])
         #expect(try await store.tickets(TicketFilter(assignee: .agent("1001"))).map(\.id) == [fine.id])
         #expect(try await store.tickets(TicketFilter(statuses: [.new])).count == 3)

@@ -113,7 +113,7 @@ struct QueueHold {
         let recording = services.recordingsFolder + "/" + caller.uniqueID + ".wav"
         if settings.record { try await channel.startRecording(recording) }
         routing.dialling(call)
-        let outcome = try await channel.transfer(offer.endpoint, timeoutSeconds: Int(settings.definition.ringTimeoutSeconds))
+        let outcome = try await channel.transfer(offer.endpoint, timeoutSeconds: Int(settings.definition.ringTimeoutSeconds), continuing: queue.afterCall != nil)
         if case .answered(_, let talked) = outcome {
             // ANSWEREDTIME is in the calls' seconds; the ledger counts real ones.
             routing.answered(call, talkedSeconds: (talked ?? 0) / services.pace)

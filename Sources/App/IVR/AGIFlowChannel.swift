@@ -114,8 +114,8 @@ struct AGIFlowChannel: CallChannel {
         _ = try await guarded { try await session.exec("StopMixMonitor", []) }
     }
 
-    func transfer(_ target: String, timeoutSeconds: Int) async throws -> TransferOutcome {
-        let result = try await guarded { try await session.dial(target, timeout: timeoutSeconds) }
+    func transfer(_ target: String, timeoutSeconds: Int, continuing: Bool) async throws -> TransferOutcome {
+        let result = try await guarded { try await session.dial(target, timeout: timeoutSeconds, options: continuing ? "g" : "") }
         switch result.rawStatus {
         case "ANSWER": return .answered(by: result.dialedPeerName, talkSeconds: result.answeredSeconds.map(Double.init))
         case "BUSY": return .busy
