@@ -164,11 +164,12 @@ public final class SwitchboardServer: Sendable {
         let ticking = Task { [timeZone = config.general.timeZone] in await routing.run(today: { RoutingService.localDate(in: timeZone) }) }
         let following = ami.map { ami in Task { await center.follow(ami) } }
         let escalating = settings.tickets.map { desk in
-            Task { [wallboard = center.wallboard] in
-                await desk.runEscalations { ticket, step in
+            Task { [wallboard = center.wallboard, general = config.general] in
+                let survey = ami.map { Self.surveyCaller($0, trunk: general, logger: logger.named("tickets")) }
+                await desk.run(fired: { ticket, step in
                     wallboard.notice("\(ticket.number) escalated (\(step.name)): \(ticket.priority.rawValue), \(ticket.assignee?.description ?? "unassigned") — \(ticket.subject)")
                     if let phone = step.call, let ami { Self.announce(ticket, on: phone, through: ami, logger: logger.named("tickets")) }
-                }
+                }, survey: survey)
             }
         }
 
@@ -236,6 +237,31 @@ public final class SwitchboardServer: Sendable {
             } catch {
                 logger.warning("escalation call not placed: \(error)", ["ticket": ticket.number, "phone": phone])
             }
+        }
+    }
+
+    /// Places survey calls while AMI is up.
+    static func surveyCaller(_ ami: AMIClient, trunk: SwitchboardConfig.General, logger: Logger) -> @Sendable (TicketSurvey, String) async -> Void {
+        { survey, uniqueID in
+            guard ami.status.state == "connected" else { return }
+            await surveyCall(survey, uniqueID: uniqueID, dialling: trunk.trunkDial(survey.phone), through: ami, logger: logger)
+        }
+    }
+
+    /// A solved ticket's satisfaction survey: the customer is called through the trunk and, once
+    /// they answer, runs `[switchboard-survey]` (the survey flow); the call has `uniqueID`, so its
+    /// answers find the ticket.
+    static func surveyCall(_ survey: TicketSurvey, uniqueID: String, dialling: String, through ami: AMIClient, logger: Logger) async {
+        do {
+            _ = try await ami.send(
+                .originate(
+                    channel: dialling, context: "switchboard-survey", exten: "s", priority: 1, callerID: "\"Survey\" <\(survey.phone)>",
+                    timeout: .seconds(40), variables: [("SB_TICKET", TicketNumber.text(survey.ticketID))], channelID: uniqueID
+                ),
+                timeout: .seconds(55)
+            )
+        } catch {
+            logger.notice("survey call not answered: \(error)", ["ticket": TicketNumber.text(survey.ticketID), "uniqueid": uniqueID])
         }
     }
 

@@ -218,6 +218,22 @@ public struct TicketChange: Sendable, Codable, Equatable {
     }
 }
 
+/// A satisfaction survey call owed for a solved ticket: when it may be placed next, and the
+/// uniqueid of the call that placed it last.
+public struct TicketSurvey: Sendable, Equatable {
+    public var ticketID: Int64
+    public var phone: String
+    public var tries: Int
+    public var nextAt: Date
+
+    public init(ticketID: Int64, phone: String, tries: Int, nextAt: Date) {
+        self.ticketID = ticketID
+        self.phone = phone
+        self.tries = tries
+        self.nextAt = nextAt
+    }
+}
+
 /// Ticket numbers people read aloud and key in: `T-000123`; digits alone are accepted.
 public enum TicketNumber {
     public static func text(_ id: Int64) -> String { "T-" + String(format: "%06lld", id) }

@@ -26,8 +26,9 @@ enum Migrations {
         return applied
     }
 
-    /// Tickets, the calls and files linked to them, their history, and the escalation steps that
-    /// have fired (each at most once per ticket: the key). A call is linked at most
+    /// Tickets, the calls and files linked to them, their history, the escalation steps that
+    /// have fired (each at most once per ticket: the key), and the satisfaction survey calls
+    /// owed for solved tickets (one per ticket). A call is linked at most
     /// once per rule (the key of `ticket_calls`), so a repeated event, a reconnect or a restart
     /// never makes a second ticket of one call. The history is only appended to: triggers refuse
     /// an UPDATE or DELETE. Partial indexes keep what every call's start asks (a caller's open
@@ -97,6 +98,15 @@ enum Migrations {
             fired_at REAL NOT NULL,
             PRIMARY KEY (ticket_id, step)
         ) WITHOUT ROWID;
+        CREATE TABLE ticket_surveys (
+            ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id),
+            state TEXT NOT NULL,
+            tries INTEGER NOT NULL DEFAULT 0,
+            next_at REAL NOT NULL,
+            uniqueid TEXT UNIQUE,
+            answers TEXT
+        );
+        CREATE INDEX ticket_surveys_due ON ticket_surveys(next_at) WHERE state = 'due';
         """
 
     /// Reports read tallies kept per queue or agent and 15 minutes as calls end, not the calls:

@@ -127,6 +127,61 @@ extension Store {
         }
     }
 
+    /// A survey call owed for a solved ticket, from `at` on; nothing when one is owed or was made already.
+    public func scheduleSurvey(ticketID: Int64, at: Date) throws {
+        try db.transaction {
+            try db.execute("INSERT OR IGNORE INTO ticket_surveys (ticket_id, state, next_at) VALUES (?, 'due', ?)", [ticketID, at])
+        }
+    }
+
+    /// Survey calls due at `now`, with the ticket's number to call; surveys of tickets no longer solved are dropped.
+    public func surveysDue(at now: Date, limit: Int = 100) throws -> [TicketSurvey] {
+        try db.transaction {
+            try db.execute(
+                """
+                UPDATE ticket_surveys SET state = 'dropped' WHERE state = 'due' AND next_at <= ?
+                    AND ticket_id IN (SELECT id FROM tickets WHERE status != 'solved' OR phone IS NULL)
+                """,
+                [now]
+            )
+            return try db.query(
+                """
+                SELECT s.ticket_id, t.phone, s.tries, s.next_at FROM ticket_surveys s JOIN tickets t ON t.id = s.ticket_id
+                WHERE s.state = 'due' AND s.next_at <= ? ORDER BY s.next_at LIMIT ?
+                """,
+                [now, limit]
+            ) { row in TicketSurvey(ticketID: try row.value(0), phone: try row.value(1), tries: try row.value(2), nextAt: try row.value(3)) }
+        }
+    }
+
+    /// A survey call is being placed with `uniqueID`: counted as a try, the next try not before
+    /// `retryAt`, or none after `maxTries`.
+    public func surveyCalling(ticketID: Int64, uniqueID: String, retryAt: Date, maxTries: Int) throws {
+        try db.transaction {
+            try db.execute(
+                """
+                UPDATE ticket_surveys SET tries = tries + 1, uniqueid = ?, next_at = ?,
+                    state = CASE WHEN tries + 1 >= ? THEN 'tries-used' ELSE 'due' END
+                WHERE ticket_id = ?
+                """,
+                [uniqueID, retryAt, maxTries, ticketID]
+            )
+        }
+    }
+
+    /// Answers given on a survey call: kept on its ticket (history) and the survey done. False
+    /// when the call was no ticket's survey.
+    @discardableResult
+    public func ticketSurveyAnswered(uniqueID: String, answers: [Int], at: Date = Date()) throws -> Bool {
+        try db.transaction {
+            guard let ticketID = try db.queryFirst("SELECT ticket_id FROM ticket_surveys WHERE uniqueid = ?", [uniqueID], { row -> Int64 in try row.value(0) }) else { return false }
+            let text = answers.map(String.init).joined(separator: ",")
+            try db.execute("UPDATE ticket_surveys SET state = 'done', answers = ? WHERE ticket_id = ?", [text, ticketID])
+            try TicketTable.append(db, ticketID: ticketID, TicketChange(at: at, who: "customer", field: "survey", new: text))
+            return true
+        }
+    }
+
     private func validate(_ subject: String, assignee: TicketAssignee?) throws {
         guard !subject.trimmingCharacters(in: .whitespaces).isEmpty else { throw StoreError.invalid("a ticket needs a subject") }
         if case .agent(let agent) = assignee, try AgentTable.all(db, id: agent).isEmpty { throw StoreError.notFound("agent \(agent)") }

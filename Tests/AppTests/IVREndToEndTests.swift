@@ -87,7 +87,8 @@ import Wire
         #expect(talk > 0.4 && talk < 3, "\(talk)")
         #expect(call.answeredAt! > call.queuedAt!)
         let nodes = try await center.store.callEvents(callID: call.id!).compactMap { $0.kind == .node ? $0.node : nil }
-        #expect(nodes == ["main:lookup", "main:hours", "main:language", "main:english", "main:main", "main:sales"])
+        // The agent hung up first: the caller stayed in the flow for the post-call survey.
+        #expect(nodes == ["main:lookup", "main:hours", "main:language", "main:english", "main:main", "main:sales", "main:survey", "survey:intro", "survey:questions", "survey:thanks"])
     }
 
     /// Asterisk answers a missing prompt with result -1 (GET DATA and STREAM FILE alike): the
@@ -114,7 +115,7 @@ import Wire
         let call = try #require(try await center.record(outcome))
         #expect(call.agentID == "1002")
         let events = try await center.store.callEvents(callID: call.id!).compactMap { $0.kind == .node ? $0.node : nil }
-        #expect(events == ["main:lookup", "main:vip-check", "main:vip-language", "main:vip-welcome", "main:vip-queue"])
+        #expect(events == ["main:lookup", "main:vip-check", "main:vip-language", "main:vip-welcome", "main:vip-queue", "main:survey", "survey:intro", "survey:questions", "survey:thanks"])
     }
 
     /// No key at all: the menu gives up, the operator is busy, the caller leaves a voicemail.

@@ -183,3 +183,58 @@ import Tickets
         #expect(try await services.createTicket(draft) == nil)
     }
 }
+
+/// A solved ticket's satisfaction survey call: scheduled on solving, placed in open time only,
+/// a limited number of tries, and the answers kept on the ticket.
+@Suite struct TicketSurveyCallTests {
+    final class Placed: @unchecked Sendable {
+        private let lock = NSLock()
+        private var calls: [(Int64, String)] = []
+        func add(_ survey: TicketSurvey, _ uniqueID: String) { lock.withLock { calls.append((survey.ticketID, uniqueID)) } }
+        var uniqueIDs: [String] { lock.withLock { calls.map(\.1) } }
+    }
+
+    @Test func solvingSchedulesASurveyCallPlacedInOpenTimeWithLimitedTries() async throws {
+        let setup = try await TicketDeskTests.Desk()
+        var settings = setup.desk.settings
+        settings.surveyCalls = TicketSettings.SurveyCalls(delaySeconds: 600, tries: 2, retrySeconds: 3600)
+        let desk = TicketDesk(store: setup.store, settings: settings, calendar: TicketDeskTests.hours)
+        let start = TicketDeskTests.monday10
+        let ticket = try #require(try await desk.create(TicketDraft(subject: "Router", phone: "13800138000", createdBy: "user:ana"), at: start))
+        let noPhone = try #require(try await desk.create(TicketDraft(subject: "Internal", createdBy: "user:ana"), at: start))
+        try await desk.apply(.status(.solved), to: ticket.id, who: "agent:1001", at: start)
+        try await desk.apply(.status(.solved), to: noPhone.id, who: "agent:1001", at: start)
+        let placed = Placed()
+        func place(at seconds: Double) async throws -> Int { try await desk.placeSurveys(at: start.addingTimeInterval(seconds)) { placed.add($0, $1) } }
+        #expect(try await place(at: 300) == 0)
+        #expect(try await place(at: 601) == 1)
+        #expect(try await place(at: 700) == 0)
+        // Unanswered: tried again an hour later, then no more.
+        #expect(try await place(at: 601 + 3601) == 1)
+        #expect(try await place(at: 3 * 3600 + 1202) == 0)
+        #expect(placed.uniqueIDs == ["ticket-survey-\(ticket.id)-1", "ticket-survey-\(ticket.id)-2"])
+        // The second call is answered: the answers are on the ticket.
+        #expect(try await setup.store.ticketSurveyAnswered(uniqueID: "ticket-survey-\(ticket.id)-2", answers: [5, 4]))
+        #expect(try await setup.store.ticketHistory(id: ticket.id).last.map { "\($0.who) \($0.field) \($0.new ?? "")" } == "customer survey 5,4")
+        #expect(try await setup.store.ticketSurveyAnswered(uniqueID: "some-other-call", answers: [1]) == false)
+    }
+
+    @Test func noCallAtNightAndNoneForATicketReopenedMeanwhile() async throws {
+        let setup = try await TicketDeskTests.Desk()
+        var settings = setup.desk.settings
+        settings.surveyCalls = TicketSettings.SurveyCalls(delaySeconds: 0, tries: 3, retrySeconds: 3600)
+        let desk = TicketDesk(store: setup.store, settings: settings, calendar: TicketDeskTests.hours)
+        let start = TicketDeskTests.monday10
+        let solvedLate = try #require(try await desk.create(TicketDraft(subject: "a", phone: "13800138000", createdBy: "user:ana"), at: start))
+        let reopened = try #require(try await desk.create(TicketDraft(subject: "b", phone: "13900000000", createdBy: "user:ana"), at: start))
+        try await desk.apply(.status(.solved), to: solvedLate.id, who: "user:ana", at: start)
+        try await desk.apply(.status(.solved), to: reopened.id, who: "user:ana", at: start)
+        try await desk.apply(.status(.open), to: reopened.id, who: "user:ana", at: start)
+        let placed = Placed()
+        // Monday 20:00: closed.
+        #expect(try await desk.placeSurveys(at: start.addingTimeInterval(10 * 3600)) { placed.add($0, $1) } == 0)
+        // Tuesday 09:30: only the ticket still solved.
+        #expect(try await desk.placeSurveys(at: start.addingTimeInterval(23.5 * 3600)) { placed.add($0, $1) } == 1)
+        #expect(placed.uniqueIDs == ["ticket-survey-\(solvedLate.id)-1"])
+    }
+}

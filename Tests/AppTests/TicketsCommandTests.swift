@@ -93,6 +93,6 @@ import Testing
         #expect(result.code == 1)
         #expect(result.err.contains("tickets.conf:2: business_hours: 'main' is not FLOW/NODE"), "\(result.err)")
         #expect(result.err.contains("tickets.conf:4: resolution: 'soon' is not a time"), "\(result.err)")
-        #expect(result.err.contains("tickets.conf:5: [abandon] is not general, wrapup, escalate-NAME, a rule"), "\(result.err)")
+        #expect(result.err.contains("tickets.conf:5: [abandon] is not general, wrapup, survey, escalate-NAME, a rule"), "\(result.err)")
     }
 }

@@ -53,8 +53,10 @@ struct StoreFlowServices: FlowServices {
 
     func voicemailPath(uniqueID: String) -> String { recordingsFolder + "/voicemail-" + uniqueID }
 
+    /// Kept with the call, and on the ticket when the call was a solved ticket's survey call.
     func saveSurvey(uniqueID: String, answers: [Int]) async throws {
         try await store.saveSurvey(uniqueID: uniqueID, answers: answers)
+        try await store.ticketSurveyAnswered(uniqueID: uniqueID, answers: answers)
     }
 
     func record(uniqueID: String, _ event: CallEvent) { ledger.record(uniqueID: uniqueID, event) }

@@ -75,9 +75,29 @@ public final class TicketDesk: Sendable {
     public func apply(_ action: Action, to id: Int64, who: String, comment: String? = nil, at now: Date = Date()) async throws -> Ticket {
         if case .assign(.queue(let queue)) = action { try check(queue: queue) }
         let calendar = calendar
-        return try await store.updateTicket(id: id, who: who, at: now, comment: comment) { ticket in
+        let ticket = try await store.updateTicket(id: id, who: who, at: now, comment: comment) { ticket in
             try Self.changed(ticket, by: action, who: who, at: now, calendar: calendar)
         }
+        if action == .status(.solved), let calls = settings.surveyCalls, ticket.phone != nil {
+            try await store.scheduleSurvey(ticketID: ticket.id, at: now.addingTimeInterval(calls.delaySeconds))
+        }
+        return ticket
+    }
+
+    /// Places the survey calls due at `now`, in open time only: each is counted as a try before
+    /// `call` places it (with the uniqueid the call is to have), so a crash never calls twice in
+    /// a row. Returns how many were placed.
+    @discardableResult
+    public func placeSurveys(at now: Date = Date(), call: @Sendable (TicketSurvey, _ uniqueID: String) async -> Void) async throws -> Int {
+        guard let calls = settings.surveyCalls, calendar.isOpen(at: now) else { return 0 }
+        let due = try await store.surveysDue(at: now)
+        for survey in due {
+            let uniqueID = "ticket-survey-\(survey.ticketID)-\(survey.tries + 1)"
+            try await store.surveyCalling(ticketID: survey.ticketID, uniqueID: uniqueID, retryAt: now.addingTimeInterval(calls.retrySeconds), maxTries: calls.tries)
+            logger.info("survey call placed", ["ticket": TicketNumber.text(survey.ticketID), "try": "\(survey.tries + 1)"])
+            await call(survey, uniqueID)
+        }
+        return due.count
     }
 
     /// The ticket after `action`: status rules, the SLA clock stopped while pending and run again
@@ -169,13 +189,18 @@ public final class TicketDesk: Sendable {
         return fired
     }
 
-    /// Escalates every `interval` until cancelled; `fired` hears of each step that fires.
-    public func runEscalations(every interval: Duration = .seconds(30), fired: @Sendable (Ticket, EscalationStep) -> Void) async {
+    /// Every `interval` until cancelled: escalates (`fired` hears of each step that fires) and,
+    /// when `survey` can place calls (AMI is up), places the survey calls due.
+    public func run(
+        every interval: Duration = .seconds(30), fired: @Sendable (Ticket, EscalationStep) -> Void,
+        survey: (@Sendable (TicketSurvey, _ uniqueID: String) async -> Void)?
+    ) async {
         while !Task.isCancelled {
             do {
                 for (ticket, step) in try await escalate() { fired(ticket, step) }
+                if let survey { try await placeSurveys(call: survey) }
             } catch {
-                logger.error("escalation check failed: \(error)")
+                logger.error("ticket clock check failed: \(error)")
             }
             try? await Task.sleep(for: interval)
         }

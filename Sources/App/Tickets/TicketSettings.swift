@@ -24,6 +24,10 @@ import Tickets
 ///     raise_priority = yes
 ///     reassign = queue:supervisors
 ///     call = PJSIP/supervisor       ; rung over AMI, hears custom/ticket-escalated
+///     [survey]                      ; call customers back when their ticket is solved
+///     after = 10m
+///     tries = 3
+///     retry = 2h
 ///     [sla-urgent]                  ; policies, first match wins
 ///     priority = urgent, high
 ///     first_response = 30m
@@ -39,6 +43,16 @@ public struct TicketSettings: Sendable {
     public var wrapUpCodes: [String: WrapUpCode] = [:]
     /// Escalation steps, in the file's order.
     public var escalations: [EscalationStep] = []
+    /// Satisfaction survey calls to customers whose ticket was solved; nil: none.
+    public var surveyCalls: SurveyCalls?
+
+    /// `[survey]`: when a ticket is solved, call the customer (in open time) into the survey flow.
+    public struct SurveyCalls: Sendable, Equatable {
+        /// After the ticket is solved.
+        public var delaySeconds = 600.0
+        public var tries = 3
+        public var retrySeconds = 7200.0
+    }
 
     public init() {}
 
@@ -59,6 +73,22 @@ public struct TicketSettings: Sendable {
                     default: problems.append(.warning("unknown key \(entry.key)", at: entry.location))
                     }
                 }
+            } else if section.name == "survey" {
+                var calls = SurveyCalls()
+                for entry in section.entries {
+                    switch entry.key {
+                    case "after", "retry":
+                        guard let seconds = Self.seconds(entry.value) else {
+                            fail(entry, "'\(entry.value)' is not a time such as 10m or 2h")
+                            continue
+                        }
+                        if entry.key == "after" { calls.delaySeconds = seconds } else { calls.retrySeconds = seconds }
+                    case "tries":
+                        if let tries = Int(entry.value), (1...10).contains(tries) { calls.tries = tries } else { fail(entry, "'\(entry.value)' is not a number of tries from 1 to 10") }
+                    default: problems.append(.warning("unknown key \(entry.key)", at: entry.location))
+                    }
+                }
+                settings.surveyCalls = calls
             } else if section.name == "wrapup" {
                 for entry in section.entries {
                     guard !entry.key.isEmpty, entry.key.allSatisfy(\.isNumber), entry.key.count <= 4 else {
@@ -124,7 +154,7 @@ public struct TicketSettings: Sendable {
                 }
                 settings.policies.append(policy)
             } else {
-                problems.append(.error("[\(section.name)] is not general, wrapup, escalate-NAME, a rule (\(TicketRule.Trigger.allCases.map(\.rawValue).joined(separator: ", "))) or sla-NAME", at: section.location))
+                problems.append(.error("[\(section.name)] is not general, wrapup, survey, escalate-NAME, a rule (\(TicketRule.Trigger.allCases.map(\.rawValue).joined(separator: ", "))) or sla-NAME", at: section.location))
             }
         }
         if problems.contains(where: { $0.severity == .error }) { throw ConfigError(problems) }
