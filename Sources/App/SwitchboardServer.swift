@@ -166,7 +166,7 @@ public final class SwitchboardServer: Sendable {
         let escalating = settings.tickets.map { desk in
             Task { [wallboard = center.wallboard, general = config.general] in
                 let survey = ami.map { Self.surveyCaller($0, trunk: general, logger: logger.named("tickets")) }
-                await desk.run(fired: { ticket, step in
+                await desk.run(every: .milliseconds(Int(desk.settings.checkEverySeconds * 1000)), fired: { ticket, step in
                     wallboard.notice("\(ticket.number) escalated (\(step.name)): \(ticket.priority.rawValue), \(ticket.assignee?.description ?? "unassigned") — \(ticket.subject)")
                     if let phone = step.call, let ami { Self.announce(ticket, on: phone, through: ami, logger: logger.named("tickets")) }
                 }, survey: survey)

@@ -10,6 +10,7 @@ import Tickets
 ///     [general]
 ///     business_hours = main/hours   ; the `when` of that flow's condition node, and its holidays
 ///     repeat_window = 72            ; hours
+///     check_every = 30s             ; how often serve escalates and places survey calls
 ///     [abandoned]                   ; a rule per kind of call: abandoned, voicemail, callback, error
 ///     category = missed-call
 ///     priority = normal
@@ -43,6 +44,8 @@ public struct TicketSettings: Sendable {
     public var wrapUpCodes: [String: WrapUpCode] = [:]
     /// Escalation steps, in the file's order.
     public var escalations: [EscalationStep] = []
+    /// How often `serve` looks for escalation steps and survey calls due.
+    public var checkEverySeconds = 30.0
     /// Satisfaction survey calls to customers whose ticket was solved; nil: none.
     public var surveyCalls: SurveyCalls?
 
@@ -68,6 +71,8 @@ public struct TicketSettings: Sendable {
                     case "business_hours":
                         let parts = entry.value.split(separator: "/").map(String.init)
                         if parts.count == 2 { settings.businessHours = (parts[0], parts[1]) } else { fail(entry, "'\(entry.value)' is not FLOW/NODE, such as main/hours") }
+                    case "check_every":
+                        if let seconds = Self.seconds(entry.value), seconds >= 1 { settings.checkEverySeconds = seconds } else { fail(entry, "'\(entry.value)' is not a time of at least 1 s, such as 30s") }
                     case "repeat_window":
                         if let hours = Double(entry.value), hours >= 0 { settings.repeatWindowSeconds = hours * 3600 } else { fail(entry, "'\(entry.value)' is not a number of hours") }
                     default: problems.append(.warning("unknown key \(entry.key)", at: entry.location))

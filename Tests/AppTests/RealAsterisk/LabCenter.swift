@@ -110,7 +110,7 @@ final class LabCenter: @unchecked Sendable {
 
     init(
         queues: String = LabCenter.queues, agents: String = LabCenter.agents, sip: Bool = false, operatorTarget: String = "Local/1003@agents",
-        tuneFlows: (String) -> String = { $0 }
+        tickets: String? = nil, tuneFlows: (String) -> String = { $0 }
     ) throws {
         let build = try #require(Self.located.build)
         let agiPort = try AsteriskLab.freePort()
@@ -129,6 +129,11 @@ final class LabCenter: @unchecked Sendable {
         try queues.write(toFile: folder + "/queues.conf", atomically: true, encoding: .utf8)
         try agents.write(toFile: folder + "/agents.conf", atomically: true, encoding: .utf8)
         configPath = try lab.writeSwitchboardConfig(in: folder, loginAtStart: false, logLevel: "trace", operatorTarget: operatorTarget)
+        if let tickets {
+            try tickets.write(toFile: folder + "/tickets.conf", atomically: true, encoding: .utf8)
+            let config = try String(contentsOfFile: configPath, encoding: .utf8)
+            try (config + "\n[tickets]\nrules = tickets.conf\n").write(toFile: configPath, atomically: true, encoding: .utf8)
+        }
     }
 
     /// Starts Asterisk, the observer and the server; returns once the server's AMI is connected.
@@ -139,6 +144,20 @@ final class LabCenter: @unchecked Sendable {
         }
         try await observer.login(username: AsteriskLab.observerUser, secret: Secret(AsteriskLab.observerSecret))
         self.observer = observer
+        try await startServer()
+    }
+
+    /// Stops the server (SIGTERM) and serves the same files again, as after a restart.
+    func restartServer() async throws {
+        if let server {
+            server.signal(SIGTERM)
+            _ = try await server.waitForExit()
+        }
+        try await startServer()
+    }
+
+    /// Starts `switchboard serve`; returns once its AMI is connected.
+    private func startServer() async throws {
         let server = try ChildProcess(arguments: ["serve", "--config", configPath])
         self.server = server
         let deadline = ContinuousClock.now + .seconds(20)
@@ -212,11 +231,12 @@ final class LabCenter: @unchecked Sendable {
         throw AsteriskLab.LabError(description: "no \(what) within \(seconds) s")
     }
 
-    /// The caller's FastAGI channel (the `;2` half running the flow) by their number.
-    func flowChannel(of number: String) async throws -> String {
+    /// The caller's FastAGI channel (the `;2` half running the flow) by their number; `besides`:
+    /// channels of their earlier calls.
+    func flowChannel(of number: String, besides: Set<String> = []) async throws -> String {
         try await wait("AGI session of \(number)") { events in
             events.lazy.compactMap { item -> String? in
-                if case .agiExecStart(let channel, _, _) = item.event.kind, channel.callerIDNumber == number { return channel.channel }
+                if case .agiExecStart(let channel, _, _) = item.event.kind, channel.callerIDNumber == number, !besides.contains(channel.channel) { return channel.channel }
                 return nil
             }.first
         }

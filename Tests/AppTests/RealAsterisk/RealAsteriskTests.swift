@@ -12,9 +12,10 @@ import Testing
 struct RealAsteriskTests {
     /// Runs `body` against a started center, stopping it whatever happens.
     func withCenter(
-        agents: String = LabCenter.agents, sip: Bool = false, operatorTarget: String = "Local/1003@agents", _ body: (LabCenter) async throws -> Void
+        agents: String = LabCenter.agents, sip: Bool = false, operatorTarget: String = "Local/1003@agents", tickets: String? = nil,
+        _ body: (LabCenter) async throws -> Void
     ) async throws {
-        let center = try LabCenter(agents: agents, sip: sip, operatorTarget: operatorTarget)
+        let center = try LabCenter(agents: agents, sip: sip, operatorTarget: operatorTarget, tickets: tickets)
         do {
             try await center.start()
             try await body(center)
