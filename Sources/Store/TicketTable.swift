@@ -125,14 +125,16 @@ enum TicketTable {
         }
         // Overdue: the most overdue first. Each due time is walked in order along its partial
         // index, stopping at a page, so the page costs the same however many tickets are late.
+        // The indexes are named: left to itself SQLite takes tickets_status and sorts every open ticket.
         let also = conditions.isEmpty ? "" : " AND " + conditions.joined(separator: " AND ")
         let found = try db.query(
             """
             SELECT \(columns) FROM tickets WHERE id IN (
-                SELECT id FROM (SELECT id FROM tickets WHERE status IN ('new', 'open') AND resolution_due < ?\(also) ORDER BY resolution_due LIMIT ?)
+                SELECT id FROM (SELECT id FROM tickets INDEXED BY tickets_resolution_due
+                    WHERE status IN ('new', 'open') AND resolution_due < ?\(also) ORDER BY resolution_due LIMIT ?)
                 UNION
-                SELECT id FROM (SELECT id FROM tickets WHERE status IN ('new', 'open') AND first_response_at IS NULL AND first_response_due < ?\(also)
-                    ORDER BY first_response_due LIMIT ?)
+                SELECT id FROM (SELECT id FROM tickets INDEXED BY tickets_response_due
+                    WHERE status IN ('new', 'open') AND first_response_at IS NULL AND first_response_due < ?\(also) ORDER BY first_response_due LIMIT ?)
             )
             ORDER BY MIN(IFNULL(resolution_due, 1e18), IIF(first_response_at IS NULL, IFNULL(first_response_due, 1e18), 1e18)), id LIMIT ?
             """,

@@ -49,7 +49,7 @@ public struct TicketRule: Sendable, Equatable {
     }
 
     /// The ticket this rule makes of `call` (`steps` its timeline): assigned to the call's queue,
-    /// linked to the call and to its voicemail file.
+    /// linked to the call, its voicemail file and its recording.
     public func draft(for call: CallRecord, steps: [CallEvent], customerName: String?) -> TicketDraft {
         let wait = Int(((call.waitSeconds ?? 0) + (call.ringSeconds ?? 0)).rounded())
         let values = [
@@ -62,7 +62,8 @@ public struct TicketRule: Sendable, Equatable {
             subject: text, category: category, priority: priority, customerID: call.customerID, phone: call.callerNumber,
             assignee: call.queue.map(TicketAssignee.queue), queue: call.queue, createdBy: "rule:\(trigger.rawValue)",
             call: TicketCall(uniqueID: call.uniqueID, rule: trigger.rawValue, at: call.endedAt ?? call.arrivedAt),
-            files: trigger == .voicemail ? Self.voicemailFile(steps).map { [TicketFile(path: $0, kind: .voicemail)] } ?? [] : []
+            files: (trigger == .voicemail ? Self.voicemailFile(steps).map { [TicketFile(path: $0, kind: .voicemail)] } ?? [] : [])
+                + (call.recording.map { [TicketFile(path: $0, kind: .recording)] } ?? [])
         )
     }
 

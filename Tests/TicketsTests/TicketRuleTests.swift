@@ -46,6 +46,9 @@ import Testing
         let draft = TicketRule(trigger: .voicemail).draft(for: Self.call(.voicemail), steps: steps, customerName: nil)
         #expect(draft.files == [TicketFile(path: "/var/spool/switchboard/voicemail-1795460400.7.wav", kind: .voicemail)])
         #expect(draft.subject == "Voicemail from 13800138000")
+        var recorded = Self.call(.abandoned)
+        recorded.recording = "/var/spool/switchboard/support/1795460400.7.wav"
+        #expect(TicketRule(trigger: .abandoned).draft(for: recorded, steps: [], customerName: nil).files == [TicketFile(path: "/var/spool/switchboard/support/1795460400.7.wav", kind: .recording)])
         let cut = [CallEvent(.voicemail, detail: "/tmp/voicemail-1.2 (the caller hung up)")]
         #expect(TicketRule(trigger: .voicemail).draft(for: Self.call(.voicemail), steps: cut, customerName: nil).files.map(\.path) == ["/tmp/voicemail-1.2.wav"])
     }

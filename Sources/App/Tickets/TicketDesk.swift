@@ -158,7 +158,8 @@ public final class TicketDesk: Sendable {
             let draft = TicketDraft(
                 subject: "Follow-up to the call from \(call.callerNumber ?? "an unknown number")", category: category, priority: priority,
                 customerID: call.customerID, phone: call.callerNumber, assignee: .agent(agent), queue: call.queue, createdBy: who,
-                call: TicketCall(uniqueID: call.uniqueID, rule: "wrapup", at: now)
+                call: TicketCall(uniqueID: call.uniqueID, rule: "wrapup", at: now),
+                files: call.recording.map { [TicketFile(path: $0, kind: .recording)] } ?? []
             )
             guard let ticket = try await create(draft, at: now) else { throw TicketError("the call \(call.uniqueID) has its wrap-up ticket already") }
             return ticket
