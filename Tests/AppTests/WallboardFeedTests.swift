@@ -1,4 +1,5 @@
 import ACD
+import Core
 import Foundation
 import Reports
 import Synchronization
@@ -7,7 +8,7 @@ import Testing
 
 /// What the wallboard is drawn from, without a server: today's tallies by the call center's
 /// day, the frame for a routing report, and the change signal.
-@Suite struct WallboardFeedTests {
+@Suite(.timeLimit(.minutes(1))) struct WallboardFeedTests {
     static let zone = TimeZone(identifier: "Asia/Shanghai")!
     /// 2026-12-07 10:00 in Shanghai.
     static let morning = Date(timeIntervalSince1970: 1_796_608_800)
@@ -64,6 +65,24 @@ import Testing
         let frame = feed.frame(report, targets: { _ in ReportSheets.Target() }, only: ["support"], now: Self.morning)
         #expect(frame.queues.map(\.name) == ["support"])
         #expect(frame.agents.map(\.agent) == ["1001", "1003"])
+    }
+
+    /// Routing tells the feed of each change as it happens, before returning: a wallboard is
+    /// pushed the join, not left to find it at the next tick.
+    @Test func routingSignalsEachChangeAsItHappens() async throws {
+        let feed = WallboardFeed(zone: Self.zone)
+        let agent = Agent(id: "1001", name: "Li", endpoint: "PJSIP/1001", skills: ["support": 3])
+        let routing = RoutingService(agents: [agent], queues: [:], loggedIn: false, logger: .silent, changed: { feed.changed() })
+        let stream = feed.subscribe()
+        var signals = stream.makeAsyncIterator()
+        _ = await signals.next()
+        _ = routing.join(queue: QueueDefinition(name: "support", skills: ["support": 2]), extraPriority: 0, language: nil)
+        // Buffered already: the join's own signal, taken without waiting on any clock.
+        let joined = feed.frame(routing.report(), targets: { _ in ReportSheets.Target() })
+        #expect(joined.queues.first { $0.name == "support" }?.waiting == 1)
+        #expect(await signals.next() != nil)
+        _ = routing.change("1001", .login)
+        #expect(await signals.next() != nil)
     }
 
     @Test func noticesAreTodaysNewestFive() {

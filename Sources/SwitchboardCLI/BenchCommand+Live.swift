@@ -48,3 +48,31 @@ extension BenchCommand {
         ].joined(separator: "\n"))
     }
 }
+
+extension BenchCommand {
+    static let wallboard = CommandSpec(
+        name: "wallboard",
+        summary: "how soon a wallboard's frame shows a caller who joined a queue",
+        discussion: """
+            Runs a server in this process with one queue and no agent, subscribes a wallboard over
+            the control socket, and has --joins simulated callers join one after another; each
+            join is timed to the first frame that shows it, by the server's own clock.
+            """,
+        options: [.value("joins", "N", "callers (default 200)"), .json],
+        action: runWallboard
+    )
+
+    @Sendable static func runWallboard(_ parsed: ParsedCommand, _ terminal: Terminal) async throws {
+        var options = WallboardBenchmark.Options()
+        options.joins = try parsed.integer("joins", default: options.joins, range: 1...100_000)
+        let json = parsed.flag("json")
+        let report = try await WallboardBenchmark(options: options) { line in if !json { terminal.printError(line) } }.run()
+        if json { return terminal.print(try JSONOutput.encode(report)) }
+        let latency = report.joinToFrame, trip = report.controlRoundTrip
+        terminal.print(String(
+            format: "\n%d joins, %d seen: join → frame made p50 %.3f ms, p99 %.3f ms, max %.3f ms\ncontrol socket round trip: p50 %.3f ms, p99 %.3f ms",
+            report.joins, report.seen, latency.p50Microseconds / 1000, latency.p99Microseconds / 1000, latency.maxMicroseconds / 1000,
+            trip.p50Microseconds / 1000, trip.p99Microseconds / 1000
+        ))
+    }
+}
