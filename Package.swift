@@ -33,6 +33,8 @@ let package = Package(
         .target(name: "IVR", dependencies: ["Core", "Config"], swiftSettings: strict),
         // Skills-based routing decisions: pure, driven by the time its caller passes in.
         .target(name: "ACD", swiftSettings: strict),
+        // Recordings' audio: WAV reading and quality figures, pure.
+        .target(name: "Recordings", swiftSettings: strict),
         // Tickets' rules and SLA clocks over open time: pure, moments passed in.
         .target(name: "Tickets", dependencies: ["Core"], swiftSettings: strict),
         // Asterisk's side of FastAGI and AMI, for tests, benchmarks and the demo.
@@ -54,6 +56,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "SQLite", "Core", "Reports", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Core"], swiftSettings: strict),
         .testTarget(name: "TicketsTests", dependencies: ["Tickets", "Core"], swiftSettings: strict),
+        .testTarget(name: "RecordingsTests", dependencies: ["Recordings"], swiftSettings: strict),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Core", "Wire", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "AppTests",
