@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "Tickets", dependencies: ["Core"], swiftSettings: strict),
         // Asterisk's side of FastAGI and AMI, for tests, benchmarks and the demo.
         .target(name: "Simulator", dependencies: ["Core", "Wire", "AGI", "AMI"], swiftSettings: strict),
-        .target(name: "App", dependencies: ["Core", "Wire", "Config", "AGI", "AMI", "ACD", "IVR", "Store", "Reports", "Tickets"], swiftSettings: strict),
+        .target(name: "App", dependencies: ["Core", "Wire", "Config", "AGI", "AMI", "ACD", "IVR", "Store", "Reports", "Tickets", "Recordings"], swiftSettings: strict),
         // The demo, simulated traffic and benchmarks: the server against simulated or lab Asterisks.
         .target(name: "Lab", dependencies: ["Core", "Wire", "Config", "AGI", "AMI", "ACD", "IVR", "Store", "Reports", "Tickets", "App", "Simulator"], swiftSettings: strict),
         .target(name: "SwitchboardCLI", dependencies: ["Core", "Config", "App", "Lab", "ACD", "IVR", "Store", "Reports", "Tickets", "Wire", "CLinux"], swiftSettings: strict),
@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Core", "Wire", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "AppTests",
-            dependencies: ["App", "Lab", "SwitchboardCLI", "switchboard", "AGI", "Core", "Config", "Wire", "AMI", "Simulator", "Store", "Reports", "TestSupport"],
+            dependencies: ["App", "Lab", "SwitchboardCLI", "switchboard", "AGI", "Core", "Config", "Wire", "AMI", "Simulator", "Store", "Reports", "Recordings", "TestSupport"],
             swiftSettings: strict
         ),
     ]

@@ -25,6 +25,8 @@ final class CallCenter: Sendable {
         var hangupGrace = Duration.seconds(3)
         /// Where routing is also told as app_queue's `queue_log` (`[reports] queue_log`).
         var queueLog: QueueLogWriter?
+        /// Recordings' names under the folder (`[recordings] name`).
+        var recordingPattern = RecordingName.defaultPattern
         /// Makes tickets of ended calls by its rules (`[tickets] rules`).
         var tickets: TicketDesk?
 
@@ -106,6 +108,7 @@ final class CallCenter: Sendable {
         services.timeZone = settings.timeZone
         services.operatorTarget = settings.operatorTarget
         services.tickets = settings.tickets
+        services.recordingName = RecordingName(folder: settings.recordingsFolder, pattern: settings.recordingPattern, zone: settings.timeZone)
         self.journal = journal
         self.ledger = ledger
         self.routing = routing

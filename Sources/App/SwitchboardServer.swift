@@ -108,6 +108,7 @@ public final class SwitchboardServer: Sendable {
         settings.operatorTarget = config.ivr.operatorTarget
         settings.trunkDial = { [general = config.general] in general.trunkDial($0) }
         settings.queueLog = queueLog
+        settings.recordingPattern = config.recordings.name
         do {
             settings.tickets = try TicketDesk.make(config: config, store: store, flows: flows.flows, logger: logger.named("tickets"))
         } catch {

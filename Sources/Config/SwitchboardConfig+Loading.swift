@@ -3,7 +3,7 @@ import Foundation
 
 extension SwitchboardConfig {
     /// Sections this version understands; later features add theirs here.
-    static let knownSections: Set<String> = ["general", "agi", "ami", "ivr", "acd", "control", "reports", "metrics", "tickets"]
+    static let knownSections: Set<String> = ["general", "agi", "ami", "ivr", "acd", "control", "reports", "metrics", "tickets", "recordings"]
 
     /// Where `serve`, `status` and `config check` look when no `--config` is given.
     public static let standardPath = "/etc/asterisk/switchboard.conf"
@@ -92,6 +92,12 @@ extension SwitchboardConfig {
         }
         read("reports") { reader in
             if let value = reader.path("queue_log", relativeTo: file) { config.reports.queueLogPath = value }
+        }
+        read("recordings") { reader in
+            if let value = reader.value("name", { $0.contains("{uniqueid}") && !$0.hasPrefix("/") && !$0.contains("..") ? $0 : nil },
+                                        expected: "a relative name with {uniqueid}, such as {queue}/{yyyy}/{mm}/{dd}/{uniqueid}.wav") {
+                config.recordings.name = value
+            }
         }
         read("tickets") { reader in
             if let value = reader.path("rules", relativeTo: file) { config.tickets.rulesPath = value }

@@ -76,6 +76,12 @@ public struct SwitchboardConfig: Sendable {
         public var queueLogPath: String?
     }
 
+    public struct Recordings: Sendable {
+        /// A call's recording under `[general] recordings`: `{queue}`, `{yyyy}`, `{mm}`, `{dd}`,
+        /// `{uniqueid}`, `{agent}`.
+        public var name = "{queue}/{yyyy}/{mm}/{dd}/{uniqueid}.wav"
+    }
+
     public struct Tickets: Sendable {
         /// The tickets file: which calls become tickets, SLA policies, open time; nil: no
         /// tickets are made from calls (people can still make them).
@@ -96,6 +102,7 @@ public struct SwitchboardConfig: Sendable {
     public var reports = Reports()
     public var metrics = Metrics()
     public var tickets = Tickets()
+    public var recordings = Recordings()
     /// The file this came from; nil for the built-in defaults.
     public var sourceFile: String?
 

@@ -123,7 +123,8 @@ extension SimulatedAGIChannel {
         case "dial":
             return dead ? "200 result=-1" : try await dial(data)
         case "mixmonitor":
-            startRecording(data.split(separator: ",", omittingEmptySubsequences: false).first.map(String.init) ?? "")
+            let parts = data.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            startRecording(parts.first ?? "", bridgedOnly: parts.count > 1 && parts[1].contains("b"))
             return "200 result=0"
         case "stopmixmonitor":
             finishRecording()
@@ -235,7 +236,10 @@ extension SimulatedAGIChannel {
             let end = answeredAt + min(talk, talkLimit ?? .infinity)
             let callerLeft: Bool
             if case .hangup = try await nextDigit(until: end, accepting: []) { callerLeft = true } else { callerLeft = false }
-            finish("ANSWER", answered: now() - answeredAt, peer: peer)
+            let talked = now() - answeredAt
+            finish("ANSWER", answered: talked, peer: peer)
+            // MixMonitor with `b` hears only this: the bridged talk.
+            state.withLock { state in state.mixMonitor?.bridged += talked }
             setup.onEvent(.peerGone(target: target, peer: peer, bridged: true, callerLeft: callerLeft))
             return continueAfter && !callerLeft && !limited ? "200 result=0" : "200 result=-1"
         }

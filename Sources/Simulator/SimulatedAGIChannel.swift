@@ -112,7 +112,8 @@ public final class SimulatedAGIChannel: Sendable {
         var watchesSocket = false
         var digits: [(at: Double, digit: Character)] = []
         var variables: [String: String] = [:]
-        var mixMonitor: (path: String, since: Double)?
+        /// MixMonitor running: its file, since when, and with `b` only the bridged time it has heard.
+        var mixMonitor: (path: String, since: Double, bridgedOnly: Bool, bridged: Double)?
         var outcome = Outcome()
         /// Music on hold: asked for with SET MUSIC on, and whether it still plays (any prompt stops it).
         var musicWanted = false
@@ -221,10 +222,10 @@ public final class SimulatedAGIChannel: Sendable {
     }
 
     /// Starts recording the call to `path`, as MixMonitor does (the WAV is written when it stops
-    /// or the call ends).
-    public func startRecording(_ path: String) {
+    /// or the call ends); `bridgedOnly` (option `b`): only while the channel is bridged.
+    public func startRecording(_ path: String, bridgedOnly: Bool = false) {
         state.withLock { state in
-            state.mixMonitor = (path, state.time)
+            state.mixMonitor = (path, state.time, bridgedOnly, 0)
             state.variables["MIXMONITOR_FILENAME"] = path
         }
     }
@@ -358,12 +359,12 @@ public final class SimulatedAGIChannel: Sendable {
     /// Writes the MixMonitor recording, if one is running.
     func finishRecording() {
         let now = now()
-        guard let (path, since) = state.withLock({ state -> (String, Double)? in
+        guard let recording = state.withLock({ state in
             defer { state.mixMonitor = nil }
             return state.mixMonitor
         }) else { return }
-        guard let target = setup.recordingPath(path) else { return }
-        let bytes = WAVFile.speechLike(seconds: now - since, seed: setup.seed)
+        guard let target = setup.recordingPath(recording.path) else { return }
+        let bytes = WAVFile.speechLike(seconds: recording.bridgedOnly ? recording.bridged : now - recording.since, seed: setup.seed)
         let folder = (target as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         if FileManager.default.createFile(atPath: target, contents: Data(bytes)) {

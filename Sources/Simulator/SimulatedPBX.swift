@@ -346,7 +346,7 @@ public final class SimulatedPBX: Sendable {
         case "mixmonitor", "stopmixmonitor":
             guard let channelName = action["Channel"], let target = live(channelName) else { return error("No such channel") }
             if action["Action"]?.lowercased() == "mixmonitor" {
-                target.channel.startRecording(action["File"] ?? "\(target.identity.uniqueID).wav")
+                target.channel.startRecording(action["File"] ?? "\(target.identity.uniqueID).wav", bridgedOnly: action["Options"]?.contains("b") == true)
             } else {
                 target.channel.stopRecording()
             }

@@ -8,6 +8,7 @@ import Simulator
 import Store
 import TestSupport
 import Testing
+import Recordings
 import Wire
 @testable import App
 
@@ -354,5 +355,35 @@ import Wire
         }
         #expect(answers == [4, 5])
         #expect(call.outcome == .answered)
+    }
+}
+
+/// A recorded queue call: MixMonitor with `b` (the bridged talk only, not the ringing), named
+/// `<queue>/<YYYY>/<MM>/<DD>/<uniqueid>.wav`.
+@Suite(.timeLimit(.minutes(1))) struct QueueRecordingTests {
+    @Test func theRecordingHoldsTheBridgedTalkAndIsNamedByQueueDayAndUniqueid() async throws {
+        let center = ACDEndToEndTests.Center()
+        var support = QueueSettings(QueueDefinition(name: "support", skills: ["support": 2], wrapUpSeconds: 0))
+        support.record = true
+        try await center.start(agents: [Agent(id: "1001", name: "Li", endpoint: "PJSIP/1001", skills: ["support": 3])], loggedIn: true, queues: ["support": support])
+        defer { center.stop() }
+        var configuration = SimulatedPBX.Configuration(agiServer: center.server.address)
+        configuration.script = "ivr/q"
+        configuration.clock = SimulationClock(scale: 40)
+        configuration.endpoints = ["PJSIP/1001": .answers(after: 6, talk: 12)]
+        configuration.recordingsFolder = center.folder + "/written"
+        try FileManager.default.createDirectory(atPath: center.folder + "/written", withIntermediateDirectories: true)
+        let outcome = try await SimulatedPBX(configuration).call(from: "13800000007", dnis: "4008", caller: CallerScript(hangupAfter: 600))
+        let mix = try #require(outcome.commands.first { $0.hasPrefix("EXEC MixMonitor") })
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .current
+        let day = calendar.dateComponents([.year, .month, .day], from: Date())
+        let expected = String(format: "support/%04d/%02d/%02d/", day.year!, day.month!, day.day!)
+        #expect(mix.contains(center.folder + "/" + expected), "\(mix)")
+        #expect(mix.hasSuffix(",b\""), "\(mix)")
+        let file = try #require(outcome.recordings.first)
+        let audio = try WAVAudio(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: file))), file: file)
+        // 12 s of talk; the 6 s of ringing before it are not in the file.
+        #expect(abs(audio.seconds - 12) < 0.5, "\(audio.seconds) s")
     }
 }

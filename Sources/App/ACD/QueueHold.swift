@@ -110,7 +110,8 @@ struct QueueHold {
             try await channel.setVariable("CALLERID(name)", shown)
         }
         try await channel.setMusic(false, musicClass: settings.musicClass)
-        let recording = services.recordingsFolder + "/" + caller.uniqueID + ".wav"
+        let naming = services.recordingName ?? RecordingName(folder: services.recordingsFolder)
+        let recording = naming.path(queue: queue.name, uniqueID: caller.uniqueID, agent: offer.agent, at: services.now())
         if settings.record { try await channel.startRecording(recording) }
         routing.dialling(call)
         let outcome = try await channel.transfer(offer.endpoint, timeoutSeconds: Int(settings.definition.ringTimeoutSeconds), continuing: queue.afterCall != nil)

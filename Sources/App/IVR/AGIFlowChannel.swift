@@ -106,8 +106,9 @@ struct AGIFlowChannel: CallChannel {
         }
     }
 
+    /// MixMonitor with `b`: only the bridged conversation is recorded, not the ringing before it.
     func startRecording(_ path: String) async throws {
-        _ = try await guarded { try await session.exec("MixMonitor", [path]) }
+        _ = try await guarded { try await session.exec("MixMonitor", [path, "b"]) }
     }
 
     func stopRecording() async throws {

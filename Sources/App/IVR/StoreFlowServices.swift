@@ -21,6 +21,8 @@ struct StoreFlowServices: FlowServices {
     var timeZone = TimeZone.current
     var operatorTarget = "PJSIP/operator"
 
+    /// How queue calls' recordings are named; nil: the default pattern under `recordingsFolder`.
+    var recordingName: RecordingName?
     /// Makes and finds tickets for the flows' ticket nodes; nil: no tickets file.
     var tickets: TicketDesk?
 
