@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: strict),
         // Report figures and their definitions: pure, over call records and kept tallies.
         .target(name: "Reports", dependencies: ["Core"], swiftSettings: strict),
-        .target(name: "Store", dependencies: ["Core", "SQLite", "Reports"], swiftSettings: strict),
+        .target(name: "Store", dependencies: ["Core", "SQLite", "Reports", "Recordings"], swiftSettings: strict),
         .target(name: "Config", dependencies: ["Core", "Wire"], swiftSettings: strict),
         // IVR flows: files → flows → an interpreter over an abstract call (no I/O here).
         .target(name: "IVR", dependencies: ["Core", "Config"], swiftSettings: strict),
@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "App", dependencies: ["Core", "Wire", "Config", "AGI", "AMI", "ACD", "IVR", "Store", "Reports", "Tickets", "Recordings"], swiftSettings: strict),
         // The demo, simulated traffic and benchmarks: the server against simulated or lab Asterisks.
         .target(name: "Lab", dependencies: ["Core", "Wire", "Config", "AGI", "AMI", "ACD", "IVR", "Store", "Reports", "Tickets", "App", "Simulator"], swiftSettings: strict),
-        .target(name: "SwitchboardCLI", dependencies: ["Core", "Config", "App", "Lab", "ACD", "IVR", "Store", "Reports", "Tickets", "Wire", "CLinux"], swiftSettings: strict),
+        .target(name: "SwitchboardCLI", dependencies: ["Core", "Config", "App", "Lab", "ACD", "IVR", "Store", "Reports", "Tickets", "Recordings", "Wire", "CLinux"], swiftSettings: strict),
         .executableTarget(name: "switchboard", dependencies: ["SwitchboardCLI"], swiftSettings: strict),
 
         .target(name: "TestSupport", dependencies: ["Core", "Wire", "AGI"], path: "Tests/TestSupport", swiftSettings: strict),
@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "ACDTests", dependencies: ["ACD", "Core"], swiftSettings: strict),
         .testTarget(name: "IVRTests", dependencies: ["IVR", "Config", "Core", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "AGI", "AMI", "Core", "Wire", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "SQLite", "Core", "Reports", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "SQLite", "Core", "Reports", "Recordings", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Core"], swiftSettings: strict),
         .testTarget(name: "TicketsTests", dependencies: ["Tickets", "Core"], swiftSettings: strict),
         .testTarget(name: "RecordingsTests", dependencies: ["Recordings"], swiftSettings: strict),

@@ -42,8 +42,8 @@ final class CallCenter: Sendable {
     /// Today's queue figures and the change signal that `switchboard wallboard` is drawn from.
     let wallboard: WallboardFeed
     let journal: StoreJournal
-    /// Ended calls on their way to the ticket desk.
-    let tickets: TicketIntake?
+    /// Ended calls on their way to their ticket and recording index.
+    let endedWork: EndedCallWork
     let ledger: CallLedger
     let routing: RoutingService
     let ivr: IVRHandler
@@ -57,8 +57,16 @@ final class CallCenter: Sendable {
         let wallboard = WallboardFeed(zone: settings.timeZone)
         self.wallboard = wallboard
         let journal = StoreJournal(store: store, logger: logger.named("store"), metrics: metrics)
-        let tickets = settings.tickets.map { TicketIntake(desk: $0, logger: logger.named("tickets")) }
-        self.tickets = tickets
+        var jobs: [EndedCallWork.Job] = []
+        if let desk = settings.tickets {
+            jobs.append(EndedCallWork.Job(name: "ticket") { call, steps in try await desk.take(call, steps: steps) })
+        }
+        jobs.append(EndedCallWork.Job(name: "recording index") { call, _ in
+            guard let path = call.recording, FileManager.default.fileExists(atPath: path) else { return }
+            try await store.saveRecording(try RecordingIndexer.entry(path: path, call: call))
+        })
+        let endedWork = EndedCallWork(jobs, logger: logger.named("calls"))
+        self.endedWork = endedWork
         let amiReady: @Sendable () -> Bool = { ami?.status.state == "connected" }
         // Records are stamped by the wall clock (the flows' clock may be a simulated day).
         let stamp: @Sendable () -> Date = { Date() }
@@ -69,7 +77,7 @@ final class CallCenter: Sendable {
             ended: { call, steps, tallies in
                 metrics.callFinished(call.outcome)
                 if let queue = tallies.queue { wallboard.add([queue]) }
-                tickets?.take(call, steps: steps)
+                endedWork.take(call, steps: steps)
             }
         )
         let routing = RoutingService(
@@ -133,7 +141,7 @@ final class CallCenter: Sendable {
     /// Writes every call still open and everything waiting for the store.
     func finish() async {
         ledger.finishAll()
-        await tickets?.finish()
+        await endedWork.finish()
         await journal.finish()
     }
 }

@@ -70,5 +70,11 @@ public struct WAVAudio: Sendable {
 public struct WAVError: Error, CustomStringConvertible, Equatable {
     public var file: String
     public var problem: String
+
+    public init(file: String, problem: String) {
+        self.file = file
+        self.problem = problem
+    }
+
     public var description: String { "\(file): \(problem)" }
 }

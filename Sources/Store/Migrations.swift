@@ -4,7 +4,7 @@ import SQLite
 /// The schema, as numbered migrations applied in order, each in one transaction; the version
 /// reached is kept in `PRAGMA user_version`. A new migration is appended here, never edited in.
 enum Migrations {
-    static let all: [String] = [version1, version2, version3, version4, version5, version6, version7]
+    static let all: [String] = [version1, version2, version3, version4, version5, version6, version7, version8]
 
     static var latest: Int { all.count }
 
@@ -25,6 +25,52 @@ enum Migrations {
         }
         return applied
     }
+
+    /// The recording index: a row per file with its call, checksum and quality figures; a caller's,
+    /// an agent's and a day's recordings found by index. Deletions and holds go into an audit
+    /// table that, like the ticket history, is only appended to.
+    static let version8 = """
+        CREATE TABLE recordings (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL UNIQUE,
+            uniqueid TEXT,
+            linkedid TEXT,
+            agent TEXT,
+            queue TEXT,
+            caller TEXT,
+            caller_key TEXT,
+            customer_id INTEGER,
+            ticket_id INTEGER,
+            started_at REAL NOT NULL,
+            seconds REAL NOT NULL,
+            bytes INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            encoding TEXT NOT NULL,
+            channels INTEGER NOT NULL,
+            figures TEXT NOT NULL,
+            longest_silence REAL NOT NULL,
+            gaps TEXT NOT NULL DEFAULT '',
+            held INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX recordings_caller ON recordings(caller_key, started_at);
+        CREATE INDEX recordings_agent ON recordings(agent, started_at);
+        CREATE INDEX recordings_started ON recordings(started_at);
+        CREATE INDEX recordings_uniqueid ON recordings(uniqueid);
+        CREATE INDEX recordings_ticket ON recordings(ticket_id) WHERE ticket_id IS NOT NULL;
+        CREATE TABLE recording_audit (
+            id INTEGER PRIMARY KEY,
+            at REAL NOT NULL,
+            who TEXT NOT NULL,
+            action TEXT NOT NULL,
+            path TEXT NOT NULL,
+            sha256 TEXT,
+            detail TEXT
+        );
+        CREATE TRIGGER recording_audit_no_update BEFORE UPDATE ON recording_audit
+            BEGIN SELECT RAISE(ABORT, 'the recording audit is only appended to'); END;
+        CREATE TRIGGER recording_audit_no_delete BEFORE DELETE ON recording_audit
+            BEGIN SELECT RAISE(ABORT, 'the recording audit is only appended to'); END;
+        """
 
     /// Tickets, the calls and files linked to them, their history, the escalation steps that
     /// have fired (each at most once per ticket: the key), and the satisfaction survey calls

@@ -28,6 +28,7 @@ public enum Switchboard {
             CustomersCommand.spec,
             CallsCommand.spec,
             TicketsCommand.spec,
+            RecordingsCommand.spec,
             ReportCommand.spec,
             DBCommand.spec,
             ConfigCommand.spec,

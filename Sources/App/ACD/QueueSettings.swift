@@ -32,6 +32,8 @@ public struct QueueSettings: Sendable {
     public var announceEverySeconds: Int
     public var musicClass: String
     public var record: Bool
+    /// Days a recording of this queue is kept (`recordings purge`); nil: until purged by hand.
+    public var retentionDays: Int?
     /// A caller who hangs up in the queue sooner than this is a short abandon, not an abandon.
     public var shortAbandonSeconds = 5.0
     /// The share of calls to answer within the service level's threshold (reports draw it).
@@ -106,6 +108,12 @@ public struct QueueSettings: Sendable {
                 case "announce_every": if let value = number(entry) { settings.announceEverySeconds = Int(value) }
                 case "music_class": settings.musicClass = entry.value
                 case "record": settings.record = ["yes", "true", "on", "1"].contains(entry.value.lowercased())
+                case "retention":
+                    guard let days = Int(entry.value.hasSuffix("d") ? String(entry.value.dropLast()) : entry.value), days >= 1 else {
+                        problems.append(.error("retention: '\(entry.value)' is not a number of days such as 90d", at: entry.location))
+                        continue
+                    }
+                    settings.retentionDays = days
                 case "callback_key":
                     guard entry.value.count == 1, let key = entry.value.first, "0123456789#".contains(key) else {
                         problems.append(.error("callback_key: '\(entry.value)' is not one key (0-9 or #)", at: entry.location))
