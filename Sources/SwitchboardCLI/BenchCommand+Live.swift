@@ -76,3 +76,39 @@ extension BenchCommand {
         ))
     }
 }
+
+extension BenchCommand {
+    static let recordings = CommandSpec(
+        name: "recordings",
+        summary: "a million indexed recordings searched by caller, agent and day; audio figures' speed",
+        options: [
+            .value("recordings", "N", "rows in the index (default 1000000)"),
+            .value("searches", "N", "searches of each kind (default 2000)"),
+            .value("audio", "SECONDS", "audio measured for the speed (default 600)"),
+            .json,
+        ],
+        action: runRecordings
+    )
+
+    @Sendable static func runRecordings(_ parsed: ParsedCommand, _ terminal: Terminal) async throws {
+        var options = RecordingBenchmark.Options()
+        options.recordings = try parsed.integer("recordings", default: options.recordings, range: 1000...100_000_000)
+        options.searches = try parsed.integer("searches", default: options.searches, range: 1...1_000_000)
+        options.audioSeconds = try parsed.number("audio", default: options.audioSeconds, range: 1...86_400)
+        let json = parsed.flag("json")
+        let report = try await RecordingBenchmark(options: options) { line in if !json { terminal.printError(line) } }.run()
+        if json { return terminal.print(try JSONOutput.encode(report)) }
+        func line(_ name: String, _ latency: LatencySummary) -> String {
+            name.padding(toLength: 30, withPad: " ", startingAt: 0)
+                + String(format: "p50 %7.3f ms  p99 %7.3f ms  max %7.3f ms", latency.p50Microseconds / 1000, latency.p99Microseconds / 1000, latency.maxMicroseconds / 1000)
+        }
+        terminal.print([
+            "",
+            String(format: "%d recordings indexed at %.0f/s, %.0f MB", report.recordings, report.writtenPerSecond, report.databaseMegabytes),
+            line("a caller's recordings:", report.byCaller),
+            line("an agent's day:", report.byAgentDay),
+            line("a day, first page:", report.byDay),
+            String(format: "audio read, hashed and measured at %.0f× real time", report.analysisTimesRealTime),
+        ].joined(separator: "\n"))
+    }
+}

@@ -8,7 +8,7 @@ enum BenchCommand {
     static let spec = CommandSpec(
         name: "bench",
         summary: "measure performance (use a release build: swift build -c release)",
-        subcommands: [agi, ami, store, report, tickets, wallboard, routing, acd]
+        subcommands: [agi, ami, store, report, tickets, recordings, wallboard, routing, acd]
     )
 
     static let agi = CommandSpec(
