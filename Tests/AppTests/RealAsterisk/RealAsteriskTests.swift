@@ -3,7 +3,10 @@ import AMI
 import App
 import Core
 import Foundation
+import Recordings
+import Store
 import Testing
+@testable import SwitchboardCLI
 
 /// The real-Asterisk tier: real calls through a real Asterisk 20.20.1 (../shared/asterisk, or
 /// SWITCHBOARD_ASTERISK) and the real `switchboard serve` binary, driven by AMI Originate on
@@ -79,11 +82,24 @@ struct RealAsteriskTests {
             try await center.hungUp(leg, seconds: 30)
             try await center.waitForAgent("1002", "available", seconds: 2)
             try await center.hungUp(channel)
-            // MixMonitor's file: the hello-world and the agent's tone, seconds of audio.
-            let recordings = try FileManager.default.contentsOfDirectory(atPath: center.folder + "/recordings").filter { $0.hasSuffix(".wav") }
-            #expect(recordings.count == 1)
-            let size = try #require(try FileManager.default.attributesOfItem(atPath: center.folder + "/recordings/" + recordings[0])[.size] as? Int)
-            #expect(size > 44 + 3 * 16_000, "\(size) bytes")
+            // MixMonitor's file (option b: the bridged conversation only), named by queue, day and
+            // the call's uniqueid, indexed with its agent, queue and caller, as long as the bridge.
+            let call = try await center.finishedCall(from: "13800000021")
+            let recordings = RecordingsCommand.wavFiles(under: center.folder + "/recordings")
+            #expect(recordings.count == 1, "\(recordings)")
+            let file = try #require(recordings.first)
+            #expect(file.hasSuffix("/\(call.uniqueID).wav") && file.contains("/recordings/support/"), "\(file)")
+            let store = try await Store.open(path: center.folder + "/sb.db", readOnly: true)
+            defer { store.close() }
+            var indexed: [RecordingEntry] = []
+            for _ in 0..<100 where indexed.isEmpty {
+                indexed = try await store.recordings(RecordingFilter(caller: "13800000021"))
+                if indexed.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            let entry = try #require(indexed.first)
+            #expect(entry.path == file && entry.agent == "1002" && entry.queue == "support" && entry.uniqueID == call.uniqueID)
+            let bridge = try #require(center.bridged(channel))
+            #expect(abs(entry.seconds - bridge.seconds) <= 1, "recorded \(entry.seconds) s, bridged \(bridge.seconds) s")
         }
     }
 
