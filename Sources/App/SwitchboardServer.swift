@@ -164,6 +164,9 @@ public final class SwitchboardServer: Sendable {
         // The ACD's clock ticks until shutdown; it has nothing to drain. It follows the phones' states over AMI.
         let ticking = Task { [timeZone = config.general.timeZone] in await routing.run(today: { RoutingService.localDate(in: timeZone) }) }
         let following = ami.map { ami in Task { await center.follow(ami) } }
+        let purging = config.recordings.purgeDaily
+            ? Task { await Self.purgeDaily(RecordingRetention(byQueue: queues.compactMapValues(\.retentionDays)), store: store, logger: logger.named("recordings")) }
+            : nil
         let escalating = settings.tickets.map { desk in
             Task { [wallboard = center.wallboard, general = config.general] in
                 let survey = ami.map { Self.surveyCaller($0, trunk: general, logger: logger.named("tickets")) }
@@ -190,6 +193,7 @@ public final class SwitchboardServer: Sendable {
         center.wallboard.finish()
         ticking.cancel()
         escalating?.cancel()
+        purging?.cancel()
         restoring?.cancel()
         await ami?.stop()
         following?.cancel()
@@ -224,6 +228,22 @@ public final class SwitchboardServer: Sendable {
             guard path == "/metrics" else { return nil }
             let page = MetricsPage.render(queues: center.routing.report(), counts: center.metrics.snapshot, agi: agi, ami: ami?.status)
             return HTTPResponder.Response(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: page)
+        }
+    }
+
+    /// Deletes recordings past retention once a day, from an hour after the start on.
+    static func purgeDaily(_ policy: RecordingRetention, store: Store, logger: Logger) async {
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: .seconds(3600))
+                let removed = try await policy.purge(store, delete: true, who: "switchboard serve")
+                if !removed.isEmpty { logger.notice("recordings past retention deleted", ["count": "\(removed.count)"]) }
+                try await Task.sleep(for: .seconds(23 * 3600))
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.error("recordings not purged: \(error)")
+            }
         }
     }
 

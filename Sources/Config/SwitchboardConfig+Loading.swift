@@ -98,6 +98,9 @@ extension SwitchboardConfig {
                                         expected: "a relative name with {uniqueid}, such as {queue}/{yyyy}/{mm}/{dd}/{uniqueid}.wav") {
                 config.recordings.name = value
             }
+            if let value = reader.choice("purge", { ["daily": true, "no": false][$0.lowercased()] }, expected: "daily or no") {
+                config.recordings.purgeDaily = value
+            }
         }
         read("tickets") { reader in
             if let value = reader.path("rules", relativeTo: file) { config.tickets.rulesPath = value }

@@ -43,7 +43,7 @@ extension SwitchboardConfig {
         section("acd", [("login_at_start", acd.loginAtStart ? "yes" : "no"), ("queues", acd.queuesPath ?? "(none: queues take the flows' skills)"), ("agents", acd.agentsPath ?? "(none)")])
         section("control", [("socket", control.socketPath)])
         section("reports", [("queue_log", reports.queueLogPath ?? "(not written)")])
-        section("recordings", [("name", recordings.name)])
+        section("recordings", [("name", recordings.name), ("purge", recordings.purgeDaily ? "daily" : "no")])
         section("tickets", [("rules", tickets.rulesPath ?? "(none: no tickets from calls)")])
         section("metrics", [("listen", metrics.listen.map { $0.host.contains(":") ? "[\($0.host)]:\($0.port)" : "\($0.host):\($0.port)" } ?? "(not served)")])
         return lines.joined(separator: "\n") + "\n"

@@ -80,6 +80,8 @@ public struct SwitchboardConfig: Sendable {
         /// A call's recording under `[general] recordings`: `{queue}`, `{yyyy}`, `{mm}`, `{dd}`,
         /// `{uniqueid}`, `{agent}`.
         public var name = "{queue}/{yyyy}/{mm}/{dd}/{uniqueid}.wav"
+        /// `serve` deletes the recordings past their queue's retention once a day.
+        public var purgeDaily = false
     }
 
     public struct Tickets: Sendable {

@@ -163,22 +163,9 @@ enum RecordingsCommand {
         let (config, _) = try ConfigLocation.load(for: parsed)
         let olderThan = try parsed.value("older-than").map { _ in try parsed.integer("older-than", default: 0, range: 1...36_500) }
         let retention = try config.acd.queuesPath.map { try QueueSettings.load(file: $0).compactMapValues(\.retentionDays) } ?? [:]
-        let now = Date()
-        func cutoff(_ queue: String?) -> Date? {
-            guard let days = olderThan ?? queue.flatMap({ retention[$0] }) else { return nil }
-            return now.addingTimeInterval(-Double(days) * 86400)
-        }
         let act = parsed.flag("yes")
-        let who = TicketsCommand.who
-        let removed = try await StoreAccess.with(parsed) { store, _ in
-            let due = try await store.recordingsPastRetention(cutoff)
-            for entry in due where act {
-                if FileManager.default.fileExists(atPath: entry.path) { try FileManager.default.removeItem(atPath: entry.path) }
-                let days = olderThan ?? entry.queue.flatMap { retention[$0] } ?? 0
-                try await store.recordingDeleted(id: entry.id!, who: who, reason: "past retention (\(days) days)")
-            }
-            return due
-        }
+        let policy = RecordingRetention(byQueue: retention, olderThanDays: olderThan)
+        let removed = try await StoreAccess.with(parsed) { store, _ in try await policy.purge(store, delete: act, who: TicketsCommand.who) }
         var lines = removed.map { "\(act ? "deleted" : "would delete"): \($0.path) (\($0.queue ?? "no queue"), \(CallTimes(config.general.timeZone).full($0.startedAt)))" }
         lines.append("\(removed.count) recording\(removed.count == 1 ? "" : "s") past retention\(act ? " deleted" : "; run again with --yes to delete them")")
         terminal.print(lines.joined(separator: "\n"))

@@ -2,6 +2,7 @@ import Core
 import Foundation
 import Simulator
 import Store
+import Recordings
 import Testing
 @testable import App
 @testable import SwitchboardCLI
@@ -86,5 +87,34 @@ import Testing
         let audit = try await reopened.recordingAudit().map { "\($0.action) \($0.detail ?? "")" }
         #expect(audit == ["delete past retention (30 days)", "release ", "hold dispute"])
         #expect(try await reopened.recording(id: id) == nil)
+    }
+}
+
+/// The retention policy that `recordings purge` and `serve`'s daily run share.
+@Suite struct RecordingRetentionTests {
+    @Test func aRecordingLinkedToAnOpenTicketIsKeptAndQueuesKeepTheirOwnDays() async throws {
+        let folder = temporaryPath("retention")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let store = try await Store.open(path: folder + "/sb.db")
+        defer { store.close() }
+        let figures = AudioFigures(try WAVAudio(bytes: WAVFile.encode([]), file: "empty.wav"))
+        func recording(_ name: String, queue: String, daysAgo: Double) async throws {
+            try Data(WAVFile.encode([])).write(to: URL(fileURLWithPath: folder + "/" + name))
+            try await store.saveRecording(RecordingEntry(
+                path: folder + "/" + name, uniqueID: nil, agent: nil, queue: queue, caller: nil, startedAt: Date(timeIntervalSinceNow: -daysAgo * 86400),
+                bytes: 44, sha256: "", encoding: .pcm16, channels: 1, figures: figures
+            ))
+        }
+        try await recording("disputed.wav", queue: "support", daysAgo: 100)
+        try await recording("old.wav", queue: "support", daysAgo: 100)
+        try await recording("recent.wav", queue: "support", daysAgo: 10)
+        try await recording("sales.wav", queue: "sales", daysAgo: 100)
+        _ = try await store.createTicket(TicketDraft(subject: "Dispute", createdBy: "user:ana", files: [TicketFile(path: folder + "/disputed.wav", kind: .recording)]))
+        let policy = RecordingRetention(byQueue: ["support": 90, "sales": 365])
+        let removed = try await policy.purge(store, delete: true, who: "switchboard serve")
+        #expect(removed.map { ($0.path as NSString).lastPathComponent } == ["old.wav"])
+        #expect(!FileManager.default.fileExists(atPath: folder + "/old.wav") && FileManager.default.fileExists(atPath: folder + "/disputed.wav"))
+        #expect(try await store.recordingAudit().map { "\($0.who) \($0.action) \($0.detail ?? "")" } == ["switchboard serve delete past retention (90 days)"])
     }
 }
