@@ -148,15 +148,23 @@ enum TicketTable {
         return try attach(db, [found]).first
     }
 
+    /// The tickets with their calls and files: two queries for the whole list, not two per ticket.
     private static func attach(_ db: Database, _ tickets: [Ticket]) throws -> [Ticket] {
-        try tickets.map { ticket in
+        guard !tickets.isEmpty else { return [] }
+        let ids = tickets.map(\.id)
+        let marks = ids.map { _ in "?" }.joined(separator: ", ")
+        var calls: [Int64: [TicketCall]] = [:]
+        for (id, call) in try db.query("SELECT ticket_id, uniqueid, rule, at FROM ticket_calls WHERE ticket_id IN (\(marks)) ORDER BY at", ids, { row in
+            (try row.value(0) as Int64, TicketCall(uniqueID: try row.value(1), rule: try row.value(2), at: try row.value(3)))
+        }) { calls[id, default: []].append(call) }
+        var files: [Int64: [TicketFile]] = [:]
+        for (id, file) in try db.query("SELECT ticket_id, path, kind FROM ticket_files WHERE ticket_id IN (\(marks)) ORDER BY path", ids, { row in
+            (try row.value(0) as Int64, TicketFile(path: try row.value(1), kind: TicketFile.Kind(rawValue: try row.value(2)) ?? .recording))
+        }) { files[id, default: []].append(file) }
+        return tickets.map { ticket in
             var ticket = ticket
-            ticket.calls = try db.query("SELECT uniqueid, rule, at FROM ticket_calls WHERE ticket_id = ? ORDER BY at", [ticket.id]) { row in
-                TicketCall(uniqueID: try row.value(0), rule: try row.value(1), at: try row.value(2))
-            }
-            ticket.files = try db.query("SELECT path, kind FROM ticket_files WHERE ticket_id = ? ORDER BY path", [ticket.id]) { row in
-                TicketFile(path: try row.value(0), kind: TicketFile.Kind(rawValue: try row.value(1)) ?? .recording)
-            }
+            ticket.calls = calls[ticket.id] ?? []
+            ticket.files = files[ticket.id] ?? []
             return ticket
         }
     }

@@ -66,19 +66,14 @@ public struct RecordingBenchmark: Sendable {
         let writtenPerSecond = Double(options.recordings) / writing.secondsElapsed
 
         progress("searches: \(options.searches) each by caller, by an agent's day, a day's page")
-        func time(_ body: () async throws -> Void) async rethrows -> UInt64 {
-            let started = MonotonicTime.now()
-            try await body()
-            return MonotonicTime.now().nanoseconds - started.nanoseconds
-        }
         var byCaller: [UInt64] = [], byAgent: [UInt64] = [], byDay: [UInt64] = []
         for _ in 0..<options.searches {
             let caller = String(format: "138%08d", Int.random(in: 0..<options.callers, using: &random))
             let day = end.addingTimeInterval(-Double(Int.random(in: 1..<options.days)) * 86400)
             let agent = "agent-\(Int.random(in: 0..<options.agents, using: &random))"
-            byCaller.append(try await time { _ = try await store.recordings(RecordingFilter(caller: caller)) })
-            byAgent.append(try await time { _ = try await store.recordings(RecordingFilter(agent: agent, from: day, to: day.addingTimeInterval(86400))) })
-            byDay.append(try await time { _ = try await store.recordings(RecordingFilter(from: day, to: day.addingTimeInterval(86400))) })
+            byCaller.append(try await Stopwatch.nanoseconds { _ = try await store.recordings(RecordingFilter(caller: caller)) })
+            byAgent.append(try await Stopwatch.nanoseconds { _ = try await store.recordings(RecordingFilter(agent: agent, from: day, to: day.addingTimeInterval(86400))) })
+            byDay.append(try await Stopwatch.nanoseconds { _ = try await store.recordings(RecordingFilter(from: day, to: day.addingTimeInterval(86400))) })
         }
 
         progress("audio: \(Int(options.audioSeconds)) s of speech-like audio read, hashed and measured")

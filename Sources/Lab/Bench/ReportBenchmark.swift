@@ -148,9 +148,9 @@ public struct ReportBenchmark: Sendable {
 
     /// Nanoseconds `work` took; it returns the size of what it made, which must not be empty.
     static func time(_ work: () async throws -> Int) async throws -> UInt64 {
-        let started = MonotonicTime.now()
-        guard try await work() > 0 else { throw BenchmarkError("a report came out empty") }
-        return MonotonicTime.now().nanoseconds - started.nanoseconds
+        try await Stopwatch.nanoseconds {
+            guard try await work() > 0 else { throw BenchmarkError("a report came out empty") }
+        }
     }
 
     /// A tally's row: its 15 minutes and whose it is.

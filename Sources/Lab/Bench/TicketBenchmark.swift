@@ -70,20 +70,15 @@ public struct TicketBenchmark: Sendable {
         let writtenPerSecond = Double(options.tickets) / writing.secondsElapsed
 
         progress("queries: \(options.repeats) pages of 100 by status, by queue and overdue; \(options.lookups) callers' open tickets")
-        func time(_ body: () async throws -> Void) async rethrows -> UInt64 {
-            let started = MonotonicTime.now()
-            try await body()
-            return MonotonicTime.now().nanoseconds - started.nanoseconds
-        }
         var byStatus: [UInt64] = [], byQueue: [UInt64] = [], overdueList: [UInt64] = [], lookups: [UInt64] = []
         for index in 0..<options.repeats {
-            byStatus.append(try await time { _ = try await store.tickets(TicketFilter(statuses: [.new, .open, .pending])) })
-            byQueue.append(try await time { _ = try await store.tickets(TicketFilter(statuses: [.new, .open, .pending], queue: "queue-\(index % options.queues)")) })
-            overdueList.append(try await time { _ = try await store.tickets(TicketFilter(overdueAt: now)) })
+            byStatus.append(try await Stopwatch.nanoseconds { _ = try await store.tickets(TicketFilter(statuses: [.new, .open, .pending])) })
+            byQueue.append(try await Stopwatch.nanoseconds { _ = try await store.tickets(TicketFilter(statuses: [.new, .open, .pending], queue: "queue-\(index % options.queues)")) })
+            overdueList.append(try await Stopwatch.nanoseconds { _ = try await store.tickets(TicketFilter(overdueAt: now)) })
         }
         for _ in 0..<options.lookups {
             let phone = Self.phone(Int.random(in: 0..<options.callers, using: &random))
-            lookups.append(try await time { _ = try await store.openTickets(phone: phone) })
+            lookups.append(try await Stopwatch.nanoseconds { _ = try await store.openTickets(phone: phone) })
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         return Report(
