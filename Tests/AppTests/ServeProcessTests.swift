@@ -38,12 +38,12 @@ import Wire
         #expect(report.agi.detail?.hasPrefix("127.0.0.1:") == true)
         #expect(report.agi.counts["active sessions"] == 0)
 
-        let stopping = ContinuousClock.now
         server.signal(SIGTERM)
         let status = try await server.waitForExit(within: .seconds(10))
-        #expect(ContinuousClock.now - stopping < .seconds(2))
         #expect(status == 0)
         let log = server.standardError()
+        // Idle, it stops at once: nothing is left for the drain period to close.
+        #expect(!log.contains("drain period over"))
         #expect(log.contains("received SIGTERM, shutting down"))
         #expect(log.contains("switchboard stopped"))
         #expect(!log.contains("s3cret-never-logged"))
