@@ -117,6 +117,11 @@ extension AMIAction {
 
     public static func stopMixMonitor(channel: String) -> AMIAction { AMIAction("StopMixMonitor", [("Channel", channel)]) }
 
+    /// Mutes (silence is written, so the file keeps time) or unmutes a MixMonitor, both directions.
+    public static func mixMonitorMute(channel: String, muted: Bool) -> AMIAction {
+        AMIAction("MixMonitorMute", [("Channel", channel), ("Direction", "both"), ("State", muted ? "1" : "0")])
+    }
+
     public static func bridge(_ first: String, _ second: String, playTone: Bool = false) -> AMIAction {
         AMIAction("Bridge", [("Channel1", first), ("Channel2", second), ("Tone", playTone ? "Both" : "no")])
     }

@@ -61,9 +61,10 @@ final class CallCenter: Sendable {
         if let desk = settings.tickets {
             jobs.append(EndedCallWork.Job(name: "ticket") { call, steps in try await desk.take(call, steps: steps) })
         }
-        jobs.append(EndedCallWork.Job(name: "recording index") { call, _ in
+        jobs.append(EndedCallWork.Job(name: "recording index") { call, steps in
             guard let path = call.recording, FileManager.default.fileExists(atPath: path) else { return }
-            try await store.saveRecording(try RecordingIndexer.entry(path: path, call: call))
+            await RecordingIndexer.settled(path)
+            try await store.saveRecording(try RecordingIndexer.entry(path: path, call: call, steps: steps))
         })
         let endedWork = EndedCallWork(jobs, logger: logger.named("calls"))
         self.endedWork = endedWork
@@ -120,7 +121,7 @@ final class CallCenter: Sendable {
         self.journal = journal
         self.ledger = ledger
         self.routing = routing
-        ivr = IVRHandler(library: flows, services: services, ledger: ledger, logger: logger.named("ivr"))
+        ivr = IVRHandler(library: flows, services: services, ledger: ledger, ami: ami, logger: logger.named("ivr"))
         features = AgentFeatureHandler(routing: routing, store: store, tickets: settings.tickets, logger: logger.named("acd"))
     }
 

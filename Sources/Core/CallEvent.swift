@@ -34,6 +34,9 @@ public struct CallEvent: Sendable, Codable, Equatable {
         case callbackParked = "callback-parked"
         /// Files: a voicemail left (`detail`: path and seconds), the call's recording (`detail`: path).
         case voicemail, recording
+        /// A stretch left out of the recording for sensitive input (`detail`: `FROM-TO` seconds
+        /// into the file; `FROM-` when the recording was stopped there for good).
+        case recordingGap = "recording-gap"
         /// Handed on: to a flow's transfer target, or to the operator (`detail`: the target); or
         /// by the agent (AMI BlindTransfer, `detail`: `exten@context`; AttendedTransfer,
         /// `detail`: `attended to bridge ID`, `… app NAME`, `… link A B`).

@@ -30,11 +30,15 @@ public protocol CallChannel {
     /// Plays the prompts until one is stopped by a key in `keys` or a wake; `.timedOut` when all
     /// played to the end. A prompt that does not exist is skipped.
     func announce(_ prompts: [String], keys: String) async throws -> Held
-    /// Records the whole call into `path` from now (MixMonitor); a later start to the same path
-    /// writes the file anew.
-    func startRecording(_ path: String) async throws
-    /// Stops the recording started last (StopMixMonitor).
+    /// Records the call into `path` from now (MixMonitor): everything, or with `bridgedOnly`
+    /// only what is said while the caller is bridged to someone; `legs` also writes each side
+    /// to a file of its own. A later start to the same path writes the file anew. While a
+    /// whole-call recording runs, `sensitive` steps are left out of it.
+    func startRecording(_ path: String, bridgedOnly: Bool, legs: Bool) async throws
+    /// Stops the running recording (StopMixMonitor).
     func stopRecording() async throws
+    /// The running recording's file, if any.
+    var recording: String? { get }
     /// Dials `target` and bridges the caller to whoever answers.
     /// `continuing`: when the answered party hangs up first, the call goes on in the flow
     /// (Dial's `g` option) instead of ending.
@@ -129,6 +133,8 @@ public protocol FlowServices: Sendable {
     func enqueue(_ queue: Node.Queue, caller: CallerInfo, variables: [String: String], channel: any CallChannel) async throws -> QueueOutcome
     /// Where a voicemail for this call is recorded (without extension).
     func voicemailPath(uniqueID: String) -> String
+    /// Where a recording of this call made for `owner` (a queue, or a flow) goes.
+    func recordingPath(owner: String, uniqueID: String, agent: String?) -> String
     func saveSurvey(uniqueID: String, answers: [Int]) async throws
     /// One step of the call's timeline (digits already masked where sensitive); stamped with
     /// the time by whoever keeps the timeline.

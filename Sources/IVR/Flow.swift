@@ -18,6 +18,8 @@ public struct Flow: Sendable {
     public var maxStepsWithoutInput: Int
     /// Holiday calendar: dates `YYYY-MM-DD` → name.
     public var holidays: [String: String]
+    /// `record = yes`: the whole call is recorded from the answer on (sensitive steps left out).
+    public var record = false
     public var nodes: [String: Node]
     public var location: SourceLocation
 

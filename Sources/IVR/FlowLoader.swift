@@ -86,7 +86,7 @@ public enum FlowLoader {
                     diagnostics.append(.error("cannot read holidays \(path): \(error)", at: entry.location))
                 }
             }
-            for entry in header.entries where !["start", "language", "on-error", "operator", "max-steps", "holidays"].contains(entry.key) {
+            for entry in header.entries where !["start", "language", "on-error", "operator", "max-steps", "holidays", "record"].contains(entry.key) {
                 diagnostics.append(.warning("[flow]: unknown key '\(entry.key)'", at: entry.location))
             }
             var nodes: [String: Node] = [:]
@@ -101,7 +101,7 @@ public enum FlowLoader {
                 name: name, file: file, start: start, language: header.entry("language")?.value,
                 onError: header.entry("on-error")?.value, operatorTarget: header.entry("operator")?.value,
                 maxStepsWithoutInput: int(header, "max-steps", default: 50, range: 2...10_000),
-                holidays: holidays, nodes: nodes, location: header.location
+                holidays: holidays, record: bool(header, "record"), nodes: nodes, location: header.location
             )
         }
 

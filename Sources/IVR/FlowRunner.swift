@@ -79,6 +79,7 @@ public struct FlowRunner {
             current = nil
         }
         if current != nil, let language = flow.language { try? await setLanguage(language, &run) }
+        if current != nil, flow.record { await recordWholeCall() }
         while let name = current {
             do {
                 current = try await step(name, &run)
@@ -96,6 +97,18 @@ public struct FlowRunner {
         }
         run.outcome.variables = run.variables.filter { !run.sensitive.contains($0.key) }
         return run.outcome
+    }
+
+    /// `record = yes`: MixMonitor from the answer on. A recording that cannot start is logged;
+    /// the call goes on unrecorded.
+    private func recordWholeCall() async {
+        let path = services.recordingPath(owner: flow.name, uniqueID: channel.caller.uniqueID, agent: nil)
+        do {
+            try await channel.startRecording(path, bridgedOnly: false, legs: false)
+            record(CallEvent(.recording, detail: path))
+        } catch {
+            logger.error("cannot record the call: \(error)", ["file": path])
+        }
     }
 
     /// Logs the error and goes where the flow says errors go; the built-in handler apologises

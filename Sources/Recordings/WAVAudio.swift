@@ -44,6 +44,17 @@ public struct WAVAudio: Sendable {
         throw fail(format == nil ? "no fmt chunk" : "no data chunk")
     }
 
+    /// Two mono recordings of one call's sides as one stereo one (`first` left), the shorter
+    /// padded with silence; nil when they are not both mono at one rate.
+    public init?(interleaving first: WAVAudio, _ second: WAVAudio) {
+        guard first.channels == 1, second.channels == 1, first.sampleRate == second.sampleRate else { return nil }
+        let frames = max(first.samples.count, second.samples.count)
+        var samples = [Int16](repeating: 0, count: frames * 2)
+        for (index, sample) in first.samples.enumerated() { samples[2 * index] = sample }
+        for (index, sample) in second.samples.enumerated() { samples[2 * index + 1] = sample }
+        (encoding, channels, sampleRate, self.samples) = (first.encoding, 2, first.sampleRate, samples)
+    }
+
     private static func decode(
         _ data: ArraySlice<UInt8>, _ format: (tag: Int, channels: Int, rate: Int, bits: Int), _ fail: (String) -> WAVError
     ) throws -> (Encoding, Int, Int, [Int16]) {
@@ -60,6 +71,12 @@ public struct WAVAudio: Sendable {
         case (6, 8): return (.alaw, format.channels, format.rate, data.map { G711.alaw[Int($0)] })
         default: throw fail("format \(format.tag) with \(format.bits)-bit samples (PCM 16-bit, µ-law or A-law only)")
         }
+    }
+
+    /// Whether `head` (a file's first 8 bytes) is a RIFF header whose size is the file's: the
+    /// writer has finished it (Asterisk writes the sizes when it closes the file).
+    public static func isFinished(head: [UInt8], fileSize: Int) -> Bool {
+        head.count >= 8 && head[0..<4].elementsEqual("RIFF".utf8) && le32(head, 4) + 8 == fileSize
     }
 
     static func le16(_ bytes: [UInt8], _ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 }

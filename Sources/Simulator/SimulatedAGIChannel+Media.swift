@@ -124,7 +124,9 @@ extension SimulatedAGIChannel {
             return dead ? "200 result=-1" : try await dial(data)
         case "mixmonitor":
             let parts = data.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            startRecording(parts.first ?? "", bridgedOnly: parts.count > 1 && parts[1].contains("b"))
+            let options = parts.count > 1 ? parts[1] : ""
+            let caller = Self.optionArgument("r", in: options), agent = Self.optionArgument("t", in: options)
+            startRecording(parts.first ?? "", bridgedOnly: Self.flags(options).contains("b"), legs: caller.flatMap { caller in agent.map { (caller, $0) } })
             return "200 result=0"
         case "stopmixmonitor":
             finishRecording()
@@ -243,6 +245,21 @@ extension SimulatedAGIChannel {
             setup.onEvent(.peerGone(target: target, peer: peer, bridged: true, callerLeft: callerLeft))
             return continueAfter && !callerLeft && !limited ? "200 result=0" : "200 result=-1"
         }
+    }
+
+    /// An application option's argument: `r(/x/a.wav)` → `/x/a.wav`.
+    static func optionArgument(_ letter: Character, in options: String) -> String? {
+        guard let open = options.range(of: "\(letter)("), let close = options[open.upperBound...].firstIndex(of: ")") else { return nil }
+        return String(options[open.upperBound..<close])
+    }
+
+    /// The option letters without their arguments: `br(/x)t(/y)` → `brt`.
+    static func flags(_ options: String) -> String {
+        var letters = "", depth = 0
+        for character in options {
+            if character == "(" { depth += 1 } else if character == ")" { depth -= 1 } else if depth == 0 { letters.append(character) }
+        }
+        return letters
     }
 
     /// `S(n)`: the call is cut after n seconds of talk.

@@ -112,8 +112,8 @@ public final class SimulatedAGIChannel: Sendable {
         var watchesSocket = false
         var digits: [(at: Double, digit: Character)] = []
         var variables: [String: String] = [:]
-        /// MixMonitor running: its file, since when, and with `b` only the bridged time it has heard.
-        var mixMonitor: (path: String, since: Double, bridgedOnly: Bool, bridged: Double)?
+        /// MixMonitor running.
+        var mixMonitor: MixMonitor?
         var outcome = Outcome()
         /// Music on hold: asked for with SET MUSIC on, and whether it still plays (any prompt stops it).
         var musicWanted = false
@@ -221,12 +221,46 @@ public final class SimulatedAGIChannel: Sendable {
         if answered { setup.onEvent(.answered) }
     }
 
-    /// Starts recording the call to `path`, as MixMonitor does (the WAV is written when it stops
-    /// or the call ends); `bridgedOnly` (option `b`): only while the channel is bridged.
-    public func startRecording(_ path: String, bridgedOnly: Bool = false) {
+    /// A running MixMonitor: its file, since when, with `b` only the bridged time it has heard,
+    /// the files of its `r()` and `t()` legs, and the stretches it was muted (MixMonitorMute
+    /// writes silence, so the file keeps time).
+    struct MixMonitor {
+        var path: String
+        var since: Double
+        var bridgedOnly: Bool
+        var bridged = 0.0
+        var legs: (caller: String, agent: String)?
+        var muted: [(from: Double, to: Double?)] = []
+    }
+
+    /// Starts recording the call to `path`, as MixMonitor does: the file is there at once with
+    /// a header whose sizes are still 0, and its audio and sizes are written when it stops or
+    /// the call ends. `bridgedOnly` (option `b`): only while the channel is bridged; `legs`
+    /// (options `r()` and `t()`): what the caller says and what they hear, each in its own file.
+    public func startRecording(_ path: String, bridgedOnly: Bool = false, legs: (caller: String, agent: String)? = nil) {
         state.withLock { state in
-            state.mixMonitor = (path, state.time, bridgedOnly, 0)
+            state.mixMonitor = MixMonitor(path: path, since: state.time, bridgedOnly: bridgedOnly, legs: legs)
             state.variables["MIXMONITOR_FILENAME"] = path
+        }
+        for file in [path] + (legs.map { [$0.caller, $0.agent] } ?? []) {
+            guard let target = setup.recordingPath(file) else { continue }
+            try? FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            FileManager.default.createFile(atPath: target, contents: Data(WAVFile.unfinishedHeader))
+        }
+    }
+
+    /// MixMonitorMute: false when no MixMonitor runs (Asterisk's "Cannot set mute flag").
+    public func muteRecording(_ muted: Bool) -> Bool {
+        state.withLock { state in
+            guard var recording = state.mixMonitor else { return false }
+            let at = state.time - recording.since
+            if muted, recording.muted.last.map({ $0.to != nil }) ?? true {
+                recording.muted.append((at, nil))
+            } else if !muted, let last = recording.muted.indices.last, recording.muted[last].to == nil {
+                recording.muted[last].to = at
+            }
+            state.mixMonitor = recording
+            return true
         }
     }
 
@@ -364,11 +398,20 @@ public final class SimulatedAGIChannel: Sendable {
             return state.mixMonitor
         }) else { return }
         guard let target = setup.recordingPath(recording.path) else { return }
-        let bytes = WAVFile.speechLike(seconds: recording.bridgedOnly ? recording.bridged : now - recording.since, seed: setup.seed)
-        let folder = (target as NSString).deletingLastPathComponent
-        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        if FileManager.default.createFile(atPath: target, contents: Data(bytes)) {
-            state.withLock { $0.outcome.recordings.append(target) }
+        let seconds = recording.bridgedOnly ? recording.bridged : now - recording.since
+        // Muted stretches are silence; the bridged-only time is not tracked live, so there
+        // they are left as heard (a flow never mutes while bridged).
+        let silent = recording.bridgedOnly ? [] : recording.muted.map { $0.from...($0.to ?? seconds) }
+        var files = [(target, WAVFile.speechLike(seconds: seconds, seed: setup.seed, silent: silent))]
+        if let legs = recording.legs, let caller = setup.recordingPath(legs.caller), let agent = setup.recordingPath(legs.agent) {
+            let sides = WAVFile.conversation(seconds: seconds, seed: setup.seed, silent: silent)
+            files = [(target, WAVFile.encode(sides.mixed)), (caller, WAVFile.encode(sides.caller)), (agent, WAVFile.encode(sides.agent))]
+        }
+        for (file, bytes) in files {
+            try? FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            if FileManager.default.createFile(atPath: file, contents: Data(bytes)), file == target {
+                state.withLock { $0.outcome.recordings.append(target) }
+            }
         }
     }
 }

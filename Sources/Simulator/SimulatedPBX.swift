@@ -19,7 +19,8 @@ public final class SimulatedPBX: Sendable {
         public var endpoints: [String: EndpointBehaviour] = [:]
         public var sounds = SoundLibrary()
         public var clock = SimulationClock()
-        /// Where MixMonitor and RECORD FILE write; nil writes nothing.
+        /// Where MixMonitor and RECORD FILE write; nil writes nothing. A path the app names
+        /// inside this folder is written there, as Asterisk would; any other lands in it by name.
         public var recordingsFolder: String?
         public var seed: UInt64 = 1
 
@@ -83,7 +84,7 @@ public final class SimulatedPBX: Sendable {
         setup.clock = configuration.clock
         setup.seed = configuration.seed &+ UInt64(sequence)
         let folder = configuration.recordingsFolder
-        setup.recordingPath = { path in folder.map { $0 + "/" + (path as NSString).lastPathComponent } }
+        setup.recordingPath = { path in folder.map { path.hasPrefix($0 + "/") ? path : $0 + "/" + (path as NSString).lastPathComponent } }
         setup.nextChannelName = { [weak self] target in
             let number = self?.state.withLock { state -> Int in
                 defer { state.nextChannel += 1 }
@@ -346,10 +347,24 @@ public final class SimulatedPBX: Sendable {
         case "mixmonitor", "stopmixmonitor":
             guard let channelName = action["Channel"], let target = live(channelName) else { return error("No such channel") }
             if action["Action"]?.lowercased() == "mixmonitor" {
-                target.channel.startRecording(action["File"] ?? "\(target.identity.uniqueID).wav", bridgedOnly: action["Options"]?.contains("b") == true)
+                let options = action["Options"] ?? ""
+                let caller = SimulatedAGIChannel.optionArgument("r", in: options), agent = SimulatedAGIChannel.optionArgument("t", in: options)
+                target.channel.startRecording(
+                    action["File"] ?? "\(target.identity.uniqueID).wav", bridgedOnly: SimulatedAGIChannel.flags(options).contains("b"),
+                    legs: caller.flatMap { caller in agent.map { (caller, $0) } }
+                )
             } else {
                 target.channel.stopRecording()
             }
+            return ([("Response", "Success")], [])
+        case "mixmonitormute":
+            guard let direction = action["Direction"]?.lowercased(), !direction.isEmpty else { return error("No direction specified. Must be read, write or both") }
+            guard ["read", "write", "both"].contains(direction) else { return error("Invalid direction specified. Must be read, write or both") }
+            guard let channelName = action["Channel"], !channelName.isEmpty else { return error("No channel specified") }
+            guard let state = action["State"], !state.isEmpty else { return error("No state specified") }
+            guard let target = live(channelName) else { return error("No such channel") }
+            let muted = !["no", "n", "false", "f", "0", "off"].contains(state.lowercased())
+            guard target.channel.muteRecording(muted) else { return error("Cannot set mute flag") }
             return ([("Response", "Success")], [])
         case "events":
             return ([("Response", "Success")], [])

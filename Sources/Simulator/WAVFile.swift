@@ -6,8 +6,46 @@ import Foundation
 public enum WAVFile {
     public static let sampleRate = 8000
 
-    /// The bytes of a recording `seconds` long.
-    public static func speechLike(seconds: Double, seed: UInt64) -> [UInt8] {
+    /// The bytes of a recording `seconds` long; `silent`: stretches (seconds) muted to silence.
+    public static func speechLike(seconds: Double, seed: UInt64, silent: [ClosedRange<Double>] = []) -> [UInt8] {
+        encode(silence(silent, in: speech(seconds: seconds, seed: seed)))
+    }
+
+    /// Both sides of a conversation `seconds` long, taking turns of 2–6 s (a moment of talking
+    /// over each other at each change), and the two mixed as MixMonitor mixes them.
+    public static func conversation(seconds: Double, seed: UInt64, silent: [ClosedRange<Double>] = []) -> (caller: [Int16], agent: [Int16], mixed: [Int16]) {
+        var caller = speech(seconds: seconds, seed: seed)
+        var agent = speech(seconds: seconds, seed: seed &+ 1)
+        var generator = SeededGenerator(seed: seed &+ 2)
+        var start = 0, callerTurn = true
+        while start < caller.count {
+            let end = min(caller.count, start + Int.random(in: 2 * sampleRate...6 * sampleRate, using: &generator))
+            // The one not speaking is quiet but for the first 0.2 s of the turn.
+            let quietFrom = min(end, start + sampleRate / 5)
+            for index in quietFrom..<end {
+                if callerTurn { agent[index] = 0 } else { caller[index] = 0 }
+            }
+            start = end
+            callerTurn.toggle()
+        }
+        caller = silence(silent, in: caller)
+        agent = silence(silent, in: agent)
+        let mixed = zip(caller, agent).map { Int16(max(-32767, min(32767, Int($0) + Int($1)))) }
+        return (caller, agent, mixed)
+    }
+
+    static func silence(_ stretches: [ClosedRange<Double>], in samples: [Int16]) -> [Int16] {
+        var samples = samples
+        for stretch in stretches {
+            let from = max(0, min(samples.count, Int(stretch.lowerBound * Double(sampleRate))))
+            let to = max(from, min(samples.count, Int(stretch.upperBound * Double(sampleRate))))
+            for index in from..<to { samples[index] = 0 }
+        }
+        return samples
+    }
+
+    /// Speech-like samples: syllable-long bursts of a voiced tone and pauses.
+    static func speech(seconds: Double, seed: UInt64) -> [Int16] {
         var generator = SeededGenerator(seed: seed)
         let count = max(0, Int(seconds * Double(sampleRate)))
         var samples = [Int16](repeating: 0, count: count)
@@ -26,7 +64,15 @@ public enum WAVFile {
             }
             index += burst + pause
         }
-        return encode(samples)
+        return samples
+    }
+
+    /// What a file being recorded holds until it is closed: Asterisk writes the header with
+    /// both sizes 0 and fills them in when it closes the file.
+    public static var unfinishedHeader: [UInt8] {
+        var header = encode([])
+        for index in [4, 5, 6, 7] { header[index] = 0 }
+        return header
     }
 
     /// RIFF/WAVE with one `fmt ` (PCM, mono, 16-bit) and one `data` chunk.

@@ -180,12 +180,13 @@ enum RecordingsCommand {
         terminal.print("recording \(id): \(release ? "hold lifted" : "on hold")")
     }
 
-    /// WAV files under `folder`, sorted.
+    /// WAV files under `folder`, sorted; a recording's legs go with it and are not listed.
     static func wavFiles(under folder: String) -> [String] {
         guard let walker = FileManager.default.enumerator(atPath: folder) else { return [] }
         var found: [String] = []
         while let name = walker.nextObject() as? String {
-            if name.lowercased().hasSuffix(".wav") { found.append(folder + "/" + name) }
+            let path = folder + "/" + name
+            if name.lowercased().hasSuffix(".wav"), !RecordingLegs.isLeg(path) { found.append(path) }
         }
         return found.sorted()
     }

@@ -63,9 +63,12 @@ struct TerminalFlowChannel: CallChannel {
         terminal.print("  ♫ music on hold \(on ? "on (\(musicClass))" : "off")")
     }
 
-    func startRecording(_ path: String) async throws {
-        terminal.print("  ● recording the call to \(path)")
+    func startRecording(_ path: String, bridgedOnly: Bool, legs: Bool) async throws {
+        terminal.print("  ● recording \(bridgedOnly ? "the talk" : "the call") to \(path)\(legs ? " (and each side)" : "")")
     }
+
+    /// Nothing is recorded here.
+    var recording: String? { nil }
 
     func stopRecording() async throws {
         terminal.print("  ■ recording stopped")
@@ -113,6 +116,8 @@ struct TerminalFlowServices: FlowServices {
     }
 
     func voicemailPath(uniqueID: String) -> String { "voicemail-\(uniqueID)" }
+
+    func recordingPath(owner: String, uniqueID: String, agent: String?) -> String { "\(owner)/\(uniqueID).wav" }
 
     func saveSurvey(uniqueID: String, answers: [Int]) async throws {
         terminal.print("  survey answers: \(answers.map(String.init).joined(separator: ", "))")

@@ -11,6 +11,7 @@ import Testing
 import Recordings
 import Wire
 @testable import App
+@testable import SwitchboardCLI
 
 /// The ACD behind a flow's queue node, over the real FastAGI server, with simulated callers.
 @Suite(.timeLimit(.minutes(1))) struct ACDEndToEndTests {
@@ -385,5 +386,43 @@ import Wire
         let audio = try WAVAudio(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: file))), file: file)
         // 12 s of talk; the 6 s of ringing before it are not in the file.
         #expect(abs(audio.seconds - 12) < 0.5, "\(audio.seconds) s")
+    }
+
+    /// `record = legs`: each side in a file of its own beside the mixed one; the index measures
+    /// who spoke how much from them, and purge takes all three.
+    @Test func legsAreRecordedBesideTheMixAndMeasuredFromIt() async throws {
+        let center = ACDEndToEndTests.Center()
+        var support = QueueSettings(QueueDefinition(name: "support", skills: ["support": 2], wrapUpSeconds: 0))
+        support.record = true
+        support.recordLegs = true
+        try await center.start(agents: [Agent(id: "1001", name: "Li", endpoint: "PJSIP/1001", skills: ["support": 3])], loggedIn: true, queues: ["support": support])
+        defer { center.stop() }
+        var configuration = SimulatedPBX.Configuration(agiServer: center.server.address)
+        configuration.script = "ivr/q"
+        configuration.clock = SimulationClock(scale: 40)
+        configuration.endpoints = ["PJSIP/1001": .answers(after: 2, talk: 30)]
+        configuration.recordingsFolder = center.folder
+        let outcome = try await SimulatedPBX(configuration).call(from: "13800000008", dnis: "4008", caller: CallerScript(hangupAfter: 600))
+        let mix = try #require(outcome.commands.first { $0.hasPrefix("EXEC MixMonitor") })
+        let file = try #require(outcome.recordings.first)
+        let legs = RecordingLegs.files(of: file)
+        #expect(mix.contains(",br(\(legs.caller))t(\(legs.agent))\""), "\(mix)")
+        #expect(RecordingLegs.existing(of: file) == [legs.caller, legs.agent])
+        var entry: RecordingEntry?
+        for _ in 0..<400 where entry == nil {
+            entry = try await center.store.recordings(RecordingFilter(caller: "13800000008")).first
+            if entry == nil { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        let ended = try await center.store.finishedCall(number: "13800000008")
+        let indexed = try #require(entry, "\(String(describing: ended?.recording)) \(file)")
+        #expect(indexed.path == file && indexed.agent == "1001")
+        // Taking turns: both spoke, for less than the whole call each, and a little at once.
+        let spoken = indexed.figures.talkSecondsByLeg
+        #expect(spoken.count == 2 && spoken.allSatisfy { $0 > 3 && $0 < 27 }, "\(spoken)")
+        #expect(indexed.figures.overlapSeconds > 0 && indexed.figures.overlapSeconds < 5, "\(indexed.figures.overlapSeconds)")
+        // The legs go with the recording: not listed on their own, deleted with it.
+        #expect(RecordingsCommand.wavFiles(under: center.folder) == [file])
+        try await RecordingRetention(byQueue: [:], olderThanDays: 1).purge(center.store, delete: true, who: "test", at: Date().addingTimeInterval(3 * 86400))
+        #expect(!FileManager.default.fileExists(atPath: file) && RecordingLegs.existing(of: file).isEmpty)
     }
 }

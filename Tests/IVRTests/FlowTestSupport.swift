@@ -58,8 +58,15 @@ final class ScriptedChannel: CallChannel, @unchecked Sendable {
     func setLanguage(_ language: String) async throws { heard.append("language \(language)") }
     func setVariable(_ name: String, _ value: String) async throws { heard.append("set \(name)=\(mask(value))") }
     func setMusic(_ on: Bool, musicClass: String) async throws { heard.append("music \(on)") }
-    func startRecording(_ path: String) async throws { heard.append("record call \(path)") }
-    func stopRecording() async throws { heard.append("stop recording") }
+    func startRecording(_ path: String, bridgedOnly: Bool, legs: Bool) async throws {
+        heard.append("record \(bridgedOnly ? "talk" : "call") \(path)\(legs ? " with legs" : "")")
+        recording = path
+    }
+    func stopRecording() async throws {
+        heard.append("stop recording")
+        recording = nil
+    }
+    var recording: String?
 
     func transfer(_ target: String, timeoutSeconds: Int, continuing: Bool) async throws -> TransferOutcome {
         heard.append("dial \(target)")
@@ -97,6 +104,7 @@ final class RecordingServices: FlowServices, @unchecked Sendable {
         return queueOutcome
     }
     func voicemailPath(uniqueID: String) -> String { "/recordings/voicemail-\(uniqueID)" }
+    func recordingPath(owner: String, uniqueID: String, agent: String?) -> String { "/recordings/\(owner)/\(uniqueID).wav" }
     func saveSurvey(uniqueID: String, answers: [Int]) async throws { surveys.append(answers) }
     /// Steps as `kind summary`: `choice main:main, key 1`.
     func record(uniqueID: String, _ event: CallEvent) { events.append("\(event.kind.rawValue) \(event.summary)") }

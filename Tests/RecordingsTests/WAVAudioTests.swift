@@ -76,6 +76,29 @@ import Testing
         #expect(abs(figures.talkRatio - 1) < 0.01)
     }
 
+    /// Two mono legs of different lengths measure as the stereo recording of both would.
+    @Test func monoLegsInterleaveIntoOneTwoLegRecording() throws {
+        let caller = try WAVAudio(bytes: Self.wav(Self.tone(seconds: 2)), file: "caller.wav")
+        let agent = try WAVAudio(bytes: Self.wav(Self.silence(seconds: 1.5) + Self.tone(seconds: 1.5, hz: 300)), file: "agent.wav")
+        let both = try #require(WAVAudio(interleaving: caller, agent))
+        #expect(both.channels == 2 && both.seconds == 3)
+        let figures = AudioFigures(both)
+        #expect(abs(figures.talkSecondsByLeg[0] - 2) < 0.03 && abs(figures.talkSecondsByLeg[1] - 1.5) < 0.03, "\(figures.talkSecondsByLeg)")
+        #expect(abs(figures.overlapSeconds - 0.5) < 0.03)
+        let stereo = try WAVAudio(bytes: Self.wav(Self.tone(seconds: 1) + Self.tone(seconds: 1), channels: 2), file: "stereo.wav")
+        #expect(WAVAudio(interleaving: stereo, agent) == nil)
+    }
+
+    /// A file Asterisk is still writing has both sizes 0; a closed one has its own length.
+    @Test func anUnfinishedFileIsToldFromAFinishedOne() throws {
+        let finished = Self.wav(Self.tone(seconds: 1))
+        #expect(WAVAudio.isFinished(head: Array(finished.prefix(8)), fileSize: finished.count))
+        var unfinished = finished
+        for index in 4..<8 { unfinished[index] = 0 }
+        #expect(!WAVAudio.isFinished(head: Array(unfinished.prefix(8)), fileSize: unfinished.count))
+        #expect(!WAVAudio.isFinished(head: Array("RIFX".utf8) + [0, 0, 0, 0], fileSize: 8))
+    }
+
     @Test(arguments: [WAVAudio.Encoding.mulaw, .alaw])
     func g711DecodesToTheSameTone(_ encoding: WAVAudio.Encoding) throws {
         let tone = Self.tone(seconds: 1)

@@ -110,21 +110,27 @@ struct QueueHold {
             try await channel.setVariable("CALLERID(name)", shown)
         }
         try await channel.setMusic(false, musicClass: settings.musicClass)
-        let naming = services.recordingName ?? RecordingName(folder: services.recordingsFolder)
-        let recording = naming.path(queue: queue.name, uniqueID: caller.uniqueID, agent: offer.agent, at: services.now())
-        if settings.record { try await channel.startRecording(recording) }
+        // A call the flow records whole is recorded already; otherwise only the talk with the agent.
+        let recording = settings.record && channel.recording == nil
+            ? services.recordingPath(owner: queue.name, uniqueID: caller.uniqueID, agent: offer.agent) : nil
+        if let recording { try await channel.startRecording(recording, bridgedOnly: true, legs: settings.recordLegs) }
         routing.dialling(call)
-        let outcome = try await channel.transfer(offer.endpoint, timeoutSeconds: Int(settings.definition.ringTimeoutSeconds), continuing: queue.afterCall != nil)
+        let continuing = queue.afterCall != nil
+        let outcome = try await channel.transfer(offer.endpoint, timeoutSeconds: Int(settings.definition.ringTimeoutSeconds), continuing: continuing)
         if case .answered(_, let talked) = outcome {
             // ANSWEREDTIME is in the calls' seconds; the ledger counts real ones.
             routing.answered(call, talkedSeconds: (talked ?? 0) / services.pace)
             routing.legEnded(call)
-            if settings.record { services.record(uniqueID: caller.uniqueID, CallEvent(.recording, detail: recording)) }
+            if let recording {
+                services.record(uniqueID: caller.uniqueID, CallEvent(.recording, detail: recording))
+                // The talk is over; what the flow does after it is not the agent's recording.
+                if continuing { try? await channel.stopRecording() }
+            }
             return true
         }
         routing.notAnswered(call, status: "\(outcome)")
         // Nobody to record yet: the next ring's MixMonitor writes the file anew.
-        if settings.record { try await channel.stopRecording() }
+        if recording != nil { try await channel.stopRecording() }
         return false
     }
 

@@ -18,7 +18,8 @@ import Reports
 ///     max_wait = 600               ; then the flow goes on (voicemail in the samples)
 ///     announce_every = 30          ; position and estimated wait, 0 for never
 ///     music_class = default
-///     record = yes                 ; MixMonitor from the moment an agent answers
+///     record = yes                 ; MixMonitor from the moment an agent answers; `legs`:
+///                                  ; also the caller's and the agent's side in files of their own
 ///     callback_key = #             ; leave the line and be called back, keeping the place
 ///     rule = 30 relax support:2    ; after 30 s, support level 2 is enough
 ///     rule = 60 also billing:4     ; after 60 s, billing 4 agents may take it too
@@ -32,6 +33,8 @@ public struct QueueSettings: Sendable {
     public var announceEverySeconds: Int
     public var musicClass: String
     public var record: Bool
+    /// `record = legs`: each side in a file of its own beside the mixed one.
+    public var recordLegs = false
     /// Days a recording of this queue is kept (`recordings purge`); nil: until purged by hand.
     public var retentionDays: Int?
     /// A caller who hangs up in the queue sooner than this is a short abandon, not an abandon.
@@ -107,7 +110,13 @@ public struct QueueSettings: Sendable {
                 case "max_wait": if let value = number(entry) { settings.maxWaitSeconds = Int(value) }
                 case "announce_every": if let value = number(entry) { settings.announceEverySeconds = Int(value) }
                 case "music_class": settings.musicClass = entry.value
-                case "record": settings.record = ["yes", "true", "on", "1"].contains(entry.value.lowercased())
+                case "record":
+                    switch entry.value.lowercased() {
+                    case "yes", "true", "on", "1": settings.record = true
+                    case "no", "false", "off", "0": settings.record = false
+                    case "legs": (settings.record, settings.recordLegs) = (true, true)
+                    default: problems.append(.error("record: '\(entry.value)' is not yes, no or legs", at: entry.location))
+                    }
                 case "retention":
                     guard let days = Int(entry.value.hasSuffix("d") ? String(entry.value.dropLast()) : entry.value), days >= 1 else {
                         problems.append(.error("retention: '\(entry.value)' is not a number of days such as 90d", at: entry.location))

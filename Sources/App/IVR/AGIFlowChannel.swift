@@ -4,15 +4,17 @@ import Foundation
 import IVR
 
 /// A flow's call over FastAGI: prompts with STREAM FILE and GET DATA, transfers with EXEC Dial,
-/// voicemail with RECORD FILE. A hang-up (or an AMI Redirect, which looks the same) becomes
+/// voicemail with RECORD FILE, recordings with MixMonitor (`CallRecorder`). A hang-up (or an AMI Redirect, which looks the same) becomes
 /// `FlowError.callerHungUp`; a missing prompt is skipped and logged.
 struct AGIFlowChannel: CallChannel {
     let session: AGISession
     let caller: CallerInfo
+    let recorder: CallRecorder
     let logger: Logger
 
-    init(session: AGISession, logger: Logger) {
+    init(session: AGISession, recorder: CallRecorder, logger: Logger) {
         self.session = session
+        self.recorder = recorder
         self.logger = logger
         let environment = session.environment
         caller = CallerInfo(
@@ -35,8 +37,9 @@ struct AGIFlowChannel: CallChannel {
 
     /// The whole session masked in logs: for a sensitive input, the key that stops a prompt,
     /// GET DATA's reply, each WAIT FOR DIGIT; for a step with a sensitive value, its command.
+    /// And left out of the call's recording.
     func sensitive<T>(_ body: () async throws -> T) async throws -> T {
-        try await session.sensitive(body)
+        try await session.sensitive { try await recorder.leavingOut(body) }
     }
 
     func readDigits(prompts: [String], maxDigits: Int, timeoutSeconds: Double, terminator: Character?) async throws -> (digits: String, timedOut: Bool) {
@@ -106,14 +109,15 @@ struct AGIFlowChannel: CallChannel {
         }
     }
 
-    /// MixMonitor with `b`: only the bridged conversation is recorded, not the ringing before it.
-    func startRecording(_ path: String) async throws {
-        _ = try await guarded { try await session.exec("MixMonitor", [path, "b"]) }
+    func startRecording(_ path: String, bridgedOnly: Bool, legs: Bool) async throws {
+        try await guarded { try await recorder.start(path, bridgedOnly: bridgedOnly, legs: legs) }
     }
 
     func stopRecording() async throws {
-        _ = try await guarded { try await session.exec("StopMixMonitor", []) }
+        try await guarded { try await recorder.stop() }
     }
+
+    var recording: String? { recorder.path }
 
     func transfer(_ target: String, timeoutSeconds: Int, continuing: Bool) async throws -> TransferOutcome {
         let result = try await guarded { try await session.dial(target, timeout: timeoutSeconds, options: continuing ? "g" : "") }

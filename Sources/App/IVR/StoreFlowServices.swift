@@ -55,6 +55,10 @@ struct StoreFlowServices: FlowServices {
 
     func voicemailPath(uniqueID: String) -> String { recordingsFolder + "/voicemail-" + uniqueID }
 
+    func recordingPath(owner: String, uniqueID: String, agent: String?) -> String {
+        (recordingName ?? RecordingName(folder: recordingsFolder)).path(queue: owner, uniqueID: uniqueID, agent: agent, at: now())
+    }
+
     /// Kept with the call, and on the ticket when the call was a solved ticket's survey call.
     func saveSurvey(uniqueID: String, answers: [Int]) async throws {
         try await store.saveSurvey(uniqueID: uniqueID, answers: answers)

@@ -26,7 +26,9 @@ public struct RecordingRetention: Sendable {
         let due = try await store.recordingsPastRetention { queue in days(for: queue).map { now.addingTimeInterval(-Double($0) * 86400) } }
         guard delete else { return due }
         for entry in due {
-            if FileManager.default.fileExists(atPath: entry.path) { try FileManager.default.removeItem(atPath: entry.path) }
+            for file in RecordingLegs.existing(of: entry.path) + [entry.path] where FileManager.default.fileExists(atPath: file) {
+                try FileManager.default.removeItem(atPath: file)
+            }
             try await store.recordingDeleted(id: entry.id!, who: who, reason: "past retention (\(days(for: entry.queue) ?? 0) days)", at: now)
         }
         return due
