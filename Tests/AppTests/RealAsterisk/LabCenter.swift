@@ -62,7 +62,7 @@ final class LabCenter: @unchecked Sendable {
         max_misses = 2
         max_wait = 120
         announce_every = 0
-        record = yes
+        record = legs
         callback_key = #
 
         [sales]

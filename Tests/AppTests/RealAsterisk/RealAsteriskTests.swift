@@ -16,9 +16,9 @@ struct RealAsteriskTests {
     /// Runs `body` against a started center, stopping it whatever happens.
     func withCenter(
         agents: String = LabCenter.agents, sip: Bool = false, operatorTarget: String = "Local/1003@agents", tickets: String? = nil,
-        _ body: (LabCenter) async throws -> Void
+        tuneFlows: (String) -> String = { $0 }, _ body: (LabCenter) async throws -> Void
     ) async throws {
-        let center = try LabCenter(agents: agents, sip: sip, operatorTarget: operatorTarget, tickets: tickets)
+        let center = try LabCenter(agents: agents, sip: sip, operatorTarget: operatorTarget, tickets: tickets, tuneFlows: tuneFlows)
         do {
             try await center.start()
             try await body(center)
@@ -100,6 +100,11 @@ struct RealAsteriskTests {
             #expect(entry.path == file && entry.agent == "1002" && entry.queue == "support" && entry.uniqueID == call.uniqueID)
             let bridge = try #require(center.bridged(channel))
             #expect(abs(entry.seconds - bridge.seconds) <= 1, "recorded \(entry.seconds) s, bridged \(bridge.seconds) s")
+            // `record = legs`: each side beside the mix. The agent's phone talks (hello-world,
+            // then a tone) the whole time; this caller sends no audio.
+            #expect(RecordingLegs.existing(of: file).count == 2)
+            let spoken = entry.figures.talkSecondsByLeg
+            #expect(spoken.count == 2 && spoken[0] < 0.5 && spoken[1] > bridge.seconds - 1.5, "caller, agent: \(spoken) of \(bridge.seconds) s")
         }
     }
 
