@@ -27,13 +27,22 @@ import Testing
     @Test func everyBadLineIsNamed() throws {
         let file = temporaryPath("queues.conf")
         defer { try? FileManager.default.removeItem(atPath: file) }
-        try "[q]\nskills = support:9\nstrategy = fastest\nrule = soon relax support:2\nrule = 60 overflow nowhere\nmax_misses = 0\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try "[q]\nskills = support:9\nstrategy = fastest\nrule = soon relax support:2\nrule = 60 overflow nowhere\nmax_misses = 0\nrecord = sometimes\n".write(toFile: file, atomically: true, encoding: .utf8)
         let text = errorText { _ = try QueueSettings.load(file: file) } ?? ""
         #expect(text.contains("\(file):2: skills: 'support:9' is not skill:level, … (levels 1-5)"))
         #expect(text.contains("\(file):3: strategy: 'fastest' is not one of longest-idle, best-skill, fewest-calls, round-robin"))
         #expect(text.contains("\(file):4: rule: 'soon relax support:2' is not SECONDS relax"))
         #expect(text.contains("[q]: overflow to unknown queue 'nowhere'"))
         #expect(text.contains("\(file):6: max_misses: '0' is not a whole number of at least 1"))
+        #expect(text.contains("\(file):7: record: 'sometimes' is not yes, no or legs"))
+    }
+
+    @Test func recordTakesYesNoOrLegs() throws {
+        let file = temporaryPath("queues.conf")
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try "[a]\nskills = s:1\nrecord = legs\n[b]\nskills = s:1\nrecord = yes\n[c]\nskills = s:1\nrecord = no\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let queues = try QueueSettings.load(file: file)
+        #expect(queues.mapValues { [$0.record, $0.recordLegs] } == ["a": [true, true], "b": [true, false], "c": [false, false]])
     }
 
     @Test func offersOpenByRuleAndNeedTheirKey() throws {
