@@ -82,11 +82,31 @@ public enum ReportSheets {
         public var name: String
         public var time: AgentTime
         public var calls: AgentTally
-        public init(agent: String, name: String, time: AgentTime, calls: AgentTally) {
+        public var recordings: RecordingQuality
+        public init(agent: String, name: String, time: AgentTime, calls: AgentTally, recordings: RecordingQuality = RecordingQuality()) {
             self.agent = agent
             self.name = name
             self.time = time
             self.calls = calls
+            self.recordings = recordings
+        }
+    }
+
+    /// An agent's recordings over the period, from the figures measured when each was indexed.
+    public struct RecordingQuality: Sendable, Equatable {
+        public var count = 0
+        /// The average share of each recording that is talk.
+        public var talkRatio: Double?
+        /// Of the talk in two-leg recordings, the agent's share.
+        public var agentShare: Double?
+        /// Seconds of talking over each other per two-leg recording.
+        public var overlapSeconds: Double?
+
+        public init(count: Int = 0, talkRatio: Double? = nil, agentShare: Double? = nil, overlapSeconds: Double? = nil) {
+            self.count = count
+            self.talkRatio = talkRatio
+            self.agentShare = agentShare
+            self.overlapSeconds = overlapSeconds
         }
     }
 
@@ -98,6 +118,7 @@ public enum ReportSheets {
                 .seconds(a.time.onCallSeconds), .seconds(a.time.wrapUpSeconds), .seconds(a.time.totalPausedSeconds),
                 .text(a.time.pausedSeconds.sorted { $0.key < $1.key }.map { "\($0.key) \(ReportSheet.duration($0.value))" }.joined(separator: ", ")),
                 .count(a.calls.handled), .seconds(a.calls.averageHandleTime), .count(a.calls.ringNoAnswers), .ratio(a.time.occupancy),
+                .count(a.recordings.count), .ratio(a.recordings.talkRatio), .ratio(a.recordings.agentShare), .seconds(a.recordings.overlapSeconds),
             ]
         }
         let chart = ReportChart(title: "Agents' time by state", kind: .stackedBars, labels: agents.map(\.agent), series: [
@@ -110,6 +131,7 @@ public enum ReportSheets {
             ("AGENT", "agent"), ("NAME", "name"), ("LOGGED IN", "logged_in_seconds"), ("AVAILABLE", "available_seconds"),
             ("ON CALL", "on_call_seconds"), ("WRAP-UP", "wrapup_seconds"), ("PAUSED", "paused_seconds"), ("PAUSES", "pauses"),
             ("HANDLED", "handled"), ("AHT", "aht_seconds"), ("RNA", "ring_no_answers"), ("OCCUPANCY", "occupancy"),
+            ("RECORDED", "recordings"), ("TALK", "recorded_talk_ratio"), ("AGENT TALK", "agent_talk_share"), ("TALK-OVER", "talk_over_seconds"),
         ], rows: rows, charts: agents.isEmpty ? [] : [chart])
     }
 

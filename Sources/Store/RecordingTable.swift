@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Recordings
+import Reports
 import SQLite
 
 /// The SQL for the recording index and its audit.
@@ -29,6 +30,29 @@ enum RecordingTable {
              entry.figures.longestSilenceSeconds, gaps, entry.held]
         )
         return try db.queryFirst("SELECT id FROM recordings WHERE path = ?", [entry.path]) { try $0.value(0) } ?? db.lastInsertRowID
+    }
+
+    /// Each agent's recordings that started in [from, to), summed in SQL from their figures:
+    /// the agent's leg is the second of a two-leg recording.
+    static func quality(_ db: Database, from: Date, to: Date, agent: String?) throws -> [String: ReportSheets.RecordingQuality] {
+        let twoLegs = "json_array_length(figures, '$.talkSecondsByLeg') = 2"
+        let rows = try db.query(
+            """
+            SELECT agent, COUNT(*), AVG(json_extract(figures, '$.talkRatio')),
+                SUM(CASE WHEN \(twoLegs) THEN json_extract(figures, '$.talkSecondsByLeg[1]') END),
+                SUM(CASE WHEN \(twoLegs) THEN json_extract(figures, '$.talkSecondsByLeg[0]') + json_extract(figures, '$.talkSecondsByLeg[1]') END),
+                AVG(CASE WHEN \(twoLegs) THEN json_extract(figures, '$.overlapSeconds') END)
+            FROM recordings WHERE started_at >= ? AND started_at < ? AND agent IS NOT NULL\(agent == nil ? "" : " AND agent = ?")
+            GROUP BY agent
+            """,
+            [from, to] + (agent.map { [$0] } ?? [])
+        ) { row -> (String, ReportSheets.RecordingQuality) in
+            let agentTalk: Double? = row[3], bothTalk: Double? = row[4]
+            let share = agentTalk.flatMap { talk in bothTalk.flatMap { $0 > 0 ? talk / $0 : nil } }
+            let count: Int = try row.value(1), talkRatio: Double? = row[2], overlap: Double? = row[5]
+            return (try row.value(0), ReportSheets.RecordingQuality(count: count, talkRatio: talkRatio, agentShare: share, overlapSeconds: overlap))
+        }
+        return Dictionary(rows, uniquingKeysWith: { first, _ in first })
     }
 
     static func entries(_ db: Database, _ filter: RecordingFilter, callerKey: String?) throws -> [RecordingEntry] {

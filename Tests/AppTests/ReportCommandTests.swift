@@ -1,6 +1,8 @@
 import Core
 import Foundation
+import Recordings
 import Reports
+import Simulator
 import Store
 import Testing
 @testable import SwitchboardCLI
@@ -137,6 +139,20 @@ import Testing
     @Test func agentsReportTimeByStateAndTheirCalls() async throws {
         let setup = try Setup()
         try await Self.knownDay(setup)
+        // Li's recordings that day: a two-leg one (Li spoke 70 of 100 s, 4 s over the caller)
+        // and a mono one; one from the day before does not count.
+        let store = try await Store.open(path: setup.folder + "/sb.db")
+        var legs = AudioFigures(try WAVAudio(bytes: WAVFile.encode([]), file: "empty.wav"))
+        (legs.talkRatio, legs.talkSecondsByLeg, legs.overlapSeconds) = (0.8, [30, 70], 4)
+        var mono = legs
+        (mono.talkRatio, mono.talkSecondsByLeg, mono.overlapSeconds) = (0.6, [50], 0)
+        for (path, figures, at) in [("/r/1.wav", legs, Self.ten), ("/r/2.wav", mono, Self.ten.addingTimeInterval(600)), ("/r/0.wav", legs, Self.ten.addingTimeInterval(-86400))] {
+            _ = try await store.saveRecording(RecordingEntry(
+                path: path, uniqueID: nil, agent: "1001", queue: "support", caller: "13800000001", startedAt: at, bytes: 44,
+                sha256: "", encoding: .pcm16, channels: figures.talkSecondsByLeg.count, figures: figures
+            ))
+        }
+        store.close()
         let result = await setup.run(["report", "agents", "--from", "2026-11-24", "--format", "json"])
         #expect(result.code == 0, "\(result.err)")
         let rows = try Self.rows(result.out)
@@ -151,9 +167,14 @@ import Testing
         #expect(li["wrapup_seconds"] == .number(10))
         // (120 + 10) / (3 h − 15 min).
         #expect(li["occupancy"] == .number(((130.0 / 9900) * 10000).rounded() / 10000))
+        #expect(li["recordings"] == .number(2))
+        #expect(li["recorded_talk_ratio"] == .number(0.7))
+        #expect(li["agent_talk_share"] == .number(0.7))
+        #expect(li["talk_over_seconds"] == .number(4))
         let ann = try #require(rows.first { $0["agent"] == .text("1002") })
         #expect(ann["handled"] == .number(2))
         #expect(ann["logged_in_seconds"] == .number(3600))
+        #expect(ann["recordings"] == .number(0) && ann["agent_talk_share"] == Rows.Value.none)
     }
 
     @Test func badOptionsAreNamed() async throws {
