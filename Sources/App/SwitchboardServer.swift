@@ -165,7 +165,10 @@ public final class SwitchboardServer: Sendable {
         let ticking = Task { [timeZone = config.general.timeZone] in await routing.run(today: { RoutingService.localDate(in: timeZone) }) }
         let following = ami.map { ami in Task { await center.follow(ami) } }
         let purging = config.recordings.purgeDaily
-            ? Task { await Self.purgeDaily(RecordingRetention(byQueue: queues.compactMapValues(\.retentionDays)), store: store, logger: logger.named("recordings")) }
+            ? Task { [byCategory = settings.tickets?.settings.retentionByCategory ?? [:]] in
+                let policy = RecordingRetention(byQueue: queues.compactMapValues(\.retentionDays), byCategory: byCategory)
+                await Self.purgeDaily(policy, store: store, logger: logger.named("recordings"))
+            }
             : nil
         let escalating = settings.tickets.map { desk in
             Task { [wallboard = center.wallboard, general = config.general] in

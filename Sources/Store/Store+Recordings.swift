@@ -40,20 +40,23 @@ extension Store {
         }
     }
 
-    /// Recordings past their retention: started before `cutoff(queue)`, not held, and linked to no
-    /// open ticket (by the ticket's id or its files).
-    public func recordingsPastRetention(_ cutoff: (String?) -> Date?) throws -> [RecordingEntry] {
+    /// Recordings past their retention, with their ticket's category: started before
+    /// `cutoff(queue, category)`, not held, and linked to no open ticket (by the ticket's id or
+    /// its files).
+    public func recordingsPastRetention(_ cutoff: (_ queue: String?, _ category: String?) -> Date?) throws -> [(entry: RecordingEntry, category: String?)] {
         let candidates = try db.query(
             """
-            SELECT \(RecordingTable.columns) FROM recordings r WHERE held = 0
+            SELECT \(RecordingTable.columns.split(separator: ",").map { "r." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")),
+                (SELECT category FROM tickets WHERE id = r.ticket_id)
+            FROM recordings r WHERE held = 0
               AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.id = r.ticket_id AND t.status IN ('new', 'open', 'pending'))
               AND NOT EXISTS (SELECT 1 FROM ticket_files f JOIN tickets t ON t.id = f.ticket_id
                               WHERE f.path = r.path AND t.status IN ('new', 'open', 'pending'))
             ORDER BY started_at
             """,
-            [], RecordingTable.entry
-        )
-        return candidates.filter { entry in cutoff(entry.queue).map { entry.startedAt < $0 } ?? false }
+            []
+        ) { row -> (entry: RecordingEntry, category: String?) in (try RecordingTable.entry(row), row[17]) }
+        return candidates.filter { candidate in cutoff(candidate.entry.queue, candidate.category).map { candidate.entry.startedAt < $0 } ?? false }
     }
 
     /// Removes a recording's row once its file is deleted, with the deletion in the audit.

@@ -164,7 +164,8 @@ enum RecordingsCommand {
         let olderThan = try parsed.value("older-than").map { _ in try parsed.integer("older-than", default: 0, range: 1...36_500) }
         let retention = try config.acd.queuesPath.map { try QueueSettings.load(file: $0).compactMapValues(\.retentionDays) } ?? [:]
         let act = parsed.flag("yes")
-        let policy = RecordingRetention(byQueue: retention, olderThanDays: olderThan)
+        let byCategory = try config.tickets.rulesPath.map { try TicketSettings.load(file: $0).retentionByCategory } ?? [:]
+        let policy = RecordingRetention(byQueue: retention, byCategory: byCategory, olderThanDays: olderThan)
         let removed = try await StoreAccess.with(parsed) { store, _ in try await policy.purge(store, delete: act, who: TicketsCommand.who) }
         var lines = removed.map { "\(act ? "deleted" : "would delete"): \($0.path) (\($0.queue ?? "no queue"), \(CallTimes(config.general.timeZone).full($0.startedAt)))" }
         lines.append("\(removed.count) recording\(removed.count == 1 ? "" : "s") past retention\(act ? " deleted" : "; run again with --yes to delete them")")

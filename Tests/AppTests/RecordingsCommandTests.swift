@@ -99,22 +99,30 @@ import Testing
         let store = try await Store.open(path: folder + "/sb.db")
         defer { store.close() }
         let figures = AudioFigures(try WAVAudio(bytes: WAVFile.encode([]), file: "empty.wav"))
-        func recording(_ name: String, queue: String, daysAgo: Double) async throws {
+        func recording(_ name: String, queue: String, daysAgo: Double, ticket: Int64? = nil) async throws {
             try Data(WAVFile.encode([])).write(to: URL(fileURLWithPath: folder + "/" + name))
             try await store.saveRecording(RecordingEntry(
-                path: folder + "/" + name, uniqueID: nil, agent: nil, queue: queue, caller: nil, startedAt: Date(timeIntervalSinceNow: -daysAgo * 86400),
-                bytes: 44, sha256: "", encoding: .pcm16, channels: 1, figures: figures
+                path: folder + "/" + name, uniqueID: nil, agent: nil, queue: queue, caller: nil, ticketID: ticket,
+                startedAt: Date(timeIntervalSinceNow: -daysAgo * 86400), bytes: 44, sha256: "", encoding: .pcm16, channels: 1, figures: figures
             ))
+        }
+        /// A solved ticket of the category: it holds nothing back, its category's days count.
+        func solved(_ category: String) async throws -> Int64 {
+            let ticket = try #require(try await store.createTicket(TicketDraft(subject: category, category: category, createdBy: "user:ana")))
+            return try await store.updateTicket(id: ticket.id, who: "user:ana") { var t = $0; t.status = .solved; return t }.id
         }
         try await recording("disputed.wav", queue: "support", daysAgo: 100)
         try await recording("old.wav", queue: "support", daysAgo: 100)
         try await recording("recent.wav", queue: "support", daysAgo: 10)
         try await recording("sales.wav", queue: "sales", daysAgo: 100)
+        try await recording("complaint.wav", queue: "support", daysAgo: 100, ticket: try await solved("complaint"))
+        try await recording("billing.wav", queue: "support", daysAgo: 95, ticket: try await solved("billing"))
         _ = try await store.createTicket(TicketDraft(subject: "Dispute", createdBy: "user:ana", files: [TicketFile(path: folder + "/disputed.wav", kind: .recording)]))
-        let policy = RecordingRetention(byQueue: ["support": 90, "sales": 365])
+        let policy = RecordingRetention(byQueue: ["support": 90, "sales": 365], byCategory: ["complaint": 730])
         let removed = try await policy.purge(store, delete: true, who: "switchboard serve")
-        #expect(removed.map { ($0.path as NSString).lastPathComponent } == ["old.wav"])
+        // A complaint's recording is kept its category's two years; a billing ticket has no days of its own.
+        #expect(removed.map { ($0.path as NSString).lastPathComponent } == ["old.wav", "billing.wav"])
         #expect(!FileManager.default.fileExists(atPath: folder + "/old.wav") && FileManager.default.fileExists(atPath: folder + "/disputed.wav"))
-        #expect(try await store.recordingAudit().map { "\($0.who) \($0.action) \($0.detail ?? "")" } == ["switchboard serve delete past retention (90 days)"])
+        #expect(try await store.recordingAudit().map { "\($0.who) \($0.action) \($0.detail ?? "")" } == ["switchboard serve delete past retention (90 days)", "switchboard serve delete past retention (90 days)"])
     }
 }

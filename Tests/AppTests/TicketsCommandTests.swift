@@ -88,11 +88,12 @@ import Testing
 
     @Test func aBrokenTicketsFileIsNamedByLine() async throws {
         let setup = try Setup()
-        try "[general]\nbusiness_hours = main\n[sla-x]\nresolution = soon\n[abandon]\n".write(toFile: setup.folder + "/tickets.conf", atomically: true, encoding: .utf8)
+        try "[general]\nbusiness_hours = main\n[sla-x]\nresolution = soon\n[abandon]\n[retention]\ncomplaint = forever\n".write(toFile: setup.folder + "/tickets.conf", atomically: true, encoding: .utf8)
         let result = await setup.run(["tickets", "create", "--subject", "x"])
         #expect(result.code == 1)
         #expect(result.err.contains("tickets.conf:2: business_hours: 'main' is not FLOW/NODE"), "\(result.err)")
         #expect(result.err.contains("tickets.conf:4: resolution: 'soon' is not a time"), "\(result.err)")
-        #expect(result.err.contains("tickets.conf:5: [abandon] is not general, wrapup, survey, escalate-NAME, a rule"), "\(result.err)")
+        #expect(result.err.contains("tickets.conf:5: [abandon] is not general, wrapup, survey, retention, escalate-NAME, a rule"), "\(result.err)")
+        #expect(result.err.contains("tickets.conf:7: complaint: 'forever' is not a number of days such as 730d"), "\(result.err)")
     }
 }

@@ -118,7 +118,7 @@ public struct QueueSettings: Sendable {
                     default: problems.append(.error("record: '\(entry.value)' is not yes, no or legs", at: entry.location))
                     }
                 case "retention":
-                    guard let days = Int(entry.value.hasSuffix("d") ? String(entry.value.dropLast()) : entry.value), days >= 1 else {
+                    guard let days = RecordingRetention.days(entry.value) else {
                         problems.append(.error("retention: '\(entry.value)' is not a number of days such as 90d", at: entry.location))
                         continue
                     }

@@ -29,6 +29,8 @@ import Tickets
 ///     after = 10m
 ///     tries = 3
 ///     retry = 2h
+///     [retention]                   ; days a recording linked to a ticket is kept, by category
+///     complaint = 730d              ; (before its queue's retention)
 ///     [sla-urgent]                  ; policies, first match wins
 ///     priority = urgent, high
 ///     first_response = 30m
@@ -46,6 +48,8 @@ public struct TicketSettings: Sendable {
     public var escalations: [EscalationStep] = []
     /// How often `serve` looks for escalation steps and survey calls due.
     public var checkEverySeconds = 30.0
+    /// Days a recording linked to a ticket of the category is kept (`[retention]`).
+    public var retentionByCategory: [String: Int] = [:]
     /// Satisfaction survey calls to customers whose ticket was solved; nil: none.
     public var surveyCalls: SurveyCalls?
 
@@ -106,6 +110,14 @@ public struct TicketSettings: Sendable {
                     }
                     settings.wrapUpCodes[entry.key] = code
                 }
+            } else if section.name == "retention" {
+                for entry in section.entries {
+                    guard let days = RecordingRetention.days(entry.value) else {
+                        fail(entry, "'\(entry.value)' is not a number of days such as 730d")
+                        continue
+                    }
+                    settings.retentionByCategory[entry.key] = days
+                }
             } else if section.name.hasPrefix("escalate-"), section.name.count > 9 {
                 var step = EscalationStep(name: String(section.name.dropFirst(9)), due: .resolution, offsetSeconds: 0)
                 for entry in section.entries {
@@ -159,7 +171,7 @@ public struct TicketSettings: Sendable {
                 }
                 settings.policies.append(policy)
             } else {
-                problems.append(.error("[\(section.name)] is not general, wrapup, survey, escalate-NAME, a rule (\(TicketRule.Trigger.allCases.map(\.rawValue).joined(separator: ", "))) or sla-NAME", at: section.location))
+                problems.append(.error("[\(section.name)] is not general, wrapup, survey, retention, escalate-NAME, a rule (\(TicketRule.Trigger.allCases.map(\.rawValue).joined(separator: ", "))) or sla-NAME", at: section.location))
             }
         }
         if problems.contains(where: { $0.severity == .error }) { throw ConfigError(problems) }
