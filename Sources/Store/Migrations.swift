@@ -4,7 +4,7 @@ import SQLite
 /// The schema, as numbered migrations applied in order, each in one transaction; the version
 /// reached is kept in `PRAGMA user_version`. A new migration is appended here, never edited in.
 enum Migrations {
-    static let all: [String] = [version1, version2, version3, version4, version5, version6, version7, version8]
+    static let all: [String] = [version1, version2, version3, version4, version5, version6, version7, version8, version9]
 
     static var latest: Int { all.count }
 
@@ -25,6 +25,32 @@ enum Migrations {
         }
         return applied
     }
+
+    /// Each agent's recording figures per quarter hour, kept as recordings are indexed, so the
+    /// agents report sums a few rows per agent instead of reading every recording's figures.
+    /// Filled from the recordings indexed before this version.
+    static let version9 = """
+        CREATE TABLE recording_tallies (
+            agent TEXT NOT NULL,
+            interval_start REAL NOT NULL,
+            recordings INTEGER NOT NULL,
+            talk_ratio_sum REAL NOT NULL,
+            two_leg INTEGER NOT NULL,
+            agent_talk REAL NOT NULL,
+            both_talk REAL NOT NULL,
+            overlap REAL NOT NULL,
+            PRIMARY KEY (agent, interval_start)
+        ) WITHOUT ROWID;
+        INSERT INTO recording_tallies
+            SELECT agent, CAST(started_at / 900 AS INTEGER) * 900, COUNT(*), SUM(json_extract(figures, '$.talkRatio')),
+                SUM(json_array_length(figures, '$.talkSecondsByLeg') = 2),
+                TOTAL(CASE WHEN json_array_length(figures, '$.talkSecondsByLeg') = 2 THEN json_extract(figures, '$.talkSecondsByLeg[1]') END),
+                TOTAL(CASE WHEN json_array_length(figures, '$.talkSecondsByLeg') = 2
+                      THEN json_extract(figures, '$.talkSecondsByLeg[0]') + json_extract(figures, '$.talkSecondsByLeg[1]') END),
+                TOTAL(CASE WHEN json_array_length(figures, '$.talkSecondsByLeg') = 2 THEN json_extract(figures, '$.overlapSeconds') END)
+            FROM recordings WHERE agent IS NOT NULL
+            GROUP BY 1, 2;
+        """
 
     /// The recording index: a row per file with its call, checksum and quality figures; a caller's,
     /// an agent's and a day's recordings found by index. Deletions and holds go into an audit

@@ -10,8 +10,10 @@ enum RecordingTable {
         id, path, uniqueid, linkedid, agent, queue, caller, customer_id, ticket_id, started_at, bytes, sha256, encoding, channels, figures, gaps, held
         """
 
-    /// Inserts, or replaces the row of the same file (indexed again).
+    /// Inserts, or replaces the row of the same file (indexed again); the agent's tallies follow.
     static func save(_ db: Database, _ entry: RecordingEntry, callerKey: String?) throws -> Int64 {
+        if let before = try db.queryFirst("SELECT \(columns) FROM recordings WHERE path = ?", [entry.path], Self.entry) { try tally(db, before, -1) }
+        try tally(db, entry, 1)
         let figures = String(decoding: try JSONEncoder().encode(entry.figures), as: UTF8.self)
         let gaps = entry.gaps.map { String(format: "%.2f-%.2f", $0.lowerBound, $0.upperBound) }.joined(separator: ";")
         try db.execute(
@@ -32,25 +34,42 @@ enum RecordingTable {
         return try db.queryFirst("SELECT id FROM recordings WHERE path = ?", [entry.path]) { try $0.value(0) } ?? db.lastInsertRowID
     }
 
-    /// Each agent's recordings that started in [from, to), summed in SQL from their figures:
-    /// the agent's leg is the second of a two-leg recording.
+    /// Adds (`sign` 1) or takes back (−1) a recording's figures in its agent's quarter hour: the
+    /// agent's leg is the second of a two-leg recording.
+    static func tally(_ db: Database, _ entry: RecordingEntry, _ sign: Double) throws {
+        guard let agent = entry.agent else { return }
+        let legs = entry.figures.talkSecondsByLeg
+        let twoLeg = legs.count == 2 ? sign : 0
+        let interval = (entry.startedAt.timeIntervalSince1970 / 900).rounded(.down) * 900
+        try db.execute(
+            """
+            INSERT INTO recording_tallies (agent, interval_start, recordings, talk_ratio_sum, two_leg, agent_talk, both_talk, overlap)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(agent, interval_start) DO UPDATE SET recordings = recordings + excluded.recordings,
+                talk_ratio_sum = talk_ratio_sum + excluded.talk_ratio_sum, two_leg = two_leg + excluded.two_leg,
+                agent_talk = agent_talk + excluded.agent_talk, both_talk = both_talk + excluded.both_talk, overlap = overlap + excluded.overlap
+            """,
+            [agent, interval, Int(sign), sign * entry.figures.talkRatio, Int(twoLeg), twoLeg * (legs.last ?? 0), twoLeg * legs.reduce(0, +),
+             twoLeg * entry.figures.overlapSeconds]
+        )
+    }
+
+    /// Each agent's recordings that started in [from, to) (quarter hours), from the tallies.
     static func quality(_ db: Database, from: Date, to: Date, agent: String?) throws -> [String: ReportSheets.RecordingQuality] {
-        let twoLegs = "json_array_length(figures, '$.talkSecondsByLeg') = 2"
         let rows = try db.query(
             """
-            SELECT agent, COUNT(*), AVG(json_extract(figures, '$.talkRatio')),
-                SUM(CASE WHEN \(twoLegs) THEN json_extract(figures, '$.talkSecondsByLeg[1]') END),
-                SUM(CASE WHEN \(twoLegs) THEN json_extract(figures, '$.talkSecondsByLeg[0]') + json_extract(figures, '$.talkSecondsByLeg[1]') END),
-                AVG(CASE WHEN \(twoLegs) THEN json_extract(figures, '$.overlapSeconds') END)
-            FROM recordings WHERE started_at >= ? AND started_at < ? AND agent IS NOT NULL\(agent == nil ? "" : " AND agent = ?")
-            GROUP BY agent
+            SELECT agent, SUM(recordings), SUM(talk_ratio_sum), SUM(two_leg), SUM(agent_talk), SUM(both_talk), SUM(overlap)
+            FROM recording_tallies WHERE interval_start >= ? AND interval_start < ?\(agent == nil ? "" : " AND agent = ?")
+            GROUP BY agent HAVING SUM(recordings) > 0
             """,
-            [from, to] + (agent.map { [$0] } ?? [])
+            [from.timeIntervalSince1970, to.timeIntervalSince1970] + (agent.map { [$0] } ?? [])
         ) { row -> (String, ReportSheets.RecordingQuality) in
-            let agentTalk: Double? = row[3], bothTalk: Double? = row[4]
-            let share = agentTalk.flatMap { talk in bothTalk.flatMap { $0 > 0 ? talk / $0 : nil } }
-            let count: Int = try row.value(1), talkRatio: Double? = row[2], overlap: Double? = row[5]
-            return (try row.value(0), ReportSheets.RecordingQuality(count: count, talkRatio: talkRatio, agentShare: share, overlapSeconds: overlap))
+            let count: Int = try row.value(1), talk: Double = try row.value(2), twoLeg: Int = try row.value(3)
+            let agentTalk: Double = try row.value(4), bothTalk: Double = try row.value(5), overlap: Double = try row.value(6)
+            return (try row.value(0), ReportSheets.RecordingQuality(
+                count: count, talkRatio: talk / Double(count), agentShare: bothTalk > 0 ? agentTalk / bothTalk : nil,
+                overlapSeconds: twoLeg > 0 ? overlap / Double(twoLeg) : nil
+            ))
         }
         return Dictionary(rows, uniquingKeysWith: { first, _ in first })
     }

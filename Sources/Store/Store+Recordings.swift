@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Recordings
+import Reports
 import SQLite
 
 extension Store {
@@ -8,6 +9,11 @@ extension Store {
     @discardableResult
     public func saveRecording(_ entry: RecordingEntry) throws -> Int64 {
         try db.transaction { try RecordingTable.save(db, entry, callerKey: entry.caller.flatMap(plan.key)) }
+    }
+
+    /// Each agent's recordings that started in [from, to) (quarter hours), summed.
+    public func recordingQuality(from: Date, to: Date, agent: String? = nil) throws -> [String: ReportSheets.RecordingQuality] {
+        try RecordingTable.quality(db, from: from, to: to, agent: agent)
     }
 
     /// Recordings matching the filter, newest first.

@@ -27,7 +27,7 @@ extension Store {
         let states = try agentStateChanges(from: from, to: to, agent: agent)
         let names = Dictionary(try agents().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let ids = Set(calls.keys).union(states.filter { $0.value.before?.state != "logged out" || !$0.value.changes.isEmpty }.keys)
-        let recorded = try RecordingTable.quality(db, from: from, to: to, agent: agent)
+        let recorded = try recordingQuality(from: from, to: to, agent: agent)
         return ids.sorted().map { id in
             let tally = calls[id] ?? AgentTally()
             let time = AgentTime(before: states[id]?.before, changes: states[id]?.changes ?? [], from: from, to: to, now: now, calls: tally)

@@ -108,6 +108,7 @@ extension BenchCommand {
             line("a caller's recordings:", report.byCaller),
             line("an agent's day:", report.byAgentDay),
             line("a day, first page:", report.byDay),
+            line("agents report, 30 days:", report.agentsMonth),
             String(format: "audio read, hashed and measured at %.0f× real time", report.analysisTimesRealTime),
         ].joined(separator: "\n"))
     }

@@ -1,5 +1,7 @@
 import Core
 import Foundation
+import Recordings
+import Reports
 import SQLite
 import TestSupport
 import Testing
@@ -166,6 +168,39 @@ import Testing
     }
 
     /// Timelines written before steps were typed keep every step, split into fields.
+    /// Recordings indexed before version 9 are summed into the agents' tallies by the migration;
+    /// later ones as they are indexed, a file indexed again counting once.
+    @Test func recordingTalliesAreFilledByTheMigrationAndKeptAfter() async throws {
+        let folder = try TemporaryDatabase()
+        let legs = #"{"seconds":100,"talkRatio":0.8,"longestSilenceSeconds":1,"clippingRatio":0,"averageLevelDBFS":-20,"talkSecondsByLeg":[30,70],"overlapSeconds":4}"#
+        do {
+            let db = try Database(path: folder.path)
+            for version in 1...8 {
+                try db.executeScript(Migrations.all[version - 1])
+                try db.setUserVersion(version)
+            }
+            for (path, at) in [("/r/1.wav", 36_000.0), ("/r/2.wav", 36_100.0), ("/r/3.wav", 36_900.0)] {
+                try db.execute(
+                    "INSERT INTO recordings (path, agent, started_at, seconds, bytes, sha256, encoding, channels, figures, longest_silence) VALUES (?, '1001', ?, 100, 44, '', 'pcm16', 2, ?, 1)",
+                    [path, at, legs]
+                )
+            }
+        }
+        let store = try await open(folder)
+        defer { store.close() }
+        let day = (Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 86400))
+        let migrated = try #require(try await store.recordingQuality(from: day.0, to: day.1)["1001"])
+        #expect(migrated.count == 3 && abs(migrated.talkRatio! - 0.8) < 1e-9 && abs(migrated.agentShare! - 0.7) < 1e-9 && migrated.overlapSeconds == 4)
+        // Only the first quarter hour (10:00–10:15 UTC) holds the first two.
+        #expect(try await store.recordingQuality(from: Date(timeIntervalSince1970: 36_000), to: Date(timeIntervalSince1970: 36_900))["1001"]?.count == 2)
+        var again = try #require(try await store.recordings(RecordingFilter(agent: "1001")).first { $0.path == "/r/3.wav" })
+        again.figures.talkSecondsByLeg = [50]
+        again.figures.talkRatio = 0.5
+        try await store.saveRecording(again)
+        let after = try #require(try await store.recordingQuality(from: day.0, to: day.1)["1001"])
+        #expect(after.count == 3 && abs(after.talkRatio! - 0.7) < 1e-9 && abs(after.agentShare! - 0.7) < 1e-9 && after.overlapSeconds == 4)
+    }
+
     @Test func version3TimelinesMigrateToTypedSteps() async throws {
         let folder = try TemporaryDatabase()
         do {

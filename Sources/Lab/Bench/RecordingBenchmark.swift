@@ -27,6 +27,8 @@ public struct RecordingBenchmark: Sendable {
         public var byCaller: LatencySummary
         public var byAgentDay: LatencySummary
         public var byDay: LatencySummary
+        /// The agents report over the last 30 days (each agent's recording figures summed).
+        public var agentsMonth: LatencySummary
         /// Seconds of audio measured per second of work (8 kHz 16-bit mono, SHA-256 included).
         public var analysisTimesRealTime: Double
     }
@@ -76,6 +78,12 @@ public struct RecordingBenchmark: Sendable {
             byDay.append(try await Stopwatch.nanoseconds { _ = try await store.recordings(RecordingFilter(from: day, to: day.addingTimeInterval(86400))) })
         }
 
+        progress("agents report: the last 30 days' recordings summed per agent, 20 times")
+        var agentsMonth: [UInt64] = []
+        for _ in 0..<20 {
+            agentsMonth.append(try await Stopwatch.nanoseconds { _ = try await store.agentFigures(from: end.addingTimeInterval(-30 * 86400), to: end) })
+        }
+
         progress("audio: \(Int(options.audioSeconds)) s of speech-like audio read, hashed and measured")
         let bytes = WAVFile.speechLike(seconds: options.audioSeconds, seed: 2)
         let analysing = MonotonicTime.now()
@@ -86,7 +94,7 @@ public struct RecordingBenchmark: Sendable {
         return Report(
             recordings: options.recordings, writtenPerSecond: writtenPerSecond, databaseMegabytes: Double(size) / 1_048_576,
             byCaller: LatencySummary(nanoseconds: byCaller), byAgentDay: LatencySummary(nanoseconds: byAgent), byDay: LatencySummary(nanoseconds: byDay),
-            analysisTimesRealTime: options.audioSeconds / analysis
+            agentsMonth: LatencySummary(nanoseconds: agentsMonth), analysisTimesRealTime: options.audioSeconds / analysis
         )
     }
 }
