@@ -68,8 +68,8 @@ import Wire
             let logger = Logger(label: "switchboard", level: .info, sink: sink)
             let library = FlowLibrary(folder: folder + "/flows", sounds: nil, logger: logger)
             library.reload()
-            var settings = CallCenter.Settings(recordingsFolder: folder + "/recordings")
-            settings.pace = 20
+            // In real time: the gap is measured by the server's clock, the file by the simulator's.
+            let settings = CallCenter.Settings(recordingsFolder: folder + "/recordings")
             let center = CallCenter(store: store, agents: [], queues: [:], flows: library, ami: ami, settings: settings, logger: logger)
             self.center = center
             // The center follows the manager's events (its hang-ups end calls in the ledger).
@@ -80,10 +80,11 @@ import Wire
         func call() async throws -> SimulatedAGIChannel.Outcome {
             var configuration = SimulatedPBX.Configuration(agiServer: server.address)
             configuration.script = "ivr/pay"
-            configuration.clock = SimulationClock(scale: 20)
             configuration.recordingsFolder = folder + "/recordings"
+            // Short prompts (0.8 s each) keep the real-time call short.
+            configuration.sounds = SoundLibrary(samples: ["custom/welcome": 6400, "custom/enter-card": 6400, "custom/thanks": 6400], customFolders: [])
             return try await SimulatedPBX(configuration, ami: asterisk).call(
-                from: "13800138000", dnis: "4008", caller: CallerScript(presses: [(4, "4111111111111111")], hangupAfter: 60)
+                from: "13800138000", dnis: "4008", caller: CallerScript(presses: [(1.2, "4111111111111111")], hangupAfter: 60)
             )
         }
 
@@ -155,12 +156,13 @@ import Wire
         if let stretch = muted.first {
             #expect(abs(stretch.lowerBound - gap.lowerBound) < 0.5 && abs(stretch.upperBound - gap.upperBound) < 0.5, "file \(stretch), index \(gap)")
         }
-        // The card was keyed inside the gap (the caller pressed from 4 s after the answer on),
-        // after the 2 s welcome and before the 2 s thanks, which are recorded.
-        #expect(gap.lowerBound < 4 && gap.upperBound > 4)
+        // The card was keyed inside the gap (from 1.2 s after the answer on, for 1.5 s), after
+        // the welcome and before the thanks, which are recorded.
+        #expect(gap.lowerBound < 1.2 && gap.upperBound > 2.7, "\(gap)")
         let rate = Double(audio.sampleRate)
-        #expect(audio.samples[0..<Int((gap.lowerBound - 0.3) * rate)].contains { $0 != 0 })
-        #expect(audio.samples[Int((gap.upperBound + 0.3) * rate)...].contains { $0 != 0 })
+        let before = max(0, Int((gap.lowerBound - 0.3) * rate)), after = min(audio.samples.count, Int((gap.upperBound + 0.3) * rate))
+        #expect(audio.samples[0..<before].contains { $0 != 0 })
+        #expect(audio.samples[after...].contains { $0 != 0 })
     } }
 
     @Test func withoutAMITheRecordingStopsForGoodAtTheCardNumber() async throws { try await Rig.with(ami: false) { rig in
@@ -168,8 +170,9 @@ import Wire
         let entry = try await rig.indexed()
         let file = try #require(outcome.recordings.first)
         let audio = try WAVAudio(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: file))), file: file)
-        // Stopped when the card prompt began: the file ends there, and the gap runs to its end.
-        #expect(audio.seconds < 4, "\(audio.seconds) s")
+        // Stopped when the card prompt began (after the 0.8 s welcome): the file ends there, and
+        // the gap runs to its end.
+        #expect(audio.seconds < 1.5, "\(audio.seconds) s")
         #expect(entry.gaps.count == 1)
         let gap = try #require(entry.gaps.first)
         #expect(gap.upperBound == audio.seconds && abs(gap.lowerBound - audio.seconds) < 0.5, "\(gap) in \(audio.seconds) s")

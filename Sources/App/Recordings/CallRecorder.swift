@@ -8,8 +8,8 @@ import Recordings
 /// file. Leaving out is AMI's `MixMonitorMute`: the file goes on with silence, so its times stay
 /// the call's. When AMI cannot mute (not connected, refused), the recording is stopped for good
 /// instead: nothing sensitive is ever recorded. Each stretch left out is noted on the call's
-/// timeline (`recording-gap`, seconds into the file) for the recording's index.
-/// Used by the call's one task, like its AGI session.
+/// timeline (`recording-gap`, seconds into the file) for the recording's index. Used by the
+/// call's one task, like its AGI session.
 final class CallRecorder {
     /// Mutes (true) or unmutes the channel's MixMonitor, both directions.
     typealias Mute = @Sendable (_ muted: Bool) async throws -> Void
@@ -20,7 +20,6 @@ final class CallRecorder {
         var started: MonotonicTime
         /// Sensitive steps in progress (one may run inside another); the outermost mutes.
         var depth = 0
-        var mutedAt: Double?
     }
 
     private let session: AGISession
