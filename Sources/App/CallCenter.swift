@@ -2,6 +2,7 @@ import AGI
 import AMI
 import Core
 import Foundation
+import Recordings
 import IVR
 import Reports
 import Store
@@ -63,7 +64,7 @@ final class CallCenter: Sendable {
         }
         jobs.append(EndedCallWork.Job(name: "recording index") { call, steps in
             guard let path = call.recording, FileManager.default.fileExists(atPath: path) else { return }
-            await RecordingIndexer.settled(path)
+            for file in [path] + RecordingLegs.existing(of: path) { await RecordingIndexer.settled(file) }
             try await store.saveRecording(try RecordingIndexer.entry(path: path, call: call, steps: steps))
         })
         let endedWork = EndedCallWork(jobs, logger: logger.named("calls"))

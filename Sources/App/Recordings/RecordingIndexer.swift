@@ -48,7 +48,8 @@ public enum RecordingIndexer {
     }
 
     /// Waits until Asterisk has finished the file: MixMonitor closes it (and only then writes
-    /// the WAV header's sizes) on its own thread a moment after the call ends. Done when the
+    /// the WAV header's sizes) on its own thread a moment after the call ends, the mixed file
+    /// first, then the legs. Done when the
     /// header matches the file, or the file has not changed for two seconds; at most `limit`.
     public static func settled(_ path: String, limit: Duration = .seconds(10)) async {
         let deadline = ContinuousClock.now + limit
