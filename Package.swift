@@ -19,7 +19,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Layers, imports pointing down only:
-        // switchboard → SwitchboardCLI → Lab → (App, Simulator) → (Config, AGI, AMI, IVR, ACD, Tickets, Store → Reports) → Wire → Core.
+        // switchboard → SwitchboardCLI → Lab → (App, Simulator) → (Config, AGI, AMI, IVR, ACD, Tickets, Dialplan, Store → Reports) → Wire → Core.
         .target(name: "Core", swiftSettings: strict),
         .target(name: "Wire", dependencies: ["Core", "CLinux"], swiftSettings: strict),
         .target(name: "AGI", dependencies: ["Core", "Wire"], swiftSettings: strict),
@@ -37,12 +37,14 @@ let package = Package(
         .target(name: "Recordings", swiftSettings: strict),
         // Tickets' rules and SLA clocks over open time: pure, moments passed in.
         .target(name: "Tickets", dependencies: ["Core"], swiftSettings: strict),
+        // Dialplan templates and a check of dialplan as Asterisk reads it: pure, text in, text out.
+        .target(name: "Dialplan", swiftSettings: strict),
         // Asterisk's side of FastAGI and AMI, for tests, benchmarks and the demo.
         .target(name: "Simulator", dependencies: ["Core", "Wire", "AGI", "AMI"], swiftSettings: strict),
-        .target(name: "App", dependencies: ["Core", "Wire", "Config", "AGI", "AMI", "ACD", "IVR", "Store", "Reports", "Tickets", "Recordings"], swiftSettings: strict),
+        .target(name: "App", dependencies: ["Core", "Wire", "Config", "AGI", "AMI", "ACD", "IVR", "Store", "Reports", "Tickets", "Recordings", "Dialplan"], swiftSettings: strict),
         // The demo, simulated traffic and benchmarks: the server against simulated or lab Asterisks.
         .target(name: "Lab", dependencies: ["Core", "Wire", "Config", "AGI", "AMI", "ACD", "IVR", "Store", "Reports", "Tickets", "Recordings", "App", "Simulator"], swiftSettings: strict),
-        .target(name: "SwitchboardCLI", dependencies: ["Core", "Config", "App", "Lab", "ACD", "IVR", "Store", "Reports", "Tickets", "Recordings", "Wire", "CLinux"], swiftSettings: strict),
+        .target(name: "SwitchboardCLI", dependencies: ["Core", "Config", "App", "Lab", "ACD", "IVR", "Store", "Reports", "Tickets", "Recordings", "Dialplan", "Wire", "CLinux"], swiftSettings: strict),
         .executableTarget(name: "switchboard", dependencies: ["SwitchboardCLI"], swiftSettings: strict),
 
         .target(name: "TestSupport", dependencies: ["Core", "Wire", "AGI"], path: "Tests/TestSupport", swiftSettings: strict),
@@ -57,10 +59,11 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Core"], swiftSettings: strict),
         .testTarget(name: "TicketsTests", dependencies: ["Tickets", "Core"], swiftSettings: strict),
         .testTarget(name: "RecordingsTests", dependencies: ["Recordings"], swiftSettings: strict),
+        .testTarget(name: "DialplanTests", dependencies: ["Dialplan"], swiftSettings: strict),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Core", "Wire", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "AppTests",
-            dependencies: ["App", "Lab", "SwitchboardCLI", "switchboard", "AGI", "Core", "Config", "Wire", "AMI", "Simulator", "Store", "Reports", "Recordings", "TestSupport"],
+            dependencies: ["App", "Lab", "SwitchboardCLI", "switchboard", "AGI", "Core", "Config", "Wire", "AMI", "Simulator", "Store", "Reports", "Recordings", "Dialplan", "TestSupport"],
             swiftSettings: strict
         ),
     ]

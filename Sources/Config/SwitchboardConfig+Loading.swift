@@ -3,7 +3,7 @@ import Foundation
 
 extension SwitchboardConfig {
     /// Sections this version understands; later features add theirs here.
-    static let knownSections: Set<String> = ["general", "agi", "ami", "ivr", "acd", "control", "reports", "metrics", "tickets", "recordings"]
+    static let knownSections: Set<String> = ["general", "agi", "ami", "ivr", "acd", "control", "reports", "metrics", "tickets", "recordings", "dialplan"]
 
     /// Where `serve`, `status` and `config check` look when no `--config` is given.
     public static let standardPath = "/etc/asterisk/switchboard.conf"
@@ -104,6 +104,28 @@ extension SwitchboardConfig {
         }
         read("tickets") { reader in
             if let value = reader.path("rules", relativeTo: file) { config.tickets.rulesPath = value }
+        }
+        read("dialplan") { reader in
+            if let value = reader.path("templates", relativeTo: file) { config.dialplan.templatesPath = value }
+            if let value = reader.path("asterisk", relativeTo: file) { config.dialplan.asteriskPath = value }
+            if let urls = reader.list("agi") {
+                for (url, location) in urls {
+                    if url.hasPrefix("agi://") || url.hasPrefix("hagi://") {
+                        config.dialplan.agiURLs.append(url.hasSuffix("/") ? String(url.dropLast()) : url)
+                    } else {
+                        diagnostics.append(.error("agi: '\(url)' is not an agi:// or hagi:// URL", at: location))
+                    }
+                }
+            }
+            for (entry, location) in reader.list("number") ?? [] {
+                let parts = entry.components(separatedBy: "=>").map { $0.trimmingCharacters(in: .whitespaces) }
+                if parts.count == 2, !parts[0].isEmpty, parts[0].allSatisfy({ $0.isNumber || $0 == "+" }), !parts[1].isEmpty {
+                    config.dialplan.numbers.append((parts[0], parts[1], location))
+                } else {
+                    diagnostics.append(.error("number: '\(entry)' is not NUMBER => FLOW, such as 4008001234 => main", at: location))
+                }
+            }
+            if let value = reader.string("default_flow"), !value.isEmpty { config.dialplan.defaultFlow = value }
         }
         read("metrics") { reader in
             if let value = reader.endpoint("listen") { config.metrics.listen = value }

@@ -95,6 +95,21 @@ public struct SwitchboardConfig: Sendable {
         public var listen: (host: String, port: UInt16)?
     }
 
+    /// `[dialplan]`: the templates `switchboard dialplan` renders and applies.
+    public struct Dialplan: Sendable {
+        /// The folder of templates: each `*.conf` in it renders to a file of the same name.
+        public var templatesPath = "dialplans"
+        /// Asterisk's configuration folder, where `dialplan apply` installs the files.
+        public var asteriskPath = "/etc/asterisk"
+        /// FastAGI URLs, tried in order (`agi://…`, or one `hagi://` SRV name); empty: the
+        /// `[agi]` listener's own.
+        public var agiURLs: [String] = []
+        /// Numbers (DIDs) and the flow each runs: `number = 4008001234 => main`.
+        public var numbers: [(number: String, flow: String, location: SourceLocation)] = []
+        /// The flow for numbers not listed.
+        public var defaultFlow = "main"
+    }
+
     public var general = General()
     public var agi = AGI()
     public var ami = AMI()
@@ -105,6 +120,7 @@ public struct SwitchboardConfig: Sendable {
     public var metrics = Metrics()
     public var tickets = Tickets()
     public var recordings = Recordings()
+    public var dialplan = Dialplan()
     /// The file this came from; nil for the built-in defaults.
     public var sourceFile: String?
 

@@ -22,3 +22,15 @@ public enum WrapUpCode: Sendable, Equatable {
         }
     }
 }
+
+extension WrapUpCode: CustomStringConvertible {
+    /// As written in the tickets file.
+    public var description: String {
+        switch self {
+        case .status(.solved): "solve"
+        case .status(.closed): "close"
+        case .status(let status): status.rawValue
+        case .create(let category, let priority): "create \(category) \(priority.rawValue)"
+        }
+    }
+}
