@@ -16,6 +16,9 @@ public final class AGIServer: Sendable {
         public var maxLineLength = 64 * 1024
         public var maxSessions = 10_000
         public var hangupGrace = Duration.milliseconds(250)
+        /// Connections dropped before their environment (port probes) are logged once, then
+        /// summed up once per this period.
+        public var earlyDropPeriod = Duration.seconds(10)
 
         public init() {}
     }
@@ -32,7 +35,7 @@ public final class AGIServer: Sendable {
         self.router = router
         self.limits = limits
         self.logger = logger
-        earlyDrops = EarlyDrops(logger: logger)
+        earlyDrops = EarlyDrops(period: limits.earlyDropPeriod, logger: logger)
         server = ConnectionServer(
             name: "agi", listener: listener, maxConnections: limits.maxSessions, logger: logger,
             isAllowed: { peer in
@@ -49,8 +52,8 @@ public final class AGIServer: Sendable {
     public var failedSessions: Int { failed.load(ordering: .relaxed) }
 
     public func run() async {
-        let summaries = Task { [earlyDrops] in
-            while (try? await Task.sleep(for: EarlyDrops.period)) != nil { earlyDrops.flush() }
+        let summaries = Task { [earlyDrops, period = limits.earlyDropPeriod] in
+            while (try? await Task.sleep(for: period)) != nil { earlyDrops.flush() }
         }
         await server.run { [self] connection in await serve(connection) }
         summaries.cancel()

@@ -12,11 +12,14 @@ final class EarlyDrops: Sendable {
         var loggedAt: MonotonicTime?
     }
 
-    static let period = Duration.seconds(10)
+    private let period: Duration
     private let tally = Mutex(Tally())
     private let logger: Logger
 
-    init(logger: Logger) { self.logger = logger }
+    init(period: Duration, logger: Logger) {
+        self.period = period
+        self.logger = logger
+    }
 
     /// A connection dropped: logged now when nothing was logged for a period, counted otherwise
     /// (and logged at debug level, for whoever is looking into one).
@@ -24,7 +27,7 @@ final class EarlyDrops: Sendable {
         logger.debug("AGI connection closed before its environment", ["peer": peer, "error": error])
         let now = MonotonicTime.now()
         let logNow = tally.withLock { tally -> Bool in
-            if let at = tally.loggedAt, now < at.advanced(by: Self.period) {
+            if let at = tally.loggedAt, now < at.advanced(by: period) {
                 tally.pending += 1
                 tally.lastPeer = peer
                 tally.lastError = error
@@ -48,7 +51,7 @@ final class EarlyDrops: Sendable {
         }
         guard let tally else { return }
         logger.warning("dropped \(tally.pending) more AGI connections before their environment", [
-            "last peer": tally.lastPeer, "last error": tally.lastError, "within": "\(Self.period.components.seconds) s",
+            "last peer": tally.lastPeer, "last error": tally.lastError, "within": "\(period.components.seconds) s",
         ])
     }
 }

@@ -208,7 +208,7 @@ public struct DialplanChecker: Sendable {
             case "[":
                 guard let close = characters[index...].firstIndex(of: "]") else { return "pattern \(pattern): '[' without ']'" }
                 let set = characters[(index + 1)..<close]
-                guard !set.isEmpty, set.allSatisfy({ $0.isNumber || $0 == "-" || $0 == "*" || $0 == "#" }) else {
+                guard !set.isEmpty, set.allSatisfy({ $0.isNumber || "-*#+".contains($0) }) else {
                     return "pattern \(pattern): [\(String(set))] is not a set of digits such as [1-5]"
                 }
                 index = close + 1

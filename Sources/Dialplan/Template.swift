@@ -28,7 +28,9 @@ public struct Template: Sendable {
     /// thrown at once.
     public init(name: String, text: String) throws {
         self.name = name
-        var parser = Parser(name: name, lines: text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if text.hasSuffix("\n") { lines.removeLast() }
+        var parser = Parser(name: name, lines: lines)
         nodes = parser.parse()
         if !parser.problems.isEmpty { throw TemplateError(parser.problems) }
     }

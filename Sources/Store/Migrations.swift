@@ -4,7 +4,7 @@ import SQLite
 /// The schema, as numbered migrations applied in order, each in one transaction; the version
 /// reached is kept in `PRAGMA user_version`. A new migration is appended here, never edited in.
 enum Migrations {
-    static let all: [String] = [version1, version2, version3, version4, version5, version6, version7, version8, version9]
+    static let all: [String] = [version1, version2, version3, version4, version5, version6, version7, version8, version9, version10]
 
     static var latest: Int { all.count }
 
@@ -25,6 +25,21 @@ enum Migrations {
         }
         return applied
     }
+
+    /// Every `switchboard dialplan apply`: who, when, what changed, how it ended. Only appended to.
+    static let version10 = """
+        CREATE TABLE dialplan_applies (
+            id INTEGER PRIMARY KEY,
+            at REAL NOT NULL,
+            who TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            result TEXT NOT NULL
+        );
+        CREATE TRIGGER dialplan_applies_no_update BEFORE UPDATE ON dialplan_applies
+            BEGIN SELECT RAISE(ABORT, 'the dialplan audit is only appended to'); END;
+        CREATE TRIGGER dialplan_applies_no_delete BEFORE DELETE ON dialplan_applies
+            BEGIN SELECT RAISE(ABORT, 'the dialplan audit is only appended to'); END;
+        """
 
     /// Each agent's recording figures per quarter hour, kept as recordings are indexed, so the
     /// agents report sums a few rows per agent instead of reading every recording's figures.

@@ -29,6 +29,7 @@ public enum Switchboard {
             CallsCommand.spec,
             TicketsCommand.spec,
             RecordingsCommand.spec,
+            DialplanCommand.spec,
             ReportCommand.spec,
             DBCommand.spec,
             ConfigCommand.spec,

@@ -27,6 +27,14 @@ final class Terminal: Sendable {
     func emit(_ text: String) { write(text, false) }
     func printError(_ text: String) { write(text.hasSuffix("\n") ? text : text + "\n", true) }
 
+    /// Asks a yes/no question; true only for a typed `y` or `yes` (no answer in ten minutes, or
+    /// the end of the input, is no).
+    func confirm(_ question: String) async -> Bool {
+        emit(question + " [y/N] ")
+        guard case .line(let answer) = await input.next(timeout: 600) else { return false }
+        return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
+    }
+
     /// Progress of long work on standard error, `done` of `total`: on a screen one line redrawn
     /// in place at every step; otherwise (a log, a pipe) a line every 10% and at the end.
     func progress(_ text: String, done: Int, total: Int) {

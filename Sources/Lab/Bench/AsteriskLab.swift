@@ -1,4 +1,5 @@
 import App
+import Config
 import Foundation
 import Glibc
 import Wire
@@ -84,9 +85,14 @@ public final class AsteriskLab: Sendable {
         }
         try modules.write(toFile: folder + "/etc/modules.conf", atomically: true, encoding: .utf8)
         let url = "agi://127.0.0.1:\(agiPort)"
-        let shipped = try String(contentsOfFile: projectRoot + "/dialplans/extensions_switchboard.conf", encoding: .utf8)
-        try shipped.replacingOccurrences(of: "agi://127.0.0.1:4573", with: url)
-            .write(toFile: folder + "/etc/extensions_switchboard.conf", atomically: true, encoding: .utf8)
+        // The shipped dialplan templates, rendered for this lab's Switchboard.
+        var config = SwitchboardConfig()
+        config.agi.port = agiPort
+        config.dialplan.templatesPath = projectRoot + "/dialplans"
+        config.ivr.operatorTarget = "Local/1003@agents"
+        for file in try DialplanTemplates(config: config, agents: [], wrapUpCodes: [:]).files {
+            try file.text.write(toFile: folder + "/etc/" + file.name, atomically: true, encoding: .utf8)
+        }
         let sample = try String(contentsOfFile: folder + "/etc/extensions.conf", encoding: .utf8)
         try (Self.replacing(sample, [("AGI_URL = agi://127.0.0.1:4573", "AGI_URL = \(url)")]) + "\n#include extensions_switchboard.conf\n" + extraDialplan)
             .write(toFile: folder + "/etc/extensions.conf", atomically: true, encoding: .utf8)
