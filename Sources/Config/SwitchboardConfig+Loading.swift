@@ -126,6 +126,9 @@ extension SwitchboardConfig {
                 }
             }
             if let value = reader.string("default_flow"), !value.isEmpty { config.dialplan.defaultFlow = value }
+            if let value = reader.value("ami_permit", { $0.split(separator: "/").count == 2 ? $0 : nil }, expected: "ADDRESS/MASK such as 10.0.0.5/255.255.255.255") {
+                config.dialplan.amiPermit = value
+            }
         }
         read("metrics") { reader in
             if let value = reader.endpoint("listen") { config.metrics.listen = value }

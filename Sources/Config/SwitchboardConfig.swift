@@ -108,6 +108,8 @@ public struct SwitchboardConfig: Sendable {
         public var numbers: [(number: String, flow: String, location: SourceLocation)] = []
         /// The flow for numbers not listed.
         public var defaultFlow = "main"
+        /// Where Switchboard connects to AMI from (`permit =` of its manager user).
+        public var amiPermit = "127.0.0.1/255.255.255.255"
     }
 
     public var general = General()

@@ -9,6 +9,12 @@ public struct DialplanChecker: Sendable {
         public var file: String
         public var line: Int
         public var message: String
+
+        public init(file: String, line: Int, message: String) {
+            self.file = file
+            self.line = line
+            self.message = message
+        }
     }
 
     public let catalog: AsteriskCatalog

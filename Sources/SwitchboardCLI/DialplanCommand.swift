@@ -156,7 +156,7 @@ enum DialplanCommand {
             terminal.printError("switchboard: \(outcome.result); the previous dialplan is back")
             throw ExitStatus(code: 1)
         }
-        terminal.print("dialplan \(outcome.result) (\(outcome.summary)): every rendered context is loaded")
+        terminal.print("dialplan \(outcome.result) (\(outcome.summary)): Asterisk has every rendered context and user loaded")
     }
 
     static func audit(_ parsed: ParsedCommand, _ apply: DialplanApply) async throws {

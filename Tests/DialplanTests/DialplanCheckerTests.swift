@@ -93,3 +93,16 @@ import Testing
         #expect(catalog.suggestion(forApplication: "Hangpu") == "Hangup")
     }
 }
+
+@Suite struct ManagerUsersTests {
+    @Test func aSnippetOfUsersIsReadAndItsMistakesNamed() {
+        let good = ManagerUsers(name: "m.conf", lines: ["; Switchboard", "[switchboard]", "secret = x", "permit = 127.0.0.1/255.255.255.255", "read = all", "write = all"])
+        #expect(good.users == ["switchboard"] && good.problems.isEmpty)
+        let bad = ManagerUsers(name: "m.conf", lines: ["secret = x", "[general]", "[sb", "[sb]", "wirte = all", "read all"])
+        #expect(bad.problems.map { "\($0.line): \($0.message)" } == [
+            "1: 'secret' comes before any [user]", "2: [general] belongs to manager.conf itself, not to a snippet of users", "3: a user is written [name]",
+            "5: 'wirte' is not a manager user's setting (acl, allowmultiplelogin, channelvars, deny, displayconnects, eventfilter, permit, read, secret, setvar, timestampevents, write, writetimeout)",
+            "6: 'read all' is not KEY = VALUE",
+        ])
+    }
+}

@@ -2,11 +2,12 @@ import Core
 import Dialplan
 import Foundation
 
-/// Puts rendered dialplan files into Asterisk's configuration folder and makes Asterisk load
-/// them, with a way back: each file is written atomically beside a backup of the one it
-/// replaces, `dialplan reload` runs over AMI, and every rendered context is then looked up in
-/// the running dialplan (`dialplan show`); if one is missing or differs, the backups are put
-/// back and Asterisk reloads again.
+/// Puts rendered files into Asterisk's configuration folder and makes Asterisk load them, with
+/// a way back: each file is written atomically beside a backup of the one it replaces, Asterisk
+/// reloads over AMI (`dialplan reload`, `manager reload`), and then every rendered context is
+/// looked up in the running dialplan (`dialplan show`) and every manager user in the running
+/// manager (`manager show user`); if one is missing or differs, the backups are put back and
+/// Asterisk reloads again.
 public struct DialplanInstaller: Sendable {
     /// Runs an Asterisk CLI command over AMI (`Action: Command`) and returns its output lines;
     /// nil when Asterisk says the command failed.
@@ -36,11 +37,19 @@ public struct DialplanInstaller: Sendable {
         }
     }
 
-    /// How the running Asterisk's dialplan differs from the rendered files' contexts: a
-    /// context not loaded, an extension missing or extra, a priority that differs.
+    /// How the running Asterisk differs from the rendered files: a context not loaded, an
+    /// extension missing or extra, a priority that differs; a manager user not loaded.
     public func differencesFromLoaded(_ command: Command) async throws -> [String] {
         var differences: [String] = []
-        for file in templates.files {
+        for file in templates.files where file.kind == .manager {
+            for user in ManagerUsers(name: file.name, lines: file.lines.map(\.text)).users {
+                let output = try await command("manager show user \(user)") ?? []
+                if !output.contains(where: { $0.trimmingCharacters(in: .whitespaces) == "username: \(user)" }) {
+                    differences.append("manager user \(user) (\(file.name)) is not loaded")
+                }
+            }
+        }
+        for file in templates.files where file.kind == .dialplan {
             let parsed = DialplanFile(name: file.name, lines: file.lines.map(\.text))
             for context in parsed.contexts {
                 let output = try await command("dialplan show \(context.name)") ?? []
@@ -88,7 +97,7 @@ public struct DialplanInstaller: Sendable {
             guard !differences.isEmpty else { return Outcome(result: "unchanged", summary: "no change", succeeded: true) }
             // The files are right but Asterisk has not loaded them: reload.
             progress("the files are installed but not loaded: reloading")
-            return try await reload(command, summary: "reload only", restoring: [])
+            return try await reload(command, kinds: Set(templates.files.map(\.kind)), summary: "reload only", restoring: [])
         }
         var written: [(path: String, backup: String?)] = []
         do {
@@ -109,15 +118,19 @@ public struct DialplanInstaller: Sendable {
             Self.restore(written)
             throw DialplanError("cannot write into \(folder): \(error); nothing changed")
         }
-        return try await reload(command, summary: summary, restoring: written)
+        let kinds = Set(changed.compactMap { change in templates.files.first { $0.name == change.name }?.kind })
+        return try await reload(command, kinds: kinds, summary: summary, restoring: written)
     }
 
-    private func reload(_ command: Command, summary: String, restoring written: [(path: String, backup: String?)]) async throws -> Outcome {
+    private func reload(
+        _ command: Command, kinds: Set<DialplanTemplates.Kind>, summary: String, restoring written: [(path: String, backup: String?)]
+    ) async throws -> Outcome {
         var why: String?
         do {
-            if try await command("dialplan reload") == nil {
-                why = "Asterisk refused dialplan reload"
-            } else {
+            for kind in kinds.sorted(by: { $0.reload < $1.reload }) where why == nil {
+                if try await command(kind.reload) == nil { why = "Asterisk refused \(kind.reload)" }
+            }
+            if why == nil {
                 let differences = try await differencesFromLoaded(command)
                 if !differences.isEmpty { why = "after the reload " + differences.prefix(5).joined(separator: "; ") }
             }
@@ -126,7 +139,7 @@ public struct DialplanInstaller: Sendable {
         }
         guard let why else { return Outcome(result: "applied", summary: summary, succeeded: true) }
         Self.restore(written)
-        _ = try? await command("dialplan reload")
+        for kind in kinds { _ = try? await command(kind.reload) }
         return Outcome(result: "rolled back: \(why)", summary: summary, succeeded: false)
     }
 

@@ -36,7 +36,7 @@ enum DialplanValues {
             "features": .list(features.map { .record(["code": text($0.code), "script": text($0.script), "what": text($0.what)]) }),
             "pause_reasons": .list(AgentFeatureHandler.reasons.sorted { $0.key < $1.key }.map { .record(["digit": text($0.key), "reason": text($0.value)]) }),
             "wrapup_codes": .list(wrapUpCodes.sorted { $0.key < $1.key }.map { .record(["code": text($0.key), "action": text("\($0.value)")]) }),
-            "ami": .record(["username": text(config.ami.username), "secret": text(config.ami.secret.reveal)]),
+            "ami": .record(["username": text(config.ami.username), "secret": text(config.ami.secret.reveal), "permit": text(config.dialplan.amiPermit)]),
             "recordings": text(config.general.recordingsPath),
         ])
     }

@@ -16,6 +16,12 @@ extension RealAsteriskTests {
             let shipped = try String(contentsOfFile: LabCenter.projectRoot + "/dialplans/extensions_switchboard.conf", encoding: .utf8)
             try shipped.write(toFile: templates + "/extensions_switchboard.conf", atomically: true, encoding: .utf8)
             let installed = center.lab.folder + "/etc/extensions_switchboard.conf"
+            // A manager user of its own, in a snippet manager.conf includes once.
+            try "[sb-watch]\nsecret = {{ami.secret}}\ndeny = 0.0.0.0/0.0.0.0\npermit = {{ami.permit}}\nread = call\nwrite = system\n"
+                .write(toFile: templates + "/manager_switchboard.conf", atomically: true, encoding: .utf8)
+            let manager = center.lab.folder + "/etc/manager.conf"
+            try (try String(contentsOfFile: manager, encoding: .utf8) + "\n#include manager_switchboard.conf\n").write(toFile: manager, atomically: true, encoding: .utf8)
+            #expect(try await center.send(.command("manager show user sb-watch")).output.contains { $0.contains("There is no manager called sb-watch") })
             let config = try String(contentsOfFile: center.configPath, encoding: .utf8)
             try (config + "\n[dialplan]\ntemplates = templates\nasterisk = \(center.lab.folder)/etc\nnumber = 4010 => self-service\n")
                 .write(toFile: center.configPath, atomically: true, encoding: .utf8)
@@ -33,6 +39,7 @@ extension RealAsteriskTests {
             #expect(applied.code == 0, "\(applied.out)\(applied.err)")
             #expect(applied.out.contains("dialplan applied"), "\(applied.out)")
             #expect(try String(contentsOfFile: installed, encoding: .utf8).contains("exten => 4010,1,Set(SB_FLOW=self-service)"))
+            #expect(try await center.send(.command("manager show user sb-watch")).output.contains { $0.trimmingCharacters(in: .whitespaces) == "username: sb-watch" })
             let diff = try await center.command(["dialplan", "diff"])
             #expect(diff.out.contains("up to date") && diff.out.contains("the running Asterisk has the rendered dialplan loaded"), "\(diff.out)\(diff.err)")
             // The new number runs its flow.
