@@ -39,8 +39,9 @@ import Testing
         let bridged = try #require(steps.first { $0.kind == .bridged }?.at)
         let unbridged = try #require(steps.first { $0.kind == .unbridged }?.at)
         #expect(abs(call.talkSeconds! - unbridged.timeIntervalSince(bridged)) < 0.001)
-        // 10 simulated seconds of talk are a quarter of a real second.
-        #expect(call.talkSeconds! > 0.15 && call.talkSeconds! < 3, "\(call.talkSeconds!)")
+        // 10 simulated seconds of talk are a quarter of a real second (seconds on a loaded
+        // machine, still not the 10 that ANSWEREDTIME would say).
+        #expect(call.talkSeconds! > 0.15 && call.talkSeconds! < 9, "\(call.talkSeconds!)")
         #expect(call.answeredAt! >= call.arrivedAt && call.endedAt! >= call.answeredAt!)
     }
 

@@ -54,7 +54,8 @@ import Testing
         #expect(answered.answeredBy == "PJSIP/1001")
         #expect(answered.variables["CALLERID(name)"] == "Zhou Min \(ticket.number)")
         try await served.stop()
-        #expect(try await store.tickets(TicketFilter()).count == 1)
+        let all = try await store.tickets(TicketFilter())
+        #expect(all.count == 1, "\(all.map { "\($0.number) \($0.createdBy): \($0.subject) \($0.calls.map(\.uniqueID))" })")
         // Every call is in the history, and the tickets were written before the server stopped.
         let call = try #require(try await store.calls(CallFilter()).first { $0.uniqueID == first.uniqueID })
         #expect(call.outcome == .abandoned)
