@@ -2,6 +2,14 @@
 public struct ControlRequest: Codable, Sendable {
     public var command: String
     public var arguments: [String: String]
+    /// Who sent it, from the socket's peer credentials (never from the request's text), and
+    /// the role they hold; set by the server before a handler runs.
+    public internal(set) var identity: Identity?
+    public internal(set) var role: Role?
+
+    enum CodingKeys: String, CodingKey {
+        case command, arguments
+    }
 
     public init(command: String, arguments: [String: String] = [:]) {
         self.command = command

@@ -12,21 +12,33 @@ public final class ControlRouter: Sendable {
         case stream(StreamHandler)
     }
 
-    private let routes = Mutex<[String: Route]>([:])
+    /// A command's handler, the role it needs, and whether it changes anything (then each use
+    /// goes into the audit trail).
+    struct Entry {
+        var route: Route
+        var role: Role
+        var changes: Bool
+    }
+
+    private let routes = Mutex<[String: Entry]>([:])
 
     public init() {}
 
-    public func register(_ command: String, _ handler: @escaping Handler) {
-        routes.withLock { $0[command] = .reply(handler) }
+    /// `role`: who may send it (anyone with less is refused before the handler runs);
+    /// `changes`: it acts on calls, agents or the server, so each use is audited.
+    public func register(_ command: String, role: Role, changes: Bool, _ handler: @escaping Handler) {
+        routes.withLock { $0[command] = Entry(route: .reply(handler), role: role, changes: changes) }
     }
 
-    public func registerStream(_ command: String, _ handler: @escaping StreamHandler) {
-        routes.withLock { $0[command] = .stream(handler) }
+    public func registerStream(_ command: String, role: Role, _ handler: @escaping StreamHandler) {
+        routes.withLock { $0[command] = Entry(route: .stream(handler), role: role, changes: false) }
     }
+
+    func isAudited(_ command: String) -> Bool { entry(for: command)?.changes ?? false }
 
     public var commands: [String] { routes.withLock { $0.keys.sorted() } }
 
-    func route(for command: String) -> Route? {
+    func entry(for command: String) -> Entry? {
         routes.withLock { $0[command] }
     }
 }

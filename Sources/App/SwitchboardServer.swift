@@ -92,7 +92,14 @@ public final class SwitchboardServer: Sendable {
         }
         let control: ControlServer
         do {
-            control = try await ControlServer(path: config.control.socketPath, router: router, logger: logger.named("control"))
+            let auditLogger = logger.named("audit")
+            control = try await ControlServer(
+                path: config.control.socketPath, group: config.control.group, router: router, policy: AccessPolicy(config.control),
+                audit: { entry in
+                    do { try await store.audit(entry) } catch { auditLogger.error("audit row not written: \(error)", ["command": entry.command]) }
+                },
+                logger: logger.named("control")
+            )
         } catch {
             agi.stopAccepting()
             throw error
@@ -139,8 +146,8 @@ public final class SwitchboardServer: Sendable {
         if let ami {
             restoring = Task { await Self.restoreCallbacks(into: routing, from: store, once: ami, logger: logger.named("acd")) }
         }
-        router.register("status") { [self] _ in status(agi: agi, ami: ami, metrics: metrics, database: store.path, schema: schema) }
-        router.register("channels") { _ in
+        router.register("status", role: .supervisor, changes: false) { [self] _ in status(agi: agi, ami: ami, metrics: metrics, database: store.path, schema: schema) }
+        router.register("channels", role: .supervisor, changes: false) { _ in
             guard let ami else { throw ControlCommandError("AMI is not configured: set [ami] username and secret in the config") }
             return ami.channels.map(ChannelSummary.init)
         }
@@ -292,7 +299,7 @@ public final class SwitchboardServer: Sendable {
     /// The control commands of the flows and the ACD.
     private func register(_ center: CallCenter) {
         let flows = center.flows
-        router.register("flows-reload") { _ in
+        router.register("flows-reload", role: .admin, changes: true) { _ in
             let diagnostics = flows.reload()
             return FlowsReloadReply(flows: flows.names, problems: diagnostics.map(\.description), reloaded: !diagnostics.contains { $0.severity == .error })
         }
@@ -337,8 +344,8 @@ public final class SwitchboardServer: Sendable {
 
     /// The control commands supervisors and agents use: `queue-show`, `agent`.
     private func register(_ routing: RoutingService, store: Store, wallboard: WallboardFeed) {
-        router.register("queue-show") { _ in routing.report() }
-        router.registerStream("wallboard") { [wallboard] request, send in
+        router.register("queue-show", role: .supervisor, changes: false) { _ in routing.report() }
+        router.registerStream("wallboard", role: .supervisor) { [wallboard] request, send in
             let only = Set(request.arguments["queues"].map { $0.split(separator: ",").map(String.init) } ?? [])
             let known = Set(routing.report().queues).union(routing.settings.keys)
             if let unknown = only.subtracting(known).sorted().first {
@@ -349,7 +356,7 @@ public final class SwitchboardServer: Sendable {
                 try await send(wallboard.frame(routing.report(), targets: targets, only: only))
             }
         }
-        router.register("agent") { request in
+        router.register("agent", role: .agent, changes: true) { request in
             guard let id = request.arguments["agent"], let change = request.arguments["change"].flatMap(RoutingService.AgentChange.init(rawValue:)) else {
                 throw ControlCommandError("agent needs an agent id and one of login, logout, pause, unpause")
             }

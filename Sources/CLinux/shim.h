@@ -13,3 +13,16 @@ static inline int sb_terminal_columns(int fd) {
     struct winsize size;
     return ioctl(fd, TIOCGWINSZ, &size) == 0 ? size.ws_col : 0;
 }
+
+// The credentials of a Unix-domain socket's peer (SO_PEERCRED); struct ucred itself is declared
+// only under _GNU_SOURCE. Returns 0, or -1 with errno set.
+#include <sys/socket.h>
+static inline int sb_peer_credentials(int fd, int *pid, unsigned int *uid, unsigned int *gid) {
+    struct { int pid; unsigned int uid; unsigned int gid; } credentials;
+    socklen_t length = sizeof credentials;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0) return -1;
+    *pid = credentials.pid;
+    *uid = credentials.uid;
+    *gid = credentials.gid;
+    return 0;
+}

@@ -89,6 +89,10 @@ extension SwitchboardConfig {
         }
         read("control") { reader in
             if let value = reader.path("socket", relativeTo: file) { config.control.socketPath = value }
+            if let value = reader.string("group"), !value.isEmpty { config.control.group = value }
+            config.control.admins = reader.list("admins")?.map(\.0) ?? []
+            config.control.supervisors = reader.list("supervisors")?.map(\.0) ?? []
+            config.control.agents = reader.list("agents")?.map(\.0) ?? []
         }
         read("reports") { reader in
             if let value = reader.path("queue_log", relativeTo: file) { config.reports.queueLogPath = value }

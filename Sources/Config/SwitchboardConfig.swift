@@ -69,6 +69,17 @@ public struct SwitchboardConfig: Sendable {
 
     public struct Control: Sendable {
         public var socketPath = "switchboard.ctl"
+        /// The group the socket belongs to (mode 0660); nil: the server's own.
+        public var group: String?
+        /// Who holds each role: user names and `@group`s. Root and the server's own user are
+        /// admins whatever this says.
+        public var admins: [String] = []
+        public var supervisors: [String] = []
+        /// Agents may change their own state only; `user:AGENT` names the agent a user is,
+        /// otherwise the user name is the agent id.
+        public var agents: [String] = []
+
+        public init() {}
     }
 
     public struct Reports: Sendable {

@@ -4,7 +4,7 @@ import SQLite
 /// The schema, as numbered migrations applied in order, each in one transaction; the version
 /// reached is kept in `PRAGMA user_version`. A new migration is appended here, never edited in.
 enum Migrations {
-    static let all: [String] = [version1, version2, version3, version4, version5, version6, version7, version8, version9, version10]
+    static let all: [String] = [version1, version2, version3, version4, version5, version6, version7, version8, version9, version10, version11]
 
     static var latest: Int { all.count }
 
@@ -25,6 +25,28 @@ enum Migrations {
         }
         return applied
     }
+
+    /// The audit trail of what people did: a row per admin or supervisor command and per agent
+    /// state change made by hand, each holding the hash of the row before it, so an edit or a
+    /// deletion breaks the chain (`switchboard audit verify`). Triggers refuse both besides.
+    static let version11 = """
+        CREATE TABLE audit_trail (
+            id INTEGER PRIMARY KEY,
+            at REAL NOT NULL,
+            user TEXT NOT NULL,
+            role TEXT NOT NULL,
+            command TEXT NOT NULL,
+            arguments TEXT NOT NULL,
+            result TEXT NOT NULL,
+            previous_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+        CREATE INDEX audit_trail_at ON audit_trail(at);
+        CREATE TRIGGER audit_trail_no_update BEFORE UPDATE ON audit_trail
+            BEGIN SELECT RAISE(ABORT, 'the audit trail is only appended to'); END;
+        CREATE TRIGGER audit_trail_no_delete BEFORE DELETE ON audit_trail
+            BEGIN SELECT RAISE(ABORT, 'the audit trail is only appended to'); END;
+        """
 
     /// Every `switchboard dialplan apply`: who, when, what changed, how it ended. Only appended to.
     static let version10 = """

@@ -1,3 +1,4 @@
+import App
 import Config
 import Core
 import Foundation
@@ -6,6 +7,8 @@ import Glibc
 /// The `switchboard` command: parses the command line and runs the matching command.
 public enum Switchboard {
     static let usageExitCode: Int32 = 64
+    /// EX_NOPERM: the user lacks the command's role.
+    static let deniedExitCode: Int32 = 77
 
     static let root = CommandSpec(
         name: "switchboard",
@@ -30,6 +33,7 @@ public enum Switchboard {
             TicketsCommand.spec,
             RecordingsCommand.spec,
             DialplanCommand.spec,
+            AuditCommand.spec,
             ReportCommand.spec,
             DBCommand.spec,
             ConfigCommand.spec,
@@ -53,9 +57,22 @@ public enum Switchboard {
                 terminal.print(command.help(path: path))
                 return 0
             case .run(let command, let parsed):
-                try await command.action!(parsed, terminal)
+                let (identity, role, need) = try CommandRoles.authorize(parsed)
+                do {
+                    try await command.action!(parsed, terminal)
+                } catch {
+                    if need.audited {
+                        let result = (error as? ExitStatus).map { "failed: exit \($0.code)" } ?? "failed: \(error)"
+                        try? await CommandRoles.audit(parsed, identity: identity, role: role, result: result)
+                    }
+                    throw error
+                }
+                if need.audited { try await CommandRoles.audit(parsed, identity: identity, role: role, result: "ok") }
                 return 0
             }
+        } catch let denied as AccessDenied {
+            terminal.printError("switchboard: \(denied); nothing was done")
+            return deniedExitCode
         } catch let error as UsageError {
             terminal.printError("switchboard: \(error.message)")
             terminal.printError("Run '\(error.commandPath.joined(separator: " ")) --help' for usage.")

@@ -1,3 +1,4 @@
+import Config
 import Core
 import Foundation
 import Testing
@@ -12,9 +13,9 @@ import Wire
     func withControlServer(_ body: (ControlClient, ControlServer) async throws -> Void) async throws {
         let path = NSTemporaryDirectory() + "sb-control-\(UUID().uuidString.prefix(8)).ctl"
         let router = ControlRouter()
-        router.register("echo") { request in Echo(said: request.arguments["text"] ?? "") }
-        router.register("fail") { _ in throw ControlCommandError("queue 'nope' does not exist") }
-        let server = try await ControlServer(path: path, router: router, logger: .silent)
+        router.register("echo", role: .supervisor, changes: false) { request in Echo(said: request.arguments["text"] ?? "") }
+        router.register("fail", role: .supervisor, changes: false) { _ in throw ControlCommandError("queue 'nope' does not exist") }
+        let server = try await ControlServer(path: path, router: router, policy: AccessPolicy(SwitchboardConfig.Control()), audit: { _ in }, logger: .silent)
         let running = Task { await server.run() }
         try await body(ControlClient(path: path), server)
         server.stopAccepting()
@@ -59,7 +60,7 @@ import Wire
     @Test func aSecondServerOnTheSameSocketIsRefused() async throws {
         try await withControlServer { client, _ in
             await #expect(throws: ControlCommandError.self) {
-                _ = try await ControlServer(path: client.path, router: ControlRouter(), logger: .silent)
+                _ = try await ControlServer(path: client.path, router: ControlRouter(), policy: AccessPolicy(SwitchboardConfig.Control()), audit: { _ in }, logger: .silent)
             }
         }
     }
@@ -69,7 +70,7 @@ import Wire
         let stale = try Listener(bind: .unix(path: path))
         stale.close()  // the file stays behind, as after a crash
         #expect(FileManager.default.fileExists(atPath: path))
-        let server = try await ControlServer(path: path, router: ControlRouter(), logger: .silent)
+        let server = try await ControlServer(path: path, router: ControlRouter(), policy: AccessPolicy(SwitchboardConfig.Control()), audit: { _ in }, logger: .silent)
         server.stopAccepting()
     }
 

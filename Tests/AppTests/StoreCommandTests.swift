@@ -1,4 +1,5 @@
 import App
+import Config
 import Core
 import Foundation
 import Store
@@ -112,7 +113,7 @@ import Testing
         _ = await setup.run(["agents", "add", "1001", "--name", "Li", "--endpoint", "PJSIP/1001"])
         let backup = setup.folder + "/backup.db"
         _ = await setup.run(["db", "backup", backup])
-        let running = try await ControlServer(path: setup.folder + "/sb.ctl", router: ControlRouter(), logger: .silent)
+        let running = try await ControlServer(path: setup.folder + "/sb.ctl", router: ControlRouter(), policy: AccessPolicy(SwitchboardConfig.Control()), audit: { _ in }, logger: .silent)
         let serving = Task { await running.run() }
         defer {
             running.stopAccepting()

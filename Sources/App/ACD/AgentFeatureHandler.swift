@@ -52,7 +52,9 @@ struct AgentFeatureHandler: Sendable {
             reason = Self.reasons[code] ?? "break"
         }
         if change == .login, let agent = try await store.agent(id: id) { routing.learn(agent) }
-        if let problem = routing.change(id, change, reason: reason) {
+        let problem = routing.change(id, change, reason: reason)
+        await audit(id, "agent \(change.rawValue)", arguments: reason.map { "--reason \($0)" } ?? "", result: problem.map { "failed: \($0)" } ?? "ok")
+        if let problem {
             logger.notice("agent feature not applied: \(problem)", ["agent": id])
             _ = try await session.play(Prompt.notApplied, escapeDigits: "", logger: logger)
         } else {
@@ -62,12 +64,22 @@ struct AgentFeatureHandler: Sendable {
         try await session.hangup()
     }
 
+    /// An agent's change from their phone, in the audit trail as `phone:AGENT`.
+    private func audit(_ agent: String, _ command: String, arguments: String, result: String) async {
+        do {
+            try await store.audit(AuditEntry(user: "phone:\(agent)", role: Role.agent.rawValue, command: command, arguments: arguments, result: result))
+        } catch {
+            logger.error("audit row not written: \(error)", ["agent": agent, "command": command])
+        }
+    }
+
     /// `*55`: the code keyed applies to the ticket of the agent's last call.
     private func wrapUp(_ agent: String, _ session: AGISession) async throws {
         let code = try await session.prompt(Prompt.wrapUpCode, timeout: .seconds(6), maxDigits: 4, logger: logger).digits
         do {
             guard let tickets else { throw TicketError("no tickets file ([tickets] rules) with wrap-up codes") }
             let ticket = try await tickets.wrapUp(agent: agent, code: code)
+            await audit(agent, "tickets wrapup", arguments: "\(agent) \(code)", result: "ok: \(ticket.number) \(ticket.status.rawValue)")
             logger.info("wrap-up code applied", ["agent": agent, "code": code, "ticket": ticket.number, "status": ticket.status.rawValue])
             _ = try await session.play(Prompt.done, escapeDigits: "", logger: logger)
         } catch {
