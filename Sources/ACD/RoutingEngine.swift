@@ -267,6 +267,32 @@ public struct RoutingEngine: Sendable {
         return decisions
     }
 
+    /// A supervisor moves a waiting call to `queue`. It keeps when it arrived, so its place
+    /// there is by its first arrival, and the new queue's rules and agents apply from now.
+    /// Nil when there is no such call or queue, or an agent is being rung for it.
+    public mutating func move(_ callID: Int, to queue: String, now: Double) -> [RoutingDecision]? {
+        guard let call = calls[callID], queues[queue] != nil, call.offeredTo == nil else { return nil }
+        guard call.queue != queue else { return [] }
+        removeFromLine(call)
+        var moved = call
+        moved.queue = queue
+        calls[callID] = moved
+        insertInLine(moved)
+        // A free agent of the new queue takes the best call they can at once.
+        guard let agent = chooseAgent(for: moved, now: now) else { return [.overflowed(call: callID, to: queue)] }
+        return [.overflowed(call: callID, to: queue)] + offerBest(to: agent, now: now)
+    }
+
+    /// A supervisor raises (or lowers) a waiting call's priority; false when there is no such call.
+    public mutating func raisePriority(_ callID: Int, by step: Int) -> Bool {
+        guard var call = calls[callID] else { return false }
+        removeFromLine(call)
+        call.extraPriority += step
+        calls[callID] = call
+        insertInLine(call)
+        return true
+    }
+
     // MARK: questions
 
     /// Whether any agent, logged in or not, has `skill` (a caller's language is asked for only then).

@@ -134,7 +134,7 @@ public final class SwitchboardServer: Sendable {
             throw error
         }
         center.register(in: agiRouter)
-        register(center)
+        register(center, ami: ami)
         do {
             // A day is at most 25 hours (a change of clocks); the feed keeps today's parts only.
             let today = ReportInterval.day.start(of: Date(), in: config.general.timeZone)
@@ -297,13 +297,14 @@ public final class SwitchboardServer: Sendable {
     }
 
     /// The control commands of the flows and the ACD.
-    private func register(_ center: CallCenter) {
+    private func register(_ center: CallCenter, ami: AMIClient?) {
         let flows = center.flows
         router.register("flows-reload", role: .admin, changes: true) { _ in
             let diagnostics = flows.reload()
             return FlowsReloadReply(flows: flows.names, problems: diagnostics.map(\.description), reloaded: !diagnostics.contains { $0.severity == .error })
         }
         register(center.routing, store: center.store, wallboard: center.wallboard)
+        CallControl(routing: center.routing, ami: ami, logger: logger.named("control")).register(in: router)
     }
 
     /// Callback requests still pending from before a restart go back in line once AMI is up to place them.

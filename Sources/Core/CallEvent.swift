@@ -50,7 +50,8 @@ public struct CallEvent: Sendable, Codable, Equatable {
         case survey
         /// A ticket made, or told to the caller, by the flow (`detail`: its number and what).
         case ticket
-        /// A step from before timelines were typed, kept as it was written (`detail`).
+        /// Free text (`detail`): a supervisor's change to a waiting call, or a step from before
+        /// timelines were typed, kept as it was written.
         case note
     }
 

@@ -8,14 +8,39 @@ import Foundation
 enum QueueCommands {
     static let queue = CommandSpec(
         name: "queue",
-        summary: "what the ACD is doing: waiting callers and agents",
+        summary: "what the ACD is doing: waiting callers and agents; move or raise a waiting caller",
         subcommands: [
             CommandSpec(
                 name: "show", summary: "waiting callers (wait, priority, position) and agents (state, time in it), for one queue or all",
                 options: [.config, .json], arguments: [ArgumentSpec(name: "NAME", help: "a queue", isOptional: true)], action: show
             ),
-        ]
+        ] + waitingCommands
     )
+
+    /// `queue move`, `queue priority`: a supervisor's hand on a waiting caller.
+    static let waitingCommands = [
+        CommandSpec(
+            name: "move", summary: "move a waiting caller to another queue, keeping their arrival time",
+            options: [.config], arguments: [ArgumentSpec(name: "UNIQUEID", help: "the caller (queue show lists them)"), ArgumentSpec(name: "QUEUE", help: "the queue")],
+            action: { parsed, terminal in
+                try await send(parsed, terminal, "queue-move", ["uniqueid": parsed.argument(0), "queue": parsed.argument(1)])
+            }
+        ),
+        CommandSpec(
+            name: "priority", summary: "raise (+N) or lower (-N) a waiting caller's priority",
+            options: [.config], arguments: [ArgumentSpec(name: "UNIQUEID", help: "the caller"), ArgumentSpec(name: "STEP", help: "+N or -N")],
+            action: { parsed, terminal in
+                guard let step = Int(parsed.argument(1)) else { throw UsageError(message: "'\(parsed.argument(1))' is not +N or -N", commandPath: parsed.path) }
+                try await send(parsed, terminal, "queue-priority", ["uniqueid": parsed.argument(0), "by": String(step)])
+            }
+        ),
+    ]
+
+    /// Sends a command to the running server and prints its answer.
+    static func send(_ parsed: ParsedCommand, _ terminal: Terminal, _ command: String, _ arguments: [String: String]) async throws {
+        let (config, _) = try ConfigLocation.load(for: parsed)
+        terminal.print(try await ControlClient(path: config.control.socketPath).send(command, arguments: arguments, as: String.self))
+    }
 
     static let agent = CommandSpec(
         name: "agent",
@@ -42,10 +67,10 @@ enum QueueCommands {
         var lines = ["waiting: \(report.waiting.count)"]
         if !report.waiting.isEmpty {
             lines.append(TextTable.render(
-                header: ["CALL", "QUEUE", "WAIT", "PRIORITY", "POSITION", "RINGING", "NOTE"],
+                header: ["CALL", "UNIQUEID", "QUEUE", "WAIT", "PRIORITY", "POSITION", "RINGING", "NOTE"],
                 rows: report.waiting.map { caller in
                     let note = caller.parked ? "callback, parked until AMI is back" : caller.callback ? "callback" : ""
-                    return ["\(caller.call)", caller.queue, "\(Int(caller.waitSeconds)) s", "\(caller.priority)", caller.parked ? "-" : "\(caller.position)", caller.ringing ?? "", note]
+                    return ["\(caller.call)", caller.uniqueID ?? "-", caller.queue, "\(Int(caller.waitSeconds)) s", "\(caller.priority)", caller.parked ? "-" : "\(caller.position)", caller.ringing ?? "", note]
                 }
             ))
         }

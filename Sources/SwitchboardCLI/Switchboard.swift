@@ -24,6 +24,8 @@ public enum Switchboard {
             FlowsCommand.spec,
             QueueCommands.queue,
             QueueCommands.agent,
+            CallCommands.spy,
+            CallCommands.call,
             WallboardCommand.spec,
             SimulateCommand.spec,
             DemoCommand.spec,

@@ -234,6 +234,30 @@ public final class RoutingService: Sendable {
         }
     }
 
+    /// A supervisor moves a waiting caller to another queue (their arrival time kept); an error
+    /// text when it cannot be done.
+    public func move(uniqueID: String, to queue: String) -> String? {
+        let now = now()
+        return mutate { state -> String? in
+            guard let call = state.calls.first(where: { $0.value.uniqueID == uniqueID })?.key else { return "no caller \(uniqueID) is waiting" }
+            guard state.engine.queues[queue] != nil else { return "no queue '\(queue)' (queues: \(state.engine.queues.keys.sorted().joined(separator: ", ")))" }
+            guard let decisions = state.engine.move(call, to: queue, now: now) else { return "caller \(uniqueID) is being put through to an agent" }
+            record(decisions, in: &state)
+            return nil
+        }
+    }
+
+    /// A supervisor raises a waiting caller's priority by `step` (negative lowers it).
+    public func raisePriority(uniqueID: String, by step: Int) -> String? {
+        mutate { state -> String? in
+            guard let call = state.calls.first(where: { $0.value.uniqueID == uniqueID })?.key, state.engine.raisePriority(call, by: step) else {
+                return "no caller \(uniqueID) is waiting"
+            }
+            state.step(call, CallEvent(.note, queue: state.calls[call]?.queue, detail: "priority \(step >= 0 ? "+" : "")\(step) by a supervisor"))
+            return nil
+        }
+    }
+
     public enum AgentChange: String, Sendable, CaseIterable { case login, logout, pause, unpause }
 
     /// An agent's own change (phone feature code or CLI); an error text when it does not apply.
@@ -308,6 +332,9 @@ public final class RoutingService: Sendable {
         }
     }
 
+    /// The agent's phone (their endpoint), nil for an unknown agent.
+    public func endpoint(of agent: String) -> String? { read { $0.endpoints[agent] } }
+
     /// Whether `channel` is a call on the device `endpoint`: Asterisk names a device's channels
     /// after it, `PJSIP/1001-0000000a`, `SIP/1001-00000003`, `Local/1001@agents-00000004;1`.
     static func channel(_ channel: String, isOn endpoint: String) -> Bool {
@@ -346,7 +373,7 @@ public final class RoutingService: Sendable {
             let engine = state.engine
             func line(_ call: WaitingCall, parked: Bool) -> QueueReport.Caller {
                 QueueReport.Caller(
-                    call: call.id, queue: call.queue, waitSeconds: now - call.arrivedAt, priority: engine.priority(of: call, now: now),
+                    call: call.id, uniqueID: state.calls[call.id]?.uniqueID, queue: call.queue, waitSeconds: now - call.arrivedAt, priority: engine.priority(of: call, now: now),
                     position: parked ? 0 : engine.position(of: call.id, now: now) ?? 0, ringing: call.offeredTo,
                     callback: parked || state.calls[call.id]?.callbackNumber != nil, parked: parked
                 )
@@ -411,6 +438,8 @@ public final class RoutingService: Sendable {
 public struct QueueReport: Codable, Sendable {
     public struct Caller: Codable, Sendable {
         public var call: Int
+        /// The caller's channel's uniqueid, for `queue move` and the call commands.
+        public var uniqueID: String?
         public var queue: String
         public var waitSeconds: Double
         public var priority: Int

@@ -1,0 +1,99 @@
+import AMI
+import Core
+import Foundation
+
+/// Supervisors' hands on live calls, through the running server and AMI: listen to, whisper to
+/// or barge into an agent's call (ChanSpy on a phone rung for the supervisor), hang up or
+/// transfer a call, and move or raise a caller who is waiting in a queue.
+struct CallControl: Sendable {
+    let routing: RoutingService
+    let ami: AMIClient?
+    let logger: Logger
+
+    /// ChanSpy's options per mode: `q` no beep, `E` ends when the spied channel hangs up; `w`
+    /// the supervisor speaks to the agent only, `B` to both.
+    enum SpyMode: String, CaseIterable {
+        case listen, whisper, barge
+        var options: String { ["listen": "qE", "whisper": "qEw", "barge": "qEB"][rawValue]! }
+    }
+
+    func register(in router: ControlRouter) {
+        router.register("spy", role: .supervisor, changes: true) { request in try await spy(request.arguments) }
+        router.register("call-hangup", role: .supervisor, changes: true) { request in try await hangup(request.arguments) }
+        router.register("call-transfer", role: .supervisor, changes: true) { request in try await transfer(request.arguments) }
+        router.register("queue-move", role: .supervisor, changes: true) { request in
+            guard let uniqueID = request.arguments["uniqueid"], let queue = request.arguments["queue"] else { throw ControlCommandError("queue-move needs uniqueid and queue") }
+            if let problem = routing.move(uniqueID: uniqueID, to: queue) { throw ControlCommandError(problem) }
+            return "caller \(uniqueID) moved to \(queue), keeping their arrival time"
+        }
+        router.register("queue-priority", role: .supervisor, changes: true) { request in
+            guard let uniqueID = request.arguments["uniqueid"], let step = request.arguments["by"].flatMap({ Int($0) }) else {
+                throw ControlCommandError("queue-priority needs uniqueid and by (+N or -N)")
+            }
+            if let problem = routing.raisePriority(uniqueID: uniqueID, by: step) { throw ControlCommandError(problem) }
+            return "caller \(uniqueID): priority \(step >= 0 ? "+" : "")\(step)"
+        }
+    }
+
+    private func connected() throws -> AMIClient {
+        guard let ami else { throw ControlCommandError("AMI is not configured: set [ami] username and secret in the config") }
+        guard ami.status.state == "connected" else { throw ControlCommandError("AMI is not connected (\(ami.status.state)): try again when it is") }
+        return ami
+    }
+
+    /// The agent's live call: a channel on their phone that is bridged (or at least up).
+    private func agentChannel(_ agent: String, _ ami: AMIClient) throws -> String {
+        guard let endpoint = routing.endpoint(of: agent) else { throw ControlCommandError("no agent \(agent)") }
+        let theirs = ami.channels.filter { RoutingService.channel($0.snapshot.channel, isOn: endpoint) }
+        guard let channel = theirs.first(where: { $0.bridgeID != nil }) ?? theirs.first(where: { $0.snapshot.stateText == "Up" }) else {
+            throw ControlCommandError("agent \(agent) is on no call (\(endpoint) has no live channel)")
+        }
+        return channel.snapshot.channel
+    }
+
+    private func spy(_ arguments: [String: String]) async throws -> String {
+        guard let agent = arguments["agent"], let phone = arguments["phone"], phone.contains("/") else {
+            throw ControlCommandError("spy needs an agent and the supervisor's phone (an endpoint such as PJSIP/2001)")
+        }
+        guard let mode = SpyMode(rawValue: arguments["mode"] ?? "listen") else { throw ControlCommandError("mode is listen, whisper or barge") }
+        let ami = try connected()
+        let target = try agentChannel(agent, ami)
+        let response = try await ami.send(.originate(
+            channel: phone, application: "ChanSpy", data: "\(target),\(mode.options)", callerID: "\"Spy \(agent)\" <\(agent)>", timeout: .seconds(30)
+        ), timeout: .seconds(40))
+        guard response.isSuccess, response.completion?["Response"]?.lowercased() != "failure" else {
+            throw ControlCommandError("\(phone) was not reached (\(response.completion?["Reason"].map { "reason \($0)" } ?? response.text ?? "refused"))")
+        }
+        logger.notice("supervisor spying", ["agent": agent, "channel": target, "phone": phone, "mode": mode.rawValue])
+        return "\(phone) \(mode.rawValue == "listen" ? "listens to" : mode.rawValue == "whisper" ? "whispers to" : "barges into") agent \(agent)'s call (\(target))"
+    }
+
+    /// The live channel of the call `uniqueid` (or whose linkedid it is).
+    private func channel(of uniqueID: String, _ ami: AMIClient) throws -> String {
+        guard let found = ami.channels.first(where: { $0.uniqueID == uniqueID }) ?? ami.channels.first(where: { $0.snapshot.linkedID == uniqueID }) else {
+            throw ControlCommandError("no live call \(uniqueID) (switchboard channels lists them)")
+        }
+        return found.snapshot.channel
+    }
+
+    private func hangup(_ arguments: [String: String]) async throws -> String {
+        guard let uniqueID = arguments["uniqueid"] else { throw ControlCommandError("call-hangup needs a uniqueid") }
+        let ami = try connected()
+        let channel = try channel(of: uniqueID, ami)
+        let response = try await ami.send(.hangup(channel: channel))
+        guard response.isSuccess else { throw ControlCommandError("Asterisk did not hang up \(channel): \(response.text ?? "refused")") }
+        return "hung up \(channel)"
+    }
+
+    /// Blind: the call goes to `EXTEN@CONTEXT` (AMI Redirect), its other side is released.
+    private func transfer(_ arguments: [String: String]) async throws -> String {
+        guard let uniqueID = arguments["uniqueid"], let target = arguments["target"] else { throw ControlCommandError("call-transfer needs a uniqueid and a target") }
+        let parts = target.split(separator: "@", maxSplits: 1).map(String.init)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw ControlCommandError("target '\(target)' is not EXTEN@CONTEXT (such as 4008@switchboard-inbound)") }
+        let ami = try connected()
+        let channel = try channel(of: uniqueID, ami)
+        let response = try await ami.send(.redirect(channel: channel, context: parts[1], exten: parts[0]))
+        guard response.isSuccess else { throw ControlCommandError("Asterisk did not transfer \(channel): \(response.text ?? "refused")") }
+        return "transferred \(channel) to \(target)"
+    }
+}
