@@ -28,7 +28,7 @@ let package = Package(
         // Report figures and their definitions: pure, over call records and kept tallies.
         .target(name: "Reports", dependencies: ["Core"], swiftSettings: strict),
         .target(name: "Store", dependencies: ["Core", "SQLite", "Reports", "Recordings"], swiftSettings: strict),
-        .target(name: "Config", dependencies: ["Core", "Wire"], swiftSettings: strict),
+        .target(name: "Config", dependencies: ["Core", "Wire", "Alerts"], swiftSettings: strict),
         // IVR flows: files → flows → an interpreter over an abstract call (no I/O here).
         .target(name: "IVR", dependencies: ["Core", "Config"], swiftSettings: strict),
         // Skills-based routing decisions: pure, driven by the time its caller passes in.
@@ -37,11 +37,13 @@ let package = Package(
         .target(name: "Recordings", swiftSettings: strict),
         // Tickets' rules and SLA clocks over open time: pure, moments passed in.
         .target(name: "Tickets", dependencies: ["Core"], swiftSettings: strict),
+        // Alert rules and when each fires and clears: pure, over snapshots with durations given.
+        .target(name: "Alerts", swiftSettings: strict),
         // Dialplan templates and a check of dialplan as Asterisk reads it: pure, text in, text out.
         .target(name: "Dialplan", swiftSettings: strict),
         // Asterisk's side of FastAGI and AMI, for tests, benchmarks and the demo.
         .target(name: "Simulator", dependencies: ["Core", "Wire", "AGI", "AMI"], swiftSettings: strict),
-        .target(name: "App", dependencies: ["Core", "Wire", "Config", "AGI", "AMI", "ACD", "IVR", "Store", "Reports", "Tickets", "Recordings", "Dialplan"], swiftSettings: strict),
+        .target(name: "App", dependencies: ["Core", "Wire", "Config", "AGI", "AMI", "ACD", "IVR", "Store", "Reports", "Tickets", "Recordings", "Dialplan", "Alerts"], swiftSettings: strict),
         // The demo, simulated traffic and benchmarks: the server against simulated or lab Asterisks.
         .target(name: "Lab", dependencies: ["Core", "Wire", "Config", "AGI", "AMI", "ACD", "IVR", "Store", "Reports", "Tickets", "Recordings", "App", "Simulator"], swiftSettings: strict),
         .target(name: "SwitchboardCLI", dependencies: ["Core", "Config", "App", "Lab", "ACD", "IVR", "Store", "Reports", "Tickets", "Recordings", "Dialplan", "Wire", "CLinux"], swiftSettings: strict),
@@ -60,6 +62,7 @@ let package = Package(
         .testTarget(name: "TicketsTests", dependencies: ["Tickets", "Core"], swiftSettings: strict),
         .testTarget(name: "RecordingsTests", dependencies: ["Recordings"], swiftSettings: strict),
         .testTarget(name: "DialplanTests", dependencies: ["Dialplan"], swiftSettings: strict),
+        .testTarget(name: "AlertsTests", dependencies: ["Alerts"], swiftSettings: strict),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Core", "Wire", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "AppTests",

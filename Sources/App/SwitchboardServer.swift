@@ -177,6 +177,12 @@ public final class SwitchboardServer: Sendable {
                 await Self.purgeDaily(policy, store: store, logger: logger.named("recordings"))
             }
             : nil
+        let alerting = config.alerts.rules.isEmpty ? nil : Task { [config] in
+            await AlertWatch(
+                rules: config.alerts.rules, call: config.alerts.call, routing: routing, wallboard: center.wallboard, ami: ami,
+                recordingsFolder: config.general.recordingsPath, logger: logger.named("alerts")
+            ).run()
+        }
         let escalating = settings.tickets.map { desk in
             Task { [wallboard = center.wallboard, general = config.general] in
                 let survey = ami.map { Self.surveyCaller($0, trunk: general, logger: logger.named("tickets")) }
@@ -203,6 +209,7 @@ public final class SwitchboardServer: Sendable {
         center.wallboard.finish()
         ticking.cancel()
         escalating?.cancel()
+        alerting?.cancel()
         purging?.cancel()
         restoring?.cancel()
         await ami?.stop()

@@ -1,9 +1,10 @@
+import Alerts
 import Core
 import Foundation
 
 extension SwitchboardConfig {
     /// Sections this version understands; later features add theirs here.
-    static let knownSections: Set<String> = ["general", "agi", "ami", "ivr", "acd", "control", "reports", "metrics", "tickets", "recordings", "dialplan"]
+    static let knownSections: Set<String> = ["general", "agi", "ami", "ivr", "acd", "control", "reports", "metrics", "tickets", "recordings", "dialplan", "alerts"]
 
     /// Where `serve`, `status` and `config check` look when no `--config` is given.
     public static let standardPath = "/etc/asterisk/switchboard.conf"
@@ -133,6 +134,16 @@ extension SwitchboardConfig {
             if let value = reader.value("ami_permit", { $0.split(separator: "/").count == 2 ? $0 : nil }, expected: "ADDRESS/MASK such as 10.0.0.5/255.255.255.255") {
                 config.dialplan.amiPermit = value
             }
+        }
+        read("alerts") { reader in
+            for (text, location) in reader.list("rule") ?? [] {
+                do {
+                    config.alerts.rules.append(try AlertRule(parsing: text))
+                } catch {
+                    diagnostics.append(.error("rule: \(error)", at: location))
+                }
+            }
+            if let value = reader.value("call", { $0.contains("/") ? $0 : nil }, expected: "an endpoint such as PJSIP/supervisor") { config.alerts.call = value }
         }
         read("metrics") { reader in
             if let value = reader.endpoint("listen") { config.metrics.listen = value }

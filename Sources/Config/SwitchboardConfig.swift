@@ -1,6 +1,7 @@
 import Foundation
 import Core
 import Wire
+import Alerts
 
 /// The resolved `switchboard.conf`: every value either given in the file or a default.
 public struct SwitchboardConfig: Sendable {
@@ -123,6 +124,13 @@ public struct SwitchboardConfig: Sendable {
         public var amiPermit = "127.0.0.1/255.255.255.255"
     }
 
+    /// `[alerts]`: rules that tell supervisors when something needs them.
+    public struct Alerts: Sendable {
+        public var rules: [AlertRule] = []
+        /// A phone rung with `custom/alert` each time an alert fires.
+        public var call: String?
+    }
+
     public var general = General()
     public var agi = AGI()
     public var ami = AMI()
@@ -134,6 +142,7 @@ public struct SwitchboardConfig: Sendable {
     public var tickets = Tickets()
     public var recordings = Recordings()
     public var dialplan = Dialplan()
+    public var alerts = Alerts()
     /// The file this came from; nil for the built-in defaults.
     public var sourceFile: String?
 
