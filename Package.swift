@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Core", "Wire", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "AppTests",
-            dependencies: ["App", "Lab", "SwitchboardCLI", "switchboard", "AGI", "Core", "Config", "Wire", "AMI", "Simulator", "Store", "Reports", "Recordings", "Dialplan", "TestSupport"],
+            dependencies: ["App", "Lab", "SwitchboardCLI", "switchboard", "AGI", "Core", "Config", "Wire", "AMI", "Simulator", "Store", "Reports", "Recordings", "Dialplan", "Alerts", "ACD", "TestSupport"],
             swiftSettings: strict
         ),
     ]

@@ -1,3 +1,5 @@
+import ACD
+import Alerts
 import Config
 import Core
 import Foundation
@@ -7,6 +9,8 @@ import Synchronization
 import Testing
 @testable import App
 @testable import SwitchboardCLI
+import Reports
+import Simulator
 
 /// Roles from the socket's peer (or the process's user), refusals that name the role needed and
 /// change nothing, and the hash-chained audit trail.
@@ -153,4 +157,32 @@ final class Counter: Sendable {
     private let count = Mutex(0)
     func add() { count.withLock { $0 += 1 } }
     var value: Int { count.withLock { $0 } }
+}
+
+/// The alert watch inside the server: a caller left waiting fires `longest-wait`, shown on the
+/// wallboard; when they hang up it clears.
+@Suite(.timeLimit(.minutes(1))) struct AlertWatchTests {
+    @Test func aLongWaitIsShownOnTheWallboardAndClears() async throws {
+        let center = ACDEndToEndTests.Center()
+        try await center.start(agents: [Agent(id: "1001", name: "Li", endpoint: "PJSIP/1001", skills: ["support": 3])], loggedIn: false)
+        defer { center.stop() }
+        let watch = AlertWatch(
+            rules: [try AlertRule(parsing: "longest-wait support > 1s")], call: nil, routing: center.routing, wallboard: center.center.wallboard, ami: nil,
+            recordingsFolder: center.folder, logger: .silent
+        )
+        let watching = Task { await watch.run() }
+        defer { watching.cancel() }
+        // 40 simulated seconds of waiting are one real second.
+        _ = try await center.pbx([:]).call(from: "13800000301", dnis: "4008", caller: CallerScript(hangupAfter: 120))
+        func notices() -> [String] {
+            center.center.wallboard.frame(center.routing.report(), targets: { _ in ReportSheets.Target() }).notices.map(\.text)
+        }
+        var seen: [String] = []
+        for _ in 0..<300 where !seen.contains(where: { $0.hasPrefix("cleared:") }) {
+            seen = notices()
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(seen.filter { $0.hasPrefix("⚠ support: a caller has waited") }.count == 1, "\(seen)")
+        #expect(seen.filter { $0.hasPrefix("cleared: support: a caller has waited") }.count == 1, "\(seen)")
+    }
 }
