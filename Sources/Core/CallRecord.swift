@@ -85,4 +85,6 @@ public enum HangupSide: String, Sendable, Codable {
 
 public enum QueueExit: String, Sendable, Codable {
     case key, timeout, callback
+    /// A supervisor sent the caller on (`switchboard queue remove`).
+    case supervisor
 }

@@ -97,9 +97,12 @@ public struct QueueLogBook: Sendable {
         case .abandoned:
             return leave(uniqueID, "ABANDON", at: event.at)
         case .exited:
-            return event.detail == QueueExit.key.rawValue
-                ? leave(uniqueID, "EXITWITHKEY", key: "*", at: event.at)
-                : leave(uniqueID, "EXITWITHTIMEOUT", at: event.at)
+            switch event.detail.flatMap(QueueExit.init(rawValue:)) {
+            case .key: return leave(uniqueID, "EXITWITHKEY", key: "*", at: event.at)
+            // As app_queue writes a caller withdrawn over AMI (QueueWithdrawCaller).
+            case .supervisor: return leave(uniqueID, "WITHDRAW", info: "supervisor", at: event.at)
+            default: return leave(uniqueID, "EXITWITHTIMEOUT", at: event.at)
+            }
         case .callbackRequested:
             return leave(uniqueID, "WITHDRAW", info: "callback", at: event.at)
         case .transferred:

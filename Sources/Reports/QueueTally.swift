@@ -58,7 +58,7 @@ public struct QueueTally: Sendable, Equatable, Codable {
         case .key: exitsByKey = 1
         case .timeout: exitsByTimeout = 1
         case .callback: exitsToCallback = 1
-        case nil: break
+        case .supervisor, nil: break
         }
     }
 

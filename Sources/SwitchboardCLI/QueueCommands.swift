@@ -27,6 +27,16 @@ enum QueueCommands {
             }
         ),
         CommandSpec(
+            name: "remove", summary: "take a waiting caller out of line: --to voicemail (the queue's next step) or --to callback (keeps the place)",
+            options: [.value("to", "WHERE", "voicemail or callback"), .config], arguments: [ArgumentSpec(name: "UNIQUEID", help: "the caller")],
+            action: { parsed, terminal in
+                guard let to = parsed.value("to"), RoutingService.Removal(rawValue: to) != nil else {
+                    throw UsageError(message: "--to voicemail or --to callback is needed", commandPath: parsed.path)
+                }
+                try await send(parsed, terminal, "queue-remove", ["uniqueid": parsed.argument(0), "to": to])
+            }
+        ),
+        CommandSpec(
             name: "priority", summary: "raise (+N) or lower (-N) a waiting caller's priority",
             options: [.config], arguments: [ArgumentSpec(name: "UNIQUEID", help: "the caller"), ArgumentSpec(name: "STEP", help: "+N or -N")],
             action: { parsed, terminal in

@@ -287,10 +287,13 @@ import TestSupport
         script.at(1_800_000_010)
         script.step("1800000000.2", .abandoned)
         script.step("1800000000.3", .exited, detail: "timeout")
+        script.step("1800000000.1", .exited, detail: "supervisor")
         let lines = script.lines.map { $0.joined(separator: "|") }
         #expect(lines.contains("1800000000|1800000000.3|support|NONE|ENTERQUEUE||13800000003|3"))
         #expect(lines.contains("1800000010|1800000000.2|support|NONE|ABANDON|2|2|10"))
         #expect(lines.contains("1800000010|1800000000.3|support|NONE|EXITWITHTIMEOUT|2|3|10"))
+        // Taken out of line by a supervisor: as app_queue writes a caller withdrawn over AMI.
+        #expect(lines.contains("1800000010|1800000000.1|support|NONE|WITHDRAW|1|1|10|supervisor"), "\(lines)")
     }
 
     /// After a rotation (the file moved away, SIGHUP), lines go to a new file at the same path,

@@ -64,6 +64,14 @@ struct QueueHold {
         var offer: RoutingService.Offer?
         do {
             while true {
+                if let removal = routing.takeRemoval(call) {
+                    if removal == .callback, let number = caller.number, routing.requestCallback(call, number: number) {
+                        try await channel.setMusic(false, musicClass: settings.musicClass)
+                        return .callbackRequested
+                    }
+                    try await leave(call, settings, .supervisor)
+                    return .gaveUp("a supervisor sent the caller on")
+                }
                 offer = offer ?? routing.takeOffer(call)
                 var held = Held.timedOut
                 switch plan.next(waited: waited, offered: offer != nil) {

@@ -32,6 +32,8 @@ public final class RoutingService: Sendable {
         var parked: WaitingCall?
         /// The holding flow's Dial of the chosen agent, until the agent's leg ends.
         var dial: Dial?
+        /// Where a supervisor sent the caller (`queue remove`), for the holding flow to act on.
+        var removal: Removal?
     }
 
     /// Work decided under the lock and done after it is released.
@@ -255,6 +257,36 @@ public final class RoutingService: Sendable {
             }
             state.step(call, CallEvent(.note, queue: state.calls[call]?.queue, detail: "priority \(step >= 0 ? "+" : "")\(step) by a supervisor"))
             return nil
+        }
+    }
+
+    /// Where `queue remove` sends a waiting caller.
+    public enum Removal: String, Sendable, CaseIterable {
+        /// On to the queue node's next step (the voicemail, in the shipped flows).
+        case voicemail
+        /// Called back, keeping their place, as if they had pressed the callback key.
+        case callback
+    }
+
+    /// A supervisor takes a waiting caller out of line; the flow holding the call is woken to
+    /// carry it out. An error text when there is no such caller.
+    public func remove(uniqueID: String, to removal: Removal) -> String? {
+        mutate { state -> String? in
+            guard let call = state.calls.first(where: { $0.value.uniqueID == uniqueID })?.key, state.calls[call]?.callbackNumber == nil else {
+                return "no caller \(uniqueID) is waiting"
+            }
+            guard state.calls[call]?.offer == nil, state.calls[call]?.dial == nil else { return "caller \(uniqueID) is being put through to an agent" }
+            state.calls[call]?.removal = removal
+            if let wake = state.calls[call]?.wake { state.effects.append(.wake(wake)) }
+            return nil
+        }
+    }
+
+    /// The removal a supervisor asked for, once.
+    func takeRemoval(_ call: Int) -> Removal? {
+        mutate { state in
+            defer { state.calls[call]?.removal = nil }
+            return state.calls[call]?.removal
         }
     }
 

@@ -26,6 +26,13 @@ struct CallControl: Sendable {
             if let problem = routing.move(uniqueID: uniqueID, to: queue) { throw ControlCommandError(problem) }
             return "caller \(uniqueID) moved to \(queue), keeping their arrival time"
         }
+        router.register("queue-remove", role: .supervisor, changes: true) { request in
+            guard let uniqueID = request.arguments["uniqueid"], let removal = request.arguments["to"].flatMap(RoutingService.Removal.init(rawValue:)) else {
+                throw ControlCommandError("queue-remove needs uniqueid and to (voicemail or callback)")
+            }
+            if let problem = routing.remove(uniqueID: uniqueID, to: removal) { throw ControlCommandError(problem) }
+            return "caller \(uniqueID) taken out of line: \(removal == .callback ? "to be called back, keeping their place" : "on to voicemail")"
+        }
         router.register("queue-priority", role: .supervisor, changes: true) { request in
             guard let uniqueID = request.arguments["uniqueid"], let step = request.arguments["by"].flatMap({ Int($0) }) else {
                 throw ControlCommandError("queue-priority needs uniqueid and by (+N or -N)")

@@ -46,6 +46,18 @@ extension RealAsteriskTests {
             let move = try await center.command(["queue", "move", moved, "sales"])
             #expect(move.code == 0, "\(move.err)")
             try await center.waitForDial(from: waiting, to: "Local/1001@agents-", seconds: 10)
+            // Another caller waiting for support is sent on to voicemail by a supervisor.
+            try await center.call(from: "13800000203", digits: "2ww2", talkSeconds: 5)
+            let third = try await center.flowChannel(of: "13800000203")
+            var thirdID: String?
+            for _ in 0..<100 where thirdID == nil {
+                thirdID = try await center.queue().waiting.first { $0.queue == "support" }?.uniqueID
+                if thirdID == nil { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            let removed = try await center.command(["queue", "remove", try #require(thirdID), "--to", "voicemail"])
+            #expect(removed.code == 0, "\(removed.err)")
+            try await center.wait("the voicemail of the removed caller", seconds: 15) { _ in center.commands(on: third).contains { $0.hasPrefix("RECORD FILE") } ? true : nil }
+            #expect(try await center.queue().waiting.isEmpty)
             let unknown = try await center.command(["queue", "move", moved, "nowhere"])
             #expect(unknown.code == 1 && unknown.err.contains("no caller \(moved) is waiting") || unknown.err.contains("no queue 'nowhere'"), "\(unknown.err)")
 
@@ -66,7 +78,7 @@ extension RealAsteriskTests {
             let store = try await Store.open(path: center.folder + "/sb.db", readOnly: true)
             defer { store.close() }
             let audited = try await store.auditTrail(AuditFilter()).map { "\($0.command) \($0.result.prefix(6))" }
-            for row in ["spy failed", "spy ok", "queue-move ok", "call-transfer ok", "call-hangup ok"] { #expect(audited.contains(row), "\(audited)") }
+            for row in ["spy failed", "spy ok", "queue-move ok", "queue-remove ok", "call-transfer ok", "call-hangup ok"] { #expect(audited.contains(row), "\(audited)") }
             #expect(try await store.verifyAudit().broken == nil)
         }
     }
