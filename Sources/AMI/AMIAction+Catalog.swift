@@ -122,6 +122,19 @@ extension AMIAction {
         AMIAction("MixMonitorMute", [("Channel", channel), ("Direction", "both"), ("State", muted ? "1" : "0")])
     }
 
+    /// An attended transfer started for `channel` (the transferer, in a bridge): it consults
+    /// `exten@context`, and its peer goes over when the transferer hangs up.
+    public static func atxfer(channel: String, context: String, exten: String) -> AMIAction {
+        AMIAction("Atxfer", [("Channel", channel), ("Exten", exten), ("Context", context)])
+    }
+
+    /// Parks `channel` (res_parking); `timeoutChannel` is called back when nobody takes it.
+    public static func park(channel: String, timeoutChannel: String? = nil) -> AMIAction {
+        var headers: [(name: String, value: String)] = [("Channel", channel)]
+        headers.append(optional: "TimeoutChannel", timeoutChannel)
+        return AMIAction("Park", headers)
+    }
+
     public static func bridge(_ first: String, _ second: String, playTone: Bool = false) -> AMIAction {
         AMIAction("Bridge", [("Channel1", first), ("Channel2", second), ("Tone", playTone ? "Both" : "no")])
     }

@@ -22,16 +22,28 @@ enum CallCommands {
 
     static let call = CommandSpec(
         name: "call",
-        summary: "hang up or transfer a live call",
+        summary: "hang up, transfer, park or conference a live call",
         subcommands: [
             CommandSpec(name: "hangup", summary: "hang up a call (its uniqueid, or linkedid: switchboard channels)", options: [.config],
                         arguments: [ArgumentSpec(name: "UNIQUEID", help: "the call")], action: { parsed, terminal in
                 try await QueueCommands.send(parsed, terminal, "call-hangup", ["uniqueid": parsed.argument(0)])
             }),
-            CommandSpec(name: "transfer", summary: "send a call to EXTEN@CONTEXT (blind; its other side is released)", options: [.config],
+            CommandSpec(name: "transfer", summary: "send a call to EXTEN@CONTEXT (blind: its other side is released; --attended: the agent consults first)",
+                        options: [.flag("attended", "the agent's side consults the target; the call goes over when it hangs up (AMI Atxfer)"), .config],
                         arguments: [ArgumentSpec(name: "UNIQUEID", help: "the call"), ArgumentSpec(name: "TARGET", help: "EXTEN@CONTEXT, such as 1002@agents")],
                         action: { parsed, terminal in
-                try await QueueCommands.send(parsed, terminal, "call-transfer", ["uniqueid": parsed.argument(0), "target": parsed.argument(1)])
+                try await QueueCommands.send(parsed, terminal, "call-transfer", [
+                    "uniqueid": parsed.argument(0), "target": parsed.argument(1), "attended": parsed.flag("attended") ? "yes" : "no",
+                ])
+            }),
+            CommandSpec(name: "park", summary: "park a call (Asterisk's res_parking); its other side is called back if nobody takes it", options: [.config],
+                        arguments: [ArgumentSpec(name: "UNIQUEID", help: "the call")], action: { parsed, terminal in
+                try await QueueCommands.send(parsed, terminal, "call-park", ["uniqueid": parsed.argument(0)])
+            }),
+            CommandSpec(name: "conference", summary: "put both sides of a call and ENDPOINT into a conference (ConfBridge)", options: [.config],
+                        arguments: [ArgumentSpec(name: "UNIQUEID", help: "the call"), ArgumentSpec(name: "ENDPOINT", help: "who to bring in, such as PJSIP/2001")],
+                        action: { parsed, terminal in
+                try await QueueCommands.send(parsed, terminal, "call-conference", ["uniqueid": parsed.argument(0), "endpoint": parsed.argument(1)])
             }),
         ]
     )

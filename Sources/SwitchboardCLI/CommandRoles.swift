@@ -22,6 +22,7 @@ enum CommandRoles {
         "version": need(nil),
         "serve": need(.admin), "simulate": need(.admin), "demo": need(.admin), "config check": need(.admin),
         "spy": need(.supervisor), "call hangup": need(.supervisor), "call transfer": need(.supervisor),
+        "call park": need(.supervisor), "call conference": need(.supervisor),
         "queue move": need(.supervisor), "queue priority": need(.supervisor), "queue remove": need(.supervisor),
         "status": need(.supervisor), "channels": need(.supervisor), "wallboard": need(.supervisor), "queue show": need(.supervisor),
         // The server checks that an agent changes only their own state, and audits it.

@@ -3,8 +3,9 @@ import Core
 import Foundation
 
 /// Supervisors' hands on live calls, through the running server and AMI: listen to, whisper to
-/// or barge into an agent's call (ChanSpy on a phone rung for the supervisor), hang up or
-/// transfer a call, and move or raise a caller who is waiting in a queue.
+/// or barge into an agent's call (ChanSpy on a phone rung for the supervisor), hang up, transfer
+/// (blind or attended), park or conference a call, and move, raise or remove a caller who is
+/// waiting in a queue.
 struct CallControl: Sendable {
     let routing: RoutingService
     let ami: AMIClient?
@@ -21,6 +22,8 @@ struct CallControl: Sendable {
         router.register("spy", role: .supervisor, changes: true) { request in try await spy(request.arguments) }
         router.register("call-hangup", role: .supervisor, changes: true) { request in try await hangup(request.arguments) }
         router.register("call-transfer", role: .supervisor, changes: true) { request in try await transfer(request.arguments) }
+        router.register("call-park", role: .supervisor, changes: true) { request in try await park(request.arguments) }
+        router.register("call-conference", role: .supervisor, changes: true) { request in try await conference(request.arguments) }
         router.register("queue-move", role: .supervisor, changes: true) { request in
             guard let uniqueID = request.arguments["uniqueid"], let queue = request.arguments["queue"] else { throw ControlCommandError("queue-move needs uniqueid and queue") }
             if let problem = routing.move(uniqueID: uniqueID, to: queue) { throw ControlCommandError(problem) }
@@ -92,15 +95,77 @@ struct CallControl: Sendable {
         return "hung up \(channel)"
     }
 
+    /// The channel bridged with `channel` (the other side of its call).
+    private func peer(of channel: String, _ ami: AMIClient) throws -> String {
+        let all = ami.channels
+        guard let bridge = all.first(where: { $0.snapshot.channel == channel })?.bridgeID,
+              let peer = all.first(where: { $0.bridgeID == bridge && $0.snapshot.channel != channel }) else {
+            throw ControlCommandError("\(channel) is not bridged with anyone")
+        }
+        return peer.snapshot.channel
+    }
+
     /// Blind: the call goes to `EXTEN@CONTEXT` (AMI Redirect), its other side is released.
+    /// Attended: its other side (the agent) consults the target (AMI Atxfer) and the call goes
+    /// over when the agent hangs up.
     private func transfer(_ arguments: [String: String]) async throws -> String {
         guard let uniqueID = arguments["uniqueid"], let target = arguments["target"] else { throw ControlCommandError("call-transfer needs a uniqueid and a target") }
         let parts = target.split(separator: "@", maxSplits: 1).map(String.init)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw ControlCommandError("target '\(target)' is not EXTEN@CONTEXT (such as 4008@switchboard-inbound)") }
         let ami = try connected()
         let channel = try channel(of: uniqueID, ami)
+        if arguments["attended"] == "yes" {
+            let transferer = try peer(of: channel, ami)
+            let response: AMIResponse
+            do {
+                response = try await ami.send(.atxfer(channel: transferer, context: parts[1], exten: parts[0]))
+            } catch AMIError.actionFailed(_, let message) where message.contains("No attended transfer feature code") {
+                throw ControlCommandError("Asterisk has no attended-transfer feature code: set atxfer => *2 in features.conf [featuremap], then module reload features")
+            }
+            guard response.isSuccess else { throw ControlCommandError("Asterisk did not start the transfer on \(transferer): \(response.text ?? "refused")") }
+            return "\(transferer) consults \(target); \(channel) goes over when it hangs up"
+        }
         let response = try await ami.send(.redirect(channel: channel, context: parts[1], exten: parts[0]))
         guard response.isSuccess else { throw ControlCommandError("Asterisk did not transfer \(channel): \(response.text ?? "refused")") }
         return "transferred \(channel) to \(target)"
     }
+
+    /// AMI Park (res_parking): the call waits in the parking lot; its other side is called back
+    /// when nobody takes it.
+    private func park(_ arguments: [String: String]) async throws -> String {
+        guard let uniqueID = arguments["uniqueid"] else { throw ControlCommandError("call-park needs a uniqueid") }
+        let ami = try connected()
+        let channel = try channel(of: uniqueID, ami)
+        let response: AMIResponse
+        do {
+            response = try await ami.send(.park(channel: channel, timeoutChannel: try? peer(of: channel, ami)))
+        } catch AMIError.actionFailed(_, let message) where message.contains("Invalid/unknown command") {
+            throw ControlCommandError("this Asterisk cannot park calls: its res_parking module is not loaded")
+        }
+        guard response.isSuccess else { throw ControlCommandError("Asterisk did not park \(channel): \(response.text ?? "refused")") }
+        return "parked \(channel)\(response.message["ParkingSpace"].map { " in space \($0)" } ?? "")"
+    }
+
+    /// Both sides of the call into ConfBridge room (the uniqueid's digits, in
+    /// `[switchboard-conference]`), and the third party originated into it.
+    private func conference(_ arguments: [String: String]) async throws -> String {
+        guard let uniqueID = arguments["uniqueid"], let endpoint = arguments["endpoint"], endpoint.contains("/") else {
+            throw ControlCommandError("call-conference needs a uniqueid and an endpoint to bring in (such as PJSIP/2001)")
+        }
+        let ami = try connected()
+        let channel = try channel(of: uniqueID, ami)
+        let other = try peer(of: channel, ami)
+        let room = uniqueID.filter(\.isNumber)
+        let moved = try await ami.send(.redirect(channel: channel, context: Self.conferenceContext, exten: room, extraChannel: other))
+        guard moved.isSuccess else { throw ControlCommandError("Asterisk did not move the call into room \(room): \(moved.text ?? "refused")") }
+        let called = try await ami.send(.originate(channel: endpoint, context: Self.conferenceContext, exten: room, priority: 1, callerID: "\"Conference\" <\(room)>"), timeout: .seconds(40))
+        guard called.isSuccess, called.completion?["Response"]?.lowercased() != "failure" else {
+            throw ControlCommandError("the call is in room \(room), but \(endpoint) was not reached (\(called.completion?["Reason"].map { "reason \($0)" } ?? called.text ?? "refused"))")
+        }
+        return "\(channel), \(other) and \(endpoint) are in conference room \(room)"
+    }
+
+    /// The dialplan context the shipped template gives conferences.
+    static let conferenceContext = "switchboard-conference"
+
 }

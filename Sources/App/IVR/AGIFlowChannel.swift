@@ -120,7 +120,8 @@ struct AGIFlowChannel: CallChannel {
     var recording: String? { recorder.path }
 
     func transfer(_ target: String, timeoutSeconds: Int, continuing: Bool) async throws -> TransferOutcome {
-        let result = try await guarded { try await session.dial(target, timeout: timeoutSeconds, options: continuing ? "g" : "") }
+        // `t`: the answering side may transfer the call (its own *2, or a supervisor's Atxfer).
+        let result = try await guarded { try await session.dial(target, timeout: timeoutSeconds, options: continuing ? "gt" : "t") }
         switch result.rawStatus {
         case "ANSWER": return .answered(by: result.dialedPeerName, talkSeconds: result.answeredSeconds.map(Double.init))
         case "BUSY": return .busy

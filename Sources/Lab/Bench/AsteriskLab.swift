@@ -65,6 +65,9 @@ public final class AsteriskLab: Sendable {
         let observer = "\n[\(Self.observerUser)]\nsecret = \(Self.observerSecret)\npermit = 127.0.0.1/255.255.255.255\nread = all\nwrite = all\n"
         try (Self.replacing(manager, [("port = 15038", "port = \(amiPort)"), ("secret = test-secret", "secret = \(Self.amiSecret)")]) + observer)
             .write(toFile: folder + "/etc/manager.conf", atomically: true, encoding: .utf8)
+        // Attended transfers (AMI Atxfer) need a feature code for them, as the README's install says.
+        let features = try String(contentsOfFile: folder + "/etc/features.conf", encoding: .utf8)
+        try (features + "\n[featuremap]\natxfer => *2\n").write(toFile: folder + "/etc/features.conf", atomically: true, encoding: .utf8)
         // Device states over AMI (DeviceStateChange, DeviceStateList) come from this module, which
         // a production Asterisk loads by itself (autoload) and the sample's short list leaves out.
         var modules = try String(contentsOfFile: folder + "/etc/modules.conf", encoding: .utf8) + "load => res_manager_devicestate.so\n"
