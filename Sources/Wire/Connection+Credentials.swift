@@ -15,7 +15,8 @@ public struct PeerCredentials: Sendable, Equatable {
 }
 
 extension Connection {
-    /// The peer's process, user and group; nil for a TCP connection or a closed one.
+    /// The peer's process, user and group on a Unix-domain socket; nil once closed. (For a TCP
+    /// socket the kernel answers with no user: uid 4294967295.)
     public var peerCredentials: PeerCredentials? {
         try? withDescriptor { fd in
             var pid: Int32 = 0, uid: UInt32 = 0, gid: UInt32 = 0

@@ -24,6 +24,28 @@ import Testing
         #expect(engine.enqueue(WaitingCall(id: 3, queue: "support", arrivedAt: 7), now: 7) == [])
     }
 
+    /// A supervisor's move keeps the caller's arrival: in the new queue they go before later
+    /// callers; a free agent of that queue is offered the call at once; a call being rung stays.
+    @Test func aMovedCallerKeepsTheirArrivalAndARaisedOneGoesFirst() {
+        var engine = engine([RoutingAgent(id: "s", skills: ["sales": 2]), RoutingAgent(id: "t", skills: ["support": 3])])
+        #expect(engine.enqueue(WaitingCall(id: 1, queue: "support", arrivedAt: 0), now: 0) == [.offer(call: 1, agent: "t")])
+        #expect(engine.move(1, to: "sales", now: 1) == nil)  // being rung
+        engine.answered(1, now: 1)
+        _ = engine.enqueue(WaitingCall(id: 2, queue: "support", arrivedAt: 2), now: 2)
+        _ = engine.logout("s", now: 3)
+        _ = engine.enqueue(WaitingCall(id: 3, queue: "sales", arrivedAt: 5), now: 5)
+        #expect(engine.move(2, to: "nowhere", now: 6) == nil)
+        #expect(engine.move(2, to: "sales", now: 6) == [.overflowed(call: 2, to: "sales")])
+        #expect(engine.calls[2]?.arrivedAt == 2 && engine.position(of: 2, now: 6) == 1 && engine.position(of: 3, now: 6) == 2)
+        // A raised caller goes first.
+        #expect(engine.raisePriority(3, by: 5) && !engine.raisePriority(42, by: 1))
+        #expect(engine.position(of: 3, now: 7) == 1)
+        // With a free sales agent, a move is offered at once.
+        var other = self.engine([RoutingAgent(id: "s", skills: ["sales": 2])])
+        _ = other.enqueue(WaitingCall(id: 7, queue: "support", arrivedAt: 0), now: 0)
+        #expect(other.move(7, to: "sales", now: 1) == [.overflowed(call: 7, to: "sales"), .offer(call: 7, agent: "s")])
+    }
+
     @Test func aFreedAgentTakesTheBestCallAcrossQueuesAndVIPsJumpTheLine() {
         var engine = engine([RoutingAgent(id: "a", skills: ["support": 4, "sales": 4])])
         _ = engine.enqueue(WaitingCall(id: 1, queue: "support", arrivedAt: 0), now: 0)  // offered to a

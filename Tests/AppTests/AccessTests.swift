@@ -186,3 +186,26 @@ final class Counter: Sendable {
         #expect(seen.filter { $0.hasPrefix("cleared: support: a caller has waited") }.count == 1, "\(seen)")
     }
 }
+
+/// The control socket is mode 0660, owned by the configured group.
+@Suite struct ControlSocketGroupTests {
+    @Test func theSocketBelongsToTheConfiguredGroup() async throws {
+        let folder = temporaryPath("socket-group")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let group = try #require(getgrnam("daemon")).pointee.gr_gid
+        let server = try await ControlServer(
+            path: folder + "/sb.ctl", group: "daemon", router: ControlRouter(), policy: AccessPolicy(SwitchboardConfig.Control()), audit: { _ in }, logger: .silent
+        )
+        defer { server.stopAccepting() }
+        var status = stat()
+        #expect(stat(folder + "/sb.ctl", &status) == 0)
+        #expect(status.st_gid == group && status.st_mode & 0o777 == 0o660)
+        await #expect(throws: ControlCommandError.self) {
+            _ = try await ControlServer(
+                path: folder + "/other.ctl", group: "no-such-group", router: ControlRouter(), policy: AccessPolicy(SwitchboardConfig.Control()),
+                audit: { _ in }, logger: .silent
+            )
+        }
+    }
+}

@@ -182,6 +182,31 @@ import Testing
         }
     }
 
+    /// The kernel says who is at the other end of a Unix-domain socket (SO_PEERCRED); a closed
+    /// connection has no answer.
+    @Test func aUnixPeersCredentialsAreKnown() async throws {
+        let path = "/tmp/switchboard-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
+        defer { unlink(path) }
+        let listener = try Listener(bind: .unix(path: path))
+        let server = ConnectionServer(name: "who", listener: listener, logger: .silent)
+        let seen = EventLog()
+        let task = Task {
+            await server.run { connection in
+                let credentials = connection.peerCredentials
+                seen.append("\(credentials?.uid ?? 9999) \(credentials?.pid ?? 0)")
+                connection.close()
+            }
+        }
+        let client = try await Connection.connect(to: .unix(path: path))
+        #expect(try await client.read(deadline: .after(.seconds(5))).isEmpty)
+        #expect(seen.all == ["\(geteuid()) \(getpid())"])
+        #expect(client.peerCredentials?.uid == geteuid())
+        client.close()
+        #expect(client.peerCredentials == nil)
+        server.stopAccepting()
+        await task.value
+    }
+
     @Test func disallowedPeerIsClosedAtOnce() async throws {
         let events = EventLog()
         let server = ConnectionServer(

@@ -70,7 +70,10 @@ public final class AsteriskLab: Sendable {
         try (features + "\n[featuremap]\natxfer => *2\n").write(toFile: folder + "/etc/features.conf", atomically: true, encoding: .utf8)
         // Device states over AMI (DeviceStateChange, DeviceStateList) come from this module, which
         // a production Asterisk loads by itself (autoload) and the sample's short list leaves out.
-        var modules = try String(contentsOfFile: folder + "/etc/modules.conf", encoding: .utf8) + "load => res_manager_devicestate.so\n"
+        var modules = try String(contentsOfFile: folder + "/etc/modules.conf", encoding: .utf8) + "load => res_manager_devicestate.so\nload => res_parking.so\n"
+        // Call parking (supervisors' `call park`), with Asterisk's usual default lot.
+        try "[general]\n\n[default]\nparkext => 700\nparkpos => 701-720\ncontext => parkedcalls\n"
+            .write(toFile: folder + "/etc/res_parking.conf", atomically: true, encoding: .utf8)
         if let sipPort {
             let pjsip = build + "/sample-etc-pjsip"
             modules += try String(contentsOfFile: pjsip + "/modules-pjsip.conf", encoding: .utf8)

@@ -6,9 +6,9 @@ import Lab
 import Testing
 
 /// A supervisor's conference, attended transfer and park on the real Asterisk, judged by who
-/// ends up with whom (ConfbridgeJoin, BridgeEnter).
+/// ends up with whom (ConfbridgeJoin, BridgeEnter, ParkedCall).
 extension RealAsteriskTests {
-    @Test func aConferenceAnAttendedTransferAndAParkThatAsteriskCannotDo() async throws {
+    @Test func aConferenceAnAttendedTransferAndAPark() async throws {
         try await withCenter { center in
             try await center.login("1001", "1002")
             // Support: 1002 talks 40 s. Sales: 1001 talks 8 s, then hangs up.
@@ -29,20 +29,16 @@ extension RealAsteriskTests {
                 return bridged.isSuperset(of: [first, second]) ? true : nil
             }
 
-            // Parking needs res_parking, which this Asterisk has not loaded: said plainly.
-            let park = try await center.command(["call", "park", try uniqueID(of: first)])
-            #expect(park.code == 1 && park.err.contains("cannot park calls: its res_parking module is not loaded"), "\(park.err)")
-
-            // The first call and 1003 in one conference room.
+            // The first call and a third party (1005) in one conference room.
             let firstID = try uniqueID(of: first)
-            let conference = try await center.command(["call", "conference", firstID, "Local/1003@agents"])
+            let conference = try await center.command(["call", "conference", firstID, "Local/1005@agents"])
             #expect(conference.code == 0, "\(conference.out)\(conference.err)")
             let room = firstID.filter(\.isNumber)
             let joined = try await center.wait("three in room \(room)", seconds: 15) { events -> [String]? in
                 let channels = events.compactMap { $0.event.name == "ConfbridgeJoin" && $0.event["Conference"] == room ? $0.event["Channel"] : nil }
                 return channels.count >= 3 ? channels : nil
             }
-            #expect(joined.contains(first) && joined.contains(firstLeg) && joined.contains { $0.hasPrefix("Local/1003@agents-") }, "\(joined)")
+            #expect(joined.contains(first) && joined.contains(firstLeg) && joined.contains { $0.hasPrefix("Local/1005@agents-") }, "\(joined)")
 
             // The second call: 1001 consults 1004; when 1001 hangs up, the caller is with 1004.
             let transfer = try await center.command(["call", "transfer", try uniqueID(of: second), "1004@agents", "--attended"])
@@ -62,6 +58,21 @@ extension RealAsteriskTests {
                 return bridges.values.contains { $0.contains(second) && $0.contains { $0.hasPrefix("Local/1004@agents-") } } ? true : nil
             }
             _ = target
+
+            // A third call, to 1003, parked: Asterisk puts the caller in a parking space.
+            try await center.login("1003")
+            try await center.call(from: "13800000213", digits: "2ww2", talkSeconds: 40)
+            let third = try await center.flowChannel(of: "13800000213")
+            try await center.waitForDial(from: third, to: "Local/1003@agents-", seconds: 20)
+            try await center.wait("the third call bridged", seconds: 10) { events in
+                events.contains { if case .bridgeEnter(let snapshot, _) = $0.event.kind { snapshot.channel == third } else { false } } ? true : nil
+            }
+            let park = try await center.command(["call", "park", try uniqueID(of: third)])
+            #expect(park.code == 0, "\(park.out)\(park.err)")
+            let parked = try await center.wait("ParkedCall", seconds: 10) { events in
+                events.lazy.compactMap { $0.event.name == "ParkedCall" ? $0.event : nil }.first
+            }
+            #expect(parked["ParkeeChannel"] == third && parked["ParkingSpace"].flatMap(Int.init).map { (701...720).contains($0) } == true, "\(parked.message)")
         }
     }
 }
