@@ -30,6 +30,7 @@ enum BenchCommand {
             .value("idle", "N", "idle sessions for the memory measurement (default 2000)"),
             .value("rate", "N", "commands/s offered in all (default: as fast as the server answers)"),
             .flag("compare-panoramisk", "also run the load against panoramisk (scripts/bench/panoramisk_agi.py)"),
+            .value("serve", "PORT", "only serve the perf peers' bench script on 127.0.0.1:PORT until SIGTERM (../shared/perf/compare-agi.sh --extra)"),
             .json,
         ],
         action: runAGI
@@ -50,12 +51,21 @@ enum BenchCommand {
             .value("memory-events", "N", "events parsed from memory (default 2000000)"),
             .value("transcripts", "DIR", "folder of the ami-*.asterisk.bin captures (default Tests/Fixtures/asterisk-transcripts)"),
             .flag("compare-panoramisk", "also run panoramisk's AMI client (scripts/bench/panoramisk_ami.py)"),
+            .value("connect", "HOST:PORT", "only read a firehose's stream (amifire) to FireDone and print one JSON line (../shared/perf/compare-ami.sh --extra)"),
             .json,
         ],
         action: runAMI
     )
 
     @Sendable static func runAMI(_ parsed: ParsedCommand, _ terminal: Terminal) async throws {
+        if let target = parsed.value("connect") {
+            let parts = target.split(separator: ":")
+            guard parts.count == 2, let port = UInt16(parts[1]) else { throw UsageError(message: "--connect '\(target)' is not HOST:PORT", commandPath: parsed.path) }
+            let run = try await PerfPeers.connectAMI(host: String(parts[0]), port: port)
+            terminal.print(try JSONOutput.encode(run).replacingOccurrences(of: "\n", with: ""))
+            if !run.ok { throw ExitStatus(code: 1) }
+            return
+        }
         var options = AMIBenchmark.Options()
         options.socketEvents = try parsed.integer("events", default: options.socketEvents, range: 1000...1_000_000_000)
         options.memoryEvents = try parsed.integer("memory-events", default: options.memoryEvents, range: 1000...1_000_000_000)
@@ -301,6 +311,11 @@ enum BenchCommand {
     }
 
     @Sendable static func runAGI(_ parsed: ParsedCommand, _ terminal: Terminal) async throws {
+        if parsed.value("serve") != nil {
+            let port = UInt16(try parsed.integer("serve", default: 0, range: 1...65535))
+            let commands = try parsed.integer("commands", default: 20, range: 2...100_000)
+            return try await PerfPeers.serveAGI(port: port, commands: commands, until: SignalStream.watch([SIGTERM, SIGINT]))
+        }
         var options = AGIBenchmark.Options()
         options.concurrency = try parsed.integer("concurrency", default: options.concurrency, range: 1...100_000)
         options.sessions = try parsed.integer("sessions", default: options.sessions, range: 1...10_000_000)
