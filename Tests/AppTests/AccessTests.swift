@@ -1,4 +1,5 @@
 import ACD
+import AMI
 import Alerts
 import Config
 import Core
@@ -162,13 +163,15 @@ final class Counter: Sendable {
 /// The alert watch inside the server: a caller left waiting fires `longest-wait`, shown on the
 /// wallboard; when they hang up it clears.
 @Suite(.timeLimit(.minutes(1))) struct AlertWatchTests {
-    @Test func aLongWaitIsShownOnTheWallboardAndClears() async throws {
+    @Test func aLongWaitIsShownOnTheWallboardAndClearsAndTheSupervisorIsRung() async throws {
+        let manager = try ACDEndToEndTests.Manager()
+        while manager.ami.status.state != "connected" { try await Task.sleep(for: .milliseconds(5)) }
         let center = ACDEndToEndTests.Center()
         try await center.start(agents: [Agent(id: "1001", name: "Li", endpoint: "PJSIP/1001", skills: ["support": 3])], loggedIn: false)
         defer { center.stop() }
         let watch = AlertWatch(
-            rules: [try AlertRule(parsing: "longest-wait support > 1s")], call: nil, routing: center.routing, wallboard: center.center.wallboard, ami: nil,
-            recordingsFolder: center.folder, logger: .silent
+            rules: [try AlertRule(parsing: "longest-wait support > 1s")], call: "PJSIP/supervisor", routing: center.routing, wallboard: center.center.wallboard,
+            ami: manager.ami, recordingsFolder: center.folder, logger: .silent
         )
         let watching = Task { await watch.run() }
         defer { watching.cancel() }
@@ -184,6 +187,9 @@ final class Counter: Sendable {
         }
         #expect(seen.filter { $0.hasPrefix("⚠ support: a caller has waited") }.count == 1, "\(seen)")
         #expect(seen.filter { $0.hasPrefix("cleared: support: a caller has waited") }.count == 1, "\(seen)")
+        // Rung once, when it fired (the simulated Asterisk answers the Originate).
+        #expect(manager.asterisk.actionsSeen.filter { $0 == "Originate" }.count == 1, "\(manager.asterisk.actionsSeen)")
+        await manager.stop()
     }
 }
 
