@@ -15,12 +15,14 @@ static inline int sb_terminal_columns(int fd) {
 }
 
 // The credentials of a Unix-domain socket's peer (SO_PEERCRED); struct ucred itself is declared
-// only under _GNU_SOURCE. Returns 0, or -1 with errno set.
-#include <sys/socket.h>
+// only under _GNU_SOURCE, and <sys/socket.h> here would give the Glibc module's socket types a
+// second home, so getsockopt(2) is declared with plain types and the constants are Linux's own
+// (SOL_SOCKET 1, SO_PEERCRED 17 on x86-64 and arm64). Returns 0, or -1 with errno set.
+extern int getsockopt(int fd, int level, int name, void *value, unsigned int *length);
 static inline int sb_peer_credentials(int fd, int *pid, unsigned int *uid, unsigned int *gid) {
     struct { int pid; unsigned int uid; unsigned int gid; } credentials;
-    socklen_t length = sizeof credentials;
-    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0) return -1;
+    unsigned int length = sizeof credentials;
+    if (getsockopt(fd, 1, 17, &credentials, &length) != 0) return -1;
     *pid = credentials.pid;
     *uid = credentials.uid;
     *gid = credentials.gid;
