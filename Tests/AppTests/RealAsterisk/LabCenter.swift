@@ -261,6 +261,16 @@ final class LabCenter: @unchecked Sendable {
     /// What `switchboard queue show` sees.
     func queue() async throws -> QueueReport { try await control("queue-show", as: QueueReport.self) }
 
+    /// The uniqueid of a caller waiting in `queue` (`queue show`), once there is one.
+    func waitingCaller(in queue: String, seconds: Double = 10) async throws -> String {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if let uniqueID = try await self.queue().waiting.first(where: { $0.queue == queue })?.uniqueID { return uniqueID }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw AsteriskLab.LabError(description: "no caller waiting in \(queue) within \(seconds) s")
+    }
+
     /// An agent's state in `queue show`'s words.
     func state(of agent: String) async throws -> String? { try await queue().agents.first { $0.agent == agent }?.state }
 

@@ -36,12 +36,7 @@ extension RealAsteriskTests {
             try await center.login("1001")
             try await center.call(from: "13800000202", digits: "2ww2", talkSeconds: 5)
             let waiting = try await center.flowChannel(of: "13800000202")
-            var uniqueID: String?
-            for _ in 0..<100 where uniqueID == nil {
-                uniqueID = try await center.queue().waiting.first { $0.queue == "support" }?.uniqueID
-                if uniqueID == nil { try await Task.sleep(for: .milliseconds(100)) }
-            }
-            let moved = try #require(uniqueID)
+            let moved = try await center.waitingCaller(in: "support")
             #expect(center.dialled(from: waiting).isEmpty)
             let move = try await center.command(["queue", "move", moved, "sales"])
             #expect(move.code == 0, "\(move.err)")
@@ -49,12 +44,7 @@ extension RealAsteriskTests {
             // Another caller waiting for support is sent on to voicemail by a supervisor.
             try await center.call(from: "13800000203", digits: "2ww2", talkSeconds: 5)
             let third = try await center.flowChannel(of: "13800000203")
-            var thirdID: String?
-            for _ in 0..<100 where thirdID == nil {
-                thirdID = try await center.queue().waiting.first { $0.queue == "support" }?.uniqueID
-                if thirdID == nil { try await Task.sleep(for: .milliseconds(100)) }
-            }
-            let removed = try await center.command(["queue", "remove", try #require(thirdID), "--to", "voicemail"])
+            let removed = try await center.command(["queue", "remove", try await center.waitingCaller(in: "support"), "--to", "voicemail"])
             #expect(removed.code == 0, "\(removed.err)")
             try await center.wait("the voicemail of the removed caller", seconds: 15) { _ in center.commands(on: third).contains { $0.hasPrefix("RECORD FILE") } ? true : nil }
             #expect(try await center.queue().waiting.isEmpty)
