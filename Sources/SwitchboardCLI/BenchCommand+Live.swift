@@ -33,18 +33,14 @@ extension BenchCommand {
         let json = parsed.flag("json")
         let report = try await TicketBenchmark(options: options) { line in if !json { terminal.printError(line) } }.run()
         if json { return terminal.print(try JSONOutput.encode(report)) }
-        func line(_ name: String, _ latency: LatencySummary) -> String {
-            name.padding(toLength: 30, withPad: " ", startingAt: 0)
-                + String(format: "p50 %8.2f ms  p99 %8.2f ms  max %8.2f ms", latency.p50Microseconds / 1000, latency.p99Microseconds / 1000, latency.maxMicroseconds / 1000)
-        }
         terminal.print([
             "",
             String(format: "%d tickets (%d open, %d overdue), written at %.0f tickets/s, %.0f MB", report.tickets, report.openTickets,
                    report.overdueTickets, report.writtenPerSecond, report.databaseMegabytes),
-            line("open, a page by status:", report.byStatus),
-            line("open, a page by queue:", report.byQueue),
-            line("overdue, a page:", report.overdue),
-            line("a caller's open tickets:", report.callerOpenTickets),
+            latencyLine("open, a page by status:", report.byStatus),
+            latencyLine("open, a page by queue:", report.byQueue),
+            latencyLine("overdue, a page:", report.overdue),
+            latencyLine("a caller's open tickets:", report.callerOpenTickets),
         ].joined(separator: "\n"))
     }
 }
@@ -98,17 +94,13 @@ extension BenchCommand {
         let json = parsed.flag("json")
         let report = try await RecordingBenchmark(options: options) { line in if !json { terminal.printError(line) } }.run()
         if json { return terminal.print(try JSONOutput.encode(report)) }
-        func line(_ name: String, _ latency: LatencySummary) -> String {
-            name.padding(toLength: 30, withPad: " ", startingAt: 0)
-                + String(format: "p50 %7.3f ms  p99 %7.3f ms  max %7.3f ms", latency.p50Microseconds / 1000, latency.p99Microseconds / 1000, latency.maxMicroseconds / 1000)
-        }
         terminal.print([
             "",
             String(format: "%d recordings indexed at %.0f/s, %.0f MB", report.recordings, report.writtenPerSecond, report.databaseMegabytes),
-            line("a caller's recordings:", report.byCaller),
-            line("an agent's day:", report.byAgentDay),
-            line("a day, first page:", report.byDay),
-            line("agents report, 30 days:", report.agentsMonth),
+            latencyLine("a caller's recordings:", report.byCaller),
+            latencyLine("an agent's day:", report.byAgentDay),
+            latencyLine("a day, first page:", report.byDay),
+            latencyLine("agents report, 30 days:", report.agentsMonth),
             String(format: "audio read, hashed and measured at %.0f× real time", report.analysisTimesRealTime),
         ].joined(separator: "\n"))
     }

@@ -5,6 +5,12 @@ import Foundation
 
 /// `switchboard bench …`: performance measurements; run them on a release build.
 enum BenchCommand {
+    /// One timing in a benchmark's summary: `name   [count]  p50 … ms  p99 … ms  max … ms`.
+    static func latencyLine(_ name: String, _ latency: LatencySummary, counted: Bool = false) -> String {
+        name.padding(toLength: 34, withPad: " ", startingAt: 0) + (counted ? String(format: "%4d  ", latency.count) : "")
+            + String(format: "p50 %8.3f ms  p99 %8.3f ms  max %8.3f ms", latency.p50Microseconds / 1000, latency.p99Microseconds / 1000, latency.maxMicroseconds / 1000)
+    }
+
     static let spec = CommandSpec(
         name: "bench",
         summary: "measure performance (use a release build: swift build -c release)",
@@ -192,19 +198,15 @@ enum BenchCommand {
         let json = parsed.flag("json")
         let report = try await ReportBenchmark(options: options) { line in if !json { terminal.printError(line) } }.run()
         if json { return terminal.print(try JSONOutput.encode(report)) }
-        func line(_ name: String, _ latency: LatencySummary) -> String {
-            name.padding(toLength: 34, withPad: " ", startingAt: 0)
-                + String(format: "p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms", latency.p50Microseconds / 1000, latency.p99Microseconds / 1000, latency.maxMicroseconds / 1000)
-        }
         terminal.print([
             "",
             String(format: "%d calls over %d days, %d queues, %d agents: %d queue and %d agent tallies, %d state changes, %.0f MB",
                    report.calls, report.days, report.queues, report.agents, report.queueRows, report.agentRows, report.stateChanges, report.databaseMegabytes),
             String(format: "made up and folded:               %.0f calls/s", report.foldedCallsPerSecond),
             String(format: "tallies kept as calls end:        %.1f µs per call", report.upkeepMicrosecondsPerCall),
-            line("month by day (\(report.repeats)×):", report.monthByDay),
-            line("a day by 15 minutes:", report.dayByQuarterHour),
-            line("a day's agents:", report.dayAgents),
+            latencyLine("month by day (\(report.repeats)×):", report.monthByDay),
+            latencyLine("a day by 15 minutes:", report.dayByQuarterHour),
+            latencyLine("a day's agents:", report.dayAgents),
             String(format: "resident memory: %.0f MiB before the reports, %.0f MiB after", report.residentMiBBefore, report.residentMiBAfter),
         ].joined(separator: "\n"))
     }
@@ -289,16 +291,10 @@ enum BenchCommand {
         let json = parsed.flag("json")
         let report = try await ACDLatencyBenchmark(options: options) { line in if !json { terminal.printError(line) } }.run()
         if json { return terminal.print(try JSONOutput.encode(report)) }
-        func line(_ name: String, _ latency: LatencySummary) -> String {
-            name.padding(toLength: 24, withPad: " ", startingAt: 0) + String(
-                format: "%4d  p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms", latency.count,
-                latency.p50Microseconds / 1000, latency.p99Microseconds / 1000, latency.maxMicroseconds / 1000
-            )
-        }
         terminal.print([
             "\(report.calls) calls, \(report.agents) agents on a real Asterisk; \(report.unanswered) not answered, \(report.agentDigits) DTMF digits on agents' legs",
-            line("join → ring", report.joinToRing),
-            line("agent free → next ring", report.freeToRing),
+            latencyLine("join → ring", report.joinToRing, counted: true),
+            latencyLine("agent free → next ring", report.freeToRing, counted: true),
         ].joined(separator: "\n"))
     }
 
