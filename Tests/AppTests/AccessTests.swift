@@ -105,6 +105,11 @@ import Simulator
         let restore = ParsedCommand(path: ["switchboard", "db", "restore"], values: ["config": folder + "/sb.conf"], arguments: ["x.db"])
         #expect(throws: AccessDenied.self) { try CommandRoles.authorize(restore, as: Self.bob) }
         #expect(try CommandRoles.authorize(ParsedCommand(path: ["switchboard", "version"]), as: Self.eve).role == nil)
+        // A configuration that does not load is no way round the roles: only root and the server's user pass.
+        try "[control\nsupervisors = bob\n".write(toFile: folder + "/broken.conf", atomically: true, encoding: .utf8)
+        let broken = ParsedCommand(path: ["switchboard", "bench", "agi"], values: ["config": folder + "/broken.conf"])
+        #expect(throws: AccessDenied.self) { try CommandRoles.authorize(broken, as: Self.bob) }
+        #expect(try CommandRoles.authorize(broken, as: Identity(uid: 0, user: "root", groups: [])).role == .admin)
     }
 
     /// Every command has its line in the roles table.
