@@ -42,8 +42,12 @@ final class ChildProcess: @unchecked Sendable {
         let deadline = ContinuousClock.now + limit
         while process.isRunning {
             if ContinuousClock.now > deadline {
+                // The kernel's view (R running, D in disk wait, Z exited and not yet reaped) tells a
+                // stuck child from a slow reaper.
+                let state = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8))?
+                    .split(separator: ")").last?.split(separator: " ").first.map(String.init) ?? "gone"
                 kill(process.processIdentifier, SIGKILL)
-                throw ChildProcessTimeout(limit: limit, pid: process.processIdentifier, log: String(standardError().suffix(4000)))
+                throw ChildProcessTimeout(limit: limit, pid: process.processIdentifier, state: state, log: String(standardError().suffix(4000)))
             }
             try await Task.sleep(for: .milliseconds(10))
         }
@@ -63,8 +67,10 @@ final class ChildProcess: @unchecked Sendable {
 struct ChildProcessTimeout: Error, CustomStringConvertible {
     let limit: Duration
     let pid: Int32
+    /// Its state in /proc when the limit passed.
+    let state: String
     let log: String
-    var description: String { "switchboard (pid \(pid)) still running after \(limit), killed; its log ends:\n\(log)" }
+    var description: String { "switchboard (pid \(pid), state \(state)) still running after \(limit), killed; its log ends:\n\(log)" }
 }
 
 /// A fresh path under the temporary folder ending in `name`.
