@@ -68,7 +68,7 @@ struct ChildProcessTimeout: Error, CustomStringConvertible {
     let limit: Duration
     let pid: Int32
     /// Its state in /proc when the limit passed.
-    let state: String
+    var state = "not read"
     let log: String
     var description: String { "switchboard (pid \(pid), state \(state)) still running after \(limit), killed; its log ends:\n\(log)" }
 }
