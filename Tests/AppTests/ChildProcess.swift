@@ -37,21 +37,33 @@ final class ChildProcess: @unchecked Sendable {
 
     func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
-    /// The exit status; after `limit` the process is killed and the error carries the end of its log.
+    /// The exit status (a signal's number when one ended it, as Foundation gives it); after
+    /// `limit` the process is killed and the error carries the end of its log.
     func waitForExit(within limit: Duration = .seconds(30)) async throws -> Int32 {
         let deadline = ContinuousClock.now + limit
+        var exitedSince: ContinuousClock.Instant?
         while process.isRunning {
+            // Foundation reaps children from one SIGCHLD handler, which a suite starting hundreds
+            // of them can leave behind by many seconds: a child the kernel reports exited (a
+            // zombie) for a second is taken as exited, its status read from /proc.
+            let fields = Self.procFields(process.processIdentifier)
+            if fields.first == "Z", fields.count > 49, let status = Int32(fields[49]) {
+                exitedSince = exitedSince ?? .now
+                if ContinuousClock.now - exitedSince! > .seconds(1) { return status & 0x7F == 0 ? (status >> 8) & 0xFF : status & 0x7F }
+            }
             if ContinuousClock.now > deadline {
-                // The kernel's view (R running, D in disk wait, Z exited and not yet reaped) tells a
-                // stuck child from a slow reaper.
-                let state = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8))?
-                    .split(separator: ")").last?.split(separator: " ").first.map(String.init) ?? "gone"
                 kill(process.processIdentifier, SIGKILL)
-                throw ChildProcessTimeout(limit: limit, pid: process.processIdentifier, state: state, log: String(standardError().suffix(4000)))
+                throw ChildProcessTimeout(limit: limit, pid: process.processIdentifier, state: fields.first ?? "gone", log: String(standardError().suffix(4000)))
             }
             try await Task.sleep(for: .milliseconds(10))
         }
         return process.terminationStatus
+    }
+
+    /// /proc/PID/stat's fields after the command name: state first (R, S, D, Z …), exit_code at 49.
+    static func procFields(_ pid: Int32) -> [String] {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = text.lastIndex(of: ")") else { return [] }
+        return text[text.index(after: close)...].split(separator: " ").map(String.init)
     }
 
     func standardOutput() -> String {
