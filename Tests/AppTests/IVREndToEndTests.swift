@@ -82,9 +82,10 @@ import Wire
         #expect(call.flow == "main")
         #expect(call.outcome == .answered)
         #expect(call.agentID == "1001")
-        // Without AMI the answer is dated from Dial's ANSWEREDTIME: 30 simulated seconds of talk, 0.6 s real.
+        // Without AMI the answer is dated from Dial's ANSWEREDTIME: 30 simulated seconds of talk,
+        // 0.6 s real (seconds on a loaded machine; never the 30 of the calls' own clock).
         let talk = try #require(call.talkSeconds)
-        #expect(talk > 0.4 && talk < 3, "\(talk)")
+        #expect(talk > 0.4 && talk < 20, "\(talk)")
         #expect(call.answeredAt! > call.queuedAt!)
         let nodes = try await center.store.callEvents(callID: call.id!).compactMap { $0.kind == .node ? $0.node : nil }
         // The agent hung up first: the caller stayed in the flow for the post-call survey.
