@@ -124,23 +124,18 @@ public final class AMIClient: Sendable {
     }
 
     /// A feed of connects, events, resyncs and disconnects; ends when the client stops.
-    public func subscribe(name: String, buffer: Int? = nil) -> AsyncStream<AMIFeed> {
-        let (stream, continuation) = AsyncStream.makeStream(of: AMIFeed.self, bufferingPolicy: .bufferingOldest(buffer ?? settings.subscriberBuffer))
-        let subscriber = state.withLock { state -> Subscriber? in
-            guard !state.stopped else { return nil }
+    /// - Parameter buffer: feeds it may have waiting before it is told to resync
+    ///   (`Settings.subscriberBuffer` by default).
+    public func subscribe(name: String, buffer: Int? = nil) -> AMISubscription {
+        let subscriber = state.withLock { state -> Subscriber in
             state.nextSubscriber += 1
-            let subscriber = Subscriber(id: state.nextSubscriber, name: name, continuation: continuation)
-            state.subscribers[subscriber.id] = subscriber
+            let subscriber = Subscriber(id: state.nextSubscriber, name: name, limit: buffer ?? settings.subscriberBuffer)
+            if state.stopped { subscriber.finish() } else { state.subscribers[subscriber.id] = subscriber }
             return subscriber
         }
-        guard let subscriber else {
-            continuation.finish()
-            return stream
-        }
-        continuation.onTermination = { [weak self] _ in
+        return AMISubscription(subscriber) { [weak self] in
             _ = self?.state.withLock { $0.subscribers.removeValue(forKey: subscriber.id) }
         }
-        return stream
     }
 
     public var status: Status {
@@ -168,8 +163,8 @@ public final class AMIClient: Sendable {
             state.resyncBuffer = []
             state.resyncOverflowed = false
         }
-        let connection = try await AMIConnection.connect(to: address, options: settings.connection, logger: logger) { [weak self] event in
-            self?.dispatch(event)
+        let connection = try await AMIConnection.connect(to: address, options: settings.connection, logger: logger) { [weak self] events in
+            self?.dispatch(events)
         }
         do {
             try await connection.login(username: settings.username, secret: settings.secret, auth: settings.auth, events: settings.events)
@@ -222,26 +217,30 @@ public final class AMIClient: Sendable {
         return reason
     }
 
-    /// Runs on the connection's reader: updates the tracker and fills subscriber buffers; never waits.
-    private func dispatch(_ event: AMIEvent) {
+    /// Runs on the connection's reader with the events of one read: updates the tracker and
+    /// fills subscriber buffers; never waits.
+    private func dispatch(_ events: [AMIEvent]) {
         let subscribers = state.withLock { state -> [Subscriber] in
-            state.events += 1
+            state.events += events.count
             if state.resyncBuffer != nil {
-                if state.resyncBuffer!.count < settings.resyncBufferLimit { state.resyncBuffer!.append(event) } else { state.resyncOverflowed = true }
+                let room = settings.resyncBufferLimit - state.resyncBuffer!.count
+                state.resyncBuffer!.append(contentsOf: events.prefix(room))
+                if events.count > room { state.resyncOverflowed = true }
             } else {
-                state.tracker.apply(event)
+                for event in events { state.tracker.apply(event) }
             }
             return Array(state.subscribers.values)
         }
-        deliver(.event(event), to: subscribers)
+        guard !subscribers.isEmpty else { return }
+        deliver(events.map(AMIFeed.event), to: subscribers)
     }
 
     private func broadcast(_ feed: AMIFeed) {
-        deliver(feed, to: state.withLock { Array($0.subscribers.values) })
+        deliver([feed], to: state.withLock { Array($0.subscribers.values) })
     }
 
-    private func deliver(_ feed: AMIFeed, to subscribers: [Subscriber]) {
-        for subscriber in subscribers where subscriber.deliver(feed) {
+    private func deliver(_ feeds: [AMIFeed], to subscribers: [Subscriber]) {
+        for subscriber in subscribers where subscriber.deliver(feeds) {
             state.withLock { $0.overflows += 1 }
             logger.warning("AMI subscriber fell behind; its events are dropped until it catches up, then it resyncs", ["subscriber": subscriber.name])
         }

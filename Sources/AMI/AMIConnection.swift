@@ -3,9 +3,9 @@ import Synchronization
 import Wire
 
 /// One AMI session over one TCP connection: banner, login, actions matched to their answers by
-/// ActionID, and every event handed to `onEvent` as it is parsed.
+/// ActionID, and every event handed to `onEvents` with the others of the same read.
 ///
-/// The reader task only frames, parses and hands off; `onEvent` runs on it and must be quick
+/// The reader task only frames, parses and hands off; `onEvents` runs on it and must be quick
 /// (the client's fan-out puts events into bounded buffers). Writes go through one writer task.
 /// When the connection ends, for whatever reason, every pending action fails with
 /// `AMIError.disconnected` and `closed` returns the reason.
@@ -41,17 +41,19 @@ public final class AMIConnection: Sendable {
         var closed: String?
     }
 
-    /// Connects to `address` and reads the banner. `onEvent` receives every event that is not
-    /// part of an action's answer, in order.
+    /// Connects to `address` and reads the banner. `onEvents` receives every event that is not
+    /// part of an action's answer, in order, the events of one read at a time.
     public static func connect(
         to address: SocketAddress,
         options: Options = Options(),
         logger: Logger,
-        onEvent: @escaping @Sendable (AMIEvent) -> Void
+        onEvents: @escaping @Sendable ([AMIEvent]) -> Void
     ) async throws -> AMIConnection {
         // Asterisk may write without TCP_NODELAY: acknowledge at once so its next event is not held.
         let connection = try await Connection.connect(to: address, deadline: .after(options.connectTimeout), quickAck: true)
-        var reader = FramedReader(connection: connection, framer: Framer(maxLineLength: options.maxMessageSize, maxMessageSize: options.maxMessageSize))
+        var reader = FramedReader(
+            connection: connection, framer: Framer(maxLineLength: options.maxMessageSize, maxMessageSize: options.maxMessageSize), readSize: Self.readSize
+        )
         let banner: String
         do {
             guard let line = try await reader.readLine(deadline: .after(options.connectTimeout)) else {
@@ -66,12 +68,12 @@ public final class AMIConnection: Sendable {
             connection.close()
             throw AMIError.notAMI(banner: String(banner.prefix(80)))
         }
-        return AMIConnection(connection: connection, reader: reader, banner: banner, options: options, logger: logger, onEvent: onEvent)
+        return AMIConnection(connection: connection, reader: reader, banner: banner, options: options, logger: logger, onEvents: onEvents)
     }
 
     private init(
         connection: Connection, reader: FramedReader, banner: String, options: Options, logger: Logger,
-        onEvent: @escaping @Sendable (AMIEvent) -> Void
+        onEvents: @escaping @Sendable ([AMIEvent]) -> Void
     ) {
         self.connection = connection
         self.banner = banner
@@ -81,7 +83,7 @@ public final class AMIConnection: Sendable {
         let (stream, outgoing) = AsyncStream.makeStream(of: [UInt8].self)
         self.outgoing = outgoing
         Task(executorPreference: connection.loop) { [self] in await self.write(stream) }
-        Task(executorPreference: connection.loop) { [self] in await self.read(reader, onEvent: onEvent) }
+        Task(executorPreference: connection.loop) { [self] in await self.read(reader, onEvents: onEvents) }
         Task { [self] in await self.expireActions() }
     }
 
@@ -150,20 +152,43 @@ public final class AMIConnection: Sendable {
     /// Actions waiting for their answer.
     public var pendingActions: Int { state.withLock { $0.pending.count } }
 
-    private func read(_ reader: FramedReader, onEvent: @Sendable (AMIEvent) -> Void) async {
+    /// Bytes taken from the socket at once: a burst of events is read, parsed and handed on
+    /// together (Asterisk's events are ~400 bytes; 64 KB is ~160 of them).
+    static let readSize = 65_536
+
+    private func read(_ reader: FramedReader, onEvents: @Sendable ([AMIEvent]) -> Void) async {
         var reader = reader
         var reason = "Asterisk closed the connection"
+        var blocks: [ArraySlice<UInt8>] = []
         do {
             while let block = try await reader.readBlock() {
-                let message = AMIMessage(block: block)
-                let (taken, resolution) = state.withLock { $0.pending.accept(message) }
-                resolution?.resume()
-                if taken { continue }
-                switch message.kind {
-                case .event: onEvent(AMIEvent(message))
-                case .response: logger.debug("AMI response matches no pending action", ["actionid": message.actionID ?? "none"])
-                case .unknown: logger.warning("AMI message neither response nor event ignored", ["first": message.headers.first?.name ?? ""])
+                blocks.append(block)
+                while let next = try reader.bufferedBlock() { blocks.append(next) }
+                let messages = AMIMessage.parse(blocks)
+                // The blocks share the framer's buffer: let go of them before it takes the next read.
+                blocks.removeAll(keepingCapacity: true)
+                let (untaken, resolutions) = state.withLock { state in
+                    var untaken: [AMIMessage] = []
+                    var resolutions: [PendingActions.Resolution] = []
+                    untaken.reserveCapacity(messages.count)
+                    for message in messages {
+                        let (taken, resolution) = state.pending.accept(message)
+                        if let resolution { resolutions.append(resolution) }
+                        if !taken { untaken.append(message) }
+                    }
+                    return (untaken, resolutions)
                 }
+                var events: [AMIEvent] = []
+                events.reserveCapacity(untaken.count)
+                for message in untaken {
+                    switch message.kind {
+                    case .event: events.append(AMIEvent(message))
+                    case .response: logger.debug("AMI response matches no pending action", ["actionid": message.actionID ?? "none"])
+                    case .unknown: logger.warning("AMI message neither response nor event ignored", ["first": message.headers.first?.name ?? ""])
+                    }
+                }
+                for resolution in resolutions { resolution.resume() }
+                if !events.isEmpty { onEvents(events) }
             }
         } catch {
             reason = "\(error) from \(peer)"

@@ -123,25 +123,32 @@ public struct ChannelSnapshot: Sendable, Equatable, Codable {
     public var priority: Int
 
     public init(_ message: AMIMessage, prefix: String = "") {
-        func text(_ header: String) -> String { message[prefix + header] ?? "" }
+        let found = message.values(of: Self.headers, prefix: prefix)
+        func text(_ index: Int) -> String { found[index] ?? "" }
         // Asterisk writes "<unknown>" for an absent caller id.
-        func optional(_ header: String) -> String? {
-            let value = text(header)
+        func optional(_ index: Int) -> String? {
+            let value = text(index)
             return value.isEmpty || value == "<unknown>" ? nil : value
         }
-        channel = text("Channel")
-        uniqueID = text("Uniqueid")
-        linkedID = text("Linkedid")
-        state = Int(text("ChannelState")) ?? 0
-        stateText = text("ChannelStateDesc")
-        callerIDNumber = optional("CallerIDNum")
-        callerIDName = optional("CallerIDName")
-        connectedLineNumber = optional("ConnectedLineNum")
-        connectedLineName = optional("ConnectedLineName")
-        language = text("Language")
-        accountCode = text("AccountCode")
-        context = text("Context")
-        exten = text("Exten")
-        priority = Int(text("Priority")) ?? 0
+        channel = text(0)
+        uniqueID = text(1)
+        linkedID = text(2)
+        state = Int(text(3)) ?? 0
+        stateText = text(4)
+        callerIDNumber = optional(5)
+        callerIDName = optional(6)
+        connectedLineNumber = optional(7)
+        connectedLineName = optional(8)
+        language = text(9)
+        accountCode = text(10)
+        context = text(11)
+        exten = text(12)
+        priority = Int(text(13)) ?? 0
     }
+
+    /// The headers read, in the order `init` takes them (one pass over the event).
+    private static let headers = HeaderNames([
+        "Channel", "Uniqueid", "Linkedid", "ChannelState", "ChannelStateDesc", "CallerIDNum", "CallerIDName",
+        "ConnectedLineNum", "ConnectedLineName", "Language", "AccountCode", "Context", "Exten", "Priority",
+    ])
 }

@@ -13,40 +13,142 @@ public enum AMIFeed: Sendable {
     case disconnected(reason: String)
 }
 
-/// One subscriber's bounded buffer. The client's reader never waits for it: when it is full,
-/// events for this subscriber are dropped and counted, and a `.resync` goes in as soon as
-/// there is room again.
-final class Subscriber: Sendable {
-    let id: Int
-    let name: String
-    private let continuation: AsyncStream<AMIFeed>.Continuation
-    private let overflow = Mutex<(missed: Int, episodes: Int)>((0, 0))
+/// One subscriber's feed from the AMI client (`AMIClient.subscribe`): iterate it with
+/// `for await`. It ends when the client stops or the iterating task is cancelled; once it is
+/// dropped, the client stops filling it.
+public struct AMISubscription: AsyncSequence, Sendable {
+    public typealias Element = AMIFeed
+    public typealias Failure = Never
 
-    init(id: Int, name: String, continuation: AsyncStream<AMIFeed>.Continuation) {
-        self.id = id
-        self.name = name
-        self.continuation = continuation
+    private let lease: Lease
+
+    init(_ subscriber: Subscriber, onEnd: @escaping @Sendable () -> Void) {
+        lease = Lease(subscriber: subscriber, onEnd: onEnd)
     }
 
-    /// Hands `feed` on; returns true when this call started an overflow (to report it once).
-    func deliver(_ feed: AMIFeed) -> Bool {
-        overflow.withLock { state in
-            if state.missed > 0 {
-                guard case .enqueued = continuation.yield(.resync(missed: state.missed)) else {
-                    state.missed += 1
-                    return false
-                }
-                state.missed = 0
+    public func makeAsyncIterator() -> Iterator { Iterator(lease: lease) }
+
+    /// Takes what the client delivered a batch at a time: one wake-up per read from Asterisk,
+    /// not one per event.
+    public struct Iterator: AsyncIteratorProtocol {
+        fileprivate let lease: Lease
+        private var batch: [AMIFeed] = []
+        private var next = 0
+
+        fileprivate init(lease: Lease) {
+            self.lease = lease
+        }
+
+        public mutating func next() async -> AMIFeed? {
+            if next == batch.count {
+                guard let taken = await lease.subscriber.take() else { return nil }
+                batch = taken
+                next = 0
             }
-            guard case .dropped = continuation.yield(feed) else { return false }
-            state.missed = 1
-            state.episodes += 1
-            return true
+            defer { next += 1 }
+            return batch[next]
         }
     }
 
-    /// Times this subscriber fell behind.
-    var overflows: Int { overflow.withLock { $0.episodes } }
+    /// Ends the subscription when the last copy of the sequence and its iterators is gone.
+    fileprivate final class Lease: Sendable {
+        let subscriber: Subscriber
+        let onEnd: @Sendable () -> Void
 
-    func finish() { continuation.finish() }
+        init(subscriber: Subscriber, onEnd: @escaping @Sendable () -> Void) {
+            self.subscriber = subscriber
+            self.onEnd = onEnd
+        }
+
+        deinit {
+            subscriber.finish()
+            onEnd()
+        }
+    }
+}
+
+/// One subscriber's bounded buffer. The client's reader never waits for it: when it holds
+/// `limit` undelivered feeds, events for this subscriber are dropped and counted, and a
+/// `.resync` goes in as soon as there is room again.
+final class Subscriber: Sendable {
+    let id: Int
+    let name: String
+    private let limit: Int
+    private let state: Mutex<State>
+
+    private struct State {
+        var waiting: [AMIFeed] = []
+        var reader: CheckedContinuation<[AMIFeed]?, Never>?
+        var missed = 0
+        var finished = false
+    }
+
+    init(id: Int, name: String, limit: Int) {
+        self.id = id
+        self.name = name
+        self.limit = max(1, limit)
+        state = Mutex(State())
+    }
+
+    /// Hands `feeds` on, in order; returns true when this call started an overflow (to report it once).
+    func deliver(_ feeds: [AMIFeed]) -> Bool {
+        let (reader, handed, started) = state.withLock { state -> (CheckedContinuation<[AMIFeed]?, Never>?, [AMIFeed], Bool) in
+            guard !state.finished else { return (nil, [], false) }
+            var started = false
+            var feeds = feeds[...]
+            if state.missed > 0, state.waiting.count < limit {
+                state.waiting.append(.resync(missed: state.missed))
+                state.missed = 0
+            }
+            if state.missed == 0 {
+                let room = limit - state.waiting.count
+                if feeds.count <= room {
+                    state.waiting.append(contentsOf: feeds)
+                    feeds = []
+                } else {
+                    state.waiting.append(contentsOf: feeds.prefix(max(0, room)))
+                    feeds = feeds.dropFirst(max(0, room))
+                    started = true
+                }
+            }
+            state.missed += feeds.count
+            guard let reader = state.reader, !state.waiting.isEmpty else { return (nil, [], started) }
+            state.reader = nil
+            defer { state.waiting = [] }
+            return (reader, state.waiting, started)
+        }
+        reader?.resume(returning: handed)
+        return started
+    }
+
+    /// Everything delivered and not yet taken, waiting for some if there is none; nil once
+    /// finished (or the waiting task is cancelled) and nothing is left.
+    func take() async -> [AMIFeed]? {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (reader: CheckedContinuation<[AMIFeed]?, Never>) in
+                let ready = state.withLock { state -> [AMIFeed]?? in
+                    if !state.waiting.isEmpty {
+                        defer { state.waiting = [] }
+                        return .some(state.waiting)
+                    }
+                    if state.finished || Task.isCancelled { return .some(nil) }
+                    state.reader = reader
+                    return .none
+                }
+                if let ready { reader.resume(returning: ready) }
+            }
+        } onCancel: {
+            finish()
+        }
+    }
+
+    /// Ends the feed: a waiting reader gets what is left, then nil.
+    func finish() {
+        let reader = state.withLock { state -> CheckedContinuation<[AMIFeed]?, Never>? in
+            state.finished = true
+            defer { state.reader = nil }
+            return state.reader
+        }
+        reader?.resume(returning: nil)
+    }
 }

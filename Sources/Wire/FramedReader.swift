@@ -6,10 +6,13 @@ import Core
 public struct FramedReader: Sendable {
     public let connection: Connection
     public private(set) var framer: Framer
+    /// Most bytes taken from the socket at once.
+    public let readSize: Int
 
-    public init(connection: Connection, framer: Framer = Framer()) {
+    public init(connection: Connection, framer: Framer = Framer(), readSize: Int = 16_384) {
         self.connection = connection
         self.framer = framer
+        self.readSize = readSize
     }
 
     /// The next line (LF and a CR before it removed), or nil at a clean end-of-file.
@@ -31,9 +34,15 @@ public struct FramedReader: Sendable {
         }
     }
 
+    /// The next block already received, without reading: after `readBlock()`, the rest of
+    /// what that read brought, for handling a read's messages together.
+    public mutating func bufferedBlock() throws -> ArraySlice<UInt8>? {
+        try framer.nextBlock()
+    }
+
     /// Reads once into the framer; false at end-of-file with nothing pending.
     private mutating func fill(deadline: MonotonicTime?) async throws -> Bool {
-        let bytes = try await connection.read(deadline: deadline)
+        let bytes = try await connection.read(maximum: readSize, deadline: deadline)
         if bytes.isEmpty {
             // Blank lines between blocks are not a message; anything else unterminated is.
             let pending = framer.pendingByteCount

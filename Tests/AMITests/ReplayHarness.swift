@@ -9,7 +9,7 @@ import Wire
 final class EventLog: Sendable {
     private let events = Mutex<[AMIEvent]>([])
 
-    func append(_ event: AMIEvent) { events.withLock { $0.append(event) } }
+    func append(_ read: [AMIEvent]) { events.withLock { $0.append(contentsOf: read) } }
 
     var all: [AMIEvent] { events.withLock { $0 } }
 
@@ -39,7 +39,7 @@ func replay(_ name: String, _ body: (AMIConnection, EventLog) async throws -> Vo
     var options = AMIConnection.Options()
     options.actionIDPrefix = "lab-"
     let log = EventLog()
-    let connection = try await AMIConnection.connect(to: listener.localAddress, options: options, logger: .silent, onEvent: log.append)
+    let connection = try await AMIConnection.connect(to: listener.localAddress, options: options, logger: .silent, onEvents: log.append)
     try await body(connection, log)
     _ = await connection.closed()
     try await asterisk

@@ -271,7 +271,7 @@ extension SimulatedOriginateTests {
 /// Events a connection delivered.
 final class EventCollector: Sendable {
     private let events = Mutex<[AMIEvent]>([])
-    func append(_ event: AMIEvent) { events.withLock { $0.append(event) } }
+    func append(_ read: [AMIEvent]) { events.withLock { $0.append(contentsOf: read) } }
     var all: [AMIEvent] { events.withLock { $0 } }
     var names: [String] { all.map(\.name) }
 }

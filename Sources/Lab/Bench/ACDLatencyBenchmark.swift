@@ -77,8 +77,8 @@ public struct ACDLatencyBenchmark {
         let config = try SwitchboardConfig.load(path: configPath).0
 
         let events = EventLog()
-        let watcher = try await AMIConnection.connect(to: try SocketAddress(host: "127.0.0.1", port: lab.amiPort), logger: .silent) { event in
-            events.append(event)
+        let watcher = try await AMIConnection.connect(to: try SocketAddress(host: "127.0.0.1", port: lab.amiPort), logger: .silent) { read in
+            events.append(read)
         }
         try await watcher.login(username: AsteriskLab.observerUser, secret: Secret(AsteriskLab.observerSecret))
         let (shutdown, stop) = AsyncStream.makeStream(of: Int32.self)
@@ -212,7 +212,11 @@ public final class EventLog: Sendable {
 
     public init() {}
 
-    public func append(_ event: AMIEvent) { events.withLock { $0.append((MonotonicTime.now(), event)) } }
+    /// Records the events of one read, all with the moment it arrived.
+    public func append(_ read: [AMIEvent]) {
+        let now = MonotonicTime.now()
+        events.withLock { $0.append(contentsOf: read.map { (now, $0) }) }
+    }
 
     public var all: [(at: MonotonicTime, event: AMIEvent)] { events.withLock { $0 } }
 }

@@ -139,8 +139,8 @@ final class LabCenter: @unchecked Sendable {
     /// Starts Asterisk, the observer and the server; returns once the server's AMI is connected.
     func start() async throws {
         try await lab.start()
-        let observer = try await AMIConnection.connect(to: try SocketAddress(host: "127.0.0.1", port: lab.amiPort), logger: .silent) { [self] event in
-            self.events.append(event)
+        let observer = try await AMIConnection.connect(to: try SocketAddress(host: "127.0.0.1", port: lab.amiPort), logger: .silent) { [self] read in
+            self.events.append(read)
         }
         try await observer.login(username: AsteriskLab.observerUser, secret: Secret(AsteriskLab.observerSecret))
         self.observer = observer
