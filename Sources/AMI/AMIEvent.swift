@@ -123,7 +123,8 @@ public struct ChannelSnapshot: Sendable, Equatable, Codable {
     public var priority: Int
 
     public init(_ message: AMIMessage, prefix: String = "") {
-        let found = message.values(of: Self.headers, prefix: prefix)
+        let names = prefix.isEmpty ? Self.headers : Self.prefixedHeaders[prefix] ?? Self.headers.prefixed(prefix)
+        let found = message.values(of: names)
         func text(_ index: Int) -> String { found[index] ?? "" }
         // Asterisk writes "<unknown>" for an absent caller id.
         func optional(_ index: Int) -> String? {
@@ -151,4 +152,9 @@ public struct ChannelSnapshot: Sendable, Equatable, Codable {
         "Channel", "Uniqueid", "Linkedid", "ChannelState", "ChannelStateDesc", "CallerIDNum", "CallerIDName",
         "ConnectedLineNum", "ConnectedLineName", "Language", "AccountCode", "Context", "Exten", "Priority",
     ])
+
+    /// The same for the prefixes of a second channel in one event (`Kind` uses these).
+    private static let prefixedHeaders = Dictionary(
+        uniqueKeysWithValues: ["Dest", "Transferer", "Transferee", "OrigTransferer"].map { ($0, headers.prefixed($0)) }
+    )
 }

@@ -1,3 +1,5 @@
+import Glibc
+
 /// One AMI message: a header block as Asterisk sent it, headers kept in order (repeated ones
 /// such as `Output` or `ChanVariable` included).
 ///
@@ -69,26 +71,25 @@ public struct AMIMessage: Sendable {
 
     /// Appends the fields of the block at `start..<end` of `buffer` to `table`.
     private static func parseBlock(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, into table: inout [Field]) {
+        let base = buffer.baseAddress!
         var lineStart = start
         while lineStart < end {
-            var lineEnd = lineStart
-            while lineEnd < end, buffer[lineEnd] != 0x0A { lineEnd += 1 }
-            let next = lineEnd + 1
-            if lineEnd > lineStart, buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
             var colon = lineStart
             var hash = HeaderHash.seed
-            while colon < lineEnd, buffer[colon] != 0x3A {
+            while colon < end, buffer[colon] != 0x3A, buffer[colon] != 0x0A {
                 hash = HeaderHash.add(buffer[colon], to: hash)
                 colon += 1
             }
-            if colon == lineEnd {
+            let newline = memchr(base + colon, 0x0A, end - colon).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? end
+            let lineEnd = newline > lineStart && buffer[newline - 1] == 0x0D ? newline - 1 : newline
+            if colon >= lineEnd {
                 table.append(Field(nameStart: Int32(lineStart), nameEnd: Int32(lineStart), valueStart: Int32(lineStart), valueEnd: Int32(lineEnd), nameHash: HeaderHash.seed))
             } else {
                 // Asterisk writes "Name: Value"; the value's own trailing spaces are kept.
                 let valueStart = colon + 1 < lineEnd && buffer[colon + 1] == 0x20 ? colon + 2 : colon + 1
                 table.append(Field(nameStart: Int32(lineStart), nameEnd: Int32(colon), valueStart: Int32(valueStart), valueEnd: Int32(lineEnd), nameHash: hash))
             }
-            lineStart = next
+            lineStart = newline + 1
         }
     }
 
@@ -128,15 +129,15 @@ public struct AMIMessage: Sendable {
         return nil
     }
 
-    /// The first value of each header of `names` whose name is `prefix` and that name, in one
-    /// pass over the message (nil where it has none).
-    func values(of names: HeaderNames, prefix: String = "") -> [String?] {
-        let hashes = prefix.isEmpty ? names.hashes : names.names.map { HeaderHash.of(prefix + $0) }
-        var found = [String?](repeating: nil, count: hashes.count)
-        for field in fields {
-            guard let index = hashes.firstIndex(of: field.nameHash), found[index] == nil,
-                  nameEquals(field, prefix.isEmpty ? names.names[index] : prefix + names.names[index]) else { continue }
-            found[index] = value(field)
+    /// The first value of each header of `names`, in one pass over the message (nil where it has none).
+    func values(of names: HeaderNames) -> [String?] {
+        var found = [String?](repeating: nil, count: names.hashes.count)
+        bytes.withUnsafeBufferPointer { buffer in
+            for field in fields {
+                guard let index = names.index(of: field.nameHash), found[index] == nil,
+                      names.folded[index].withUnsafeBufferPointer({ Self.nameEquals(field, $0, in: buffer) }) else { continue }
+                found[index] = Self.string(field.valueStart, field.valueEnd, in: buffer)
+            }
         }
         return found
     }
@@ -166,25 +167,31 @@ public struct AMIMessage: Sendable {
         return out + [0x0D, 0x0A]
     }
 
-    private func value(_ field: Field) -> String { string(field.valueStart, field.valueEnd) }
+    private func value(_ field: Field) -> String {
+        bytes.withUnsafeBufferPointer { Self.string(field.valueStart, field.valueEnd, in: $0) }
+    }
 
     private func string(_ start: Int32, _ end: Int32) -> String {
-        bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[Int(start)..<Int(end)]), as: UTF8.self) }
+        bytes.withUnsafeBufferPointer { Self.string(start, end, in: $0) }
+    }
+
+    private static func string(_ start: Int32, _ end: Int32, in buffer: UnsafeBufferPointer<UInt8>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: buffer[Int(start)..<Int(end)]), as: UTF8.self)
     }
 
     private func nameEquals(_ field: Field, _ name: String) -> Bool {
         var name = name
-        return name.withUTF8 { wanted in
-            guard wanted.count == Int(field.nameEnd - field.nameStart) else { return false }
-            return bytes.withUnsafeBufferPointer { buffer in
-                var offset = Int(field.nameStart)
-                for byte in wanted {
-                    if HeaderHash.folded(buffer[offset]) != HeaderHash.folded(byte) { return false }
-                    offset += 1
-                }
-                return true
-            }
+        return name.withUTF8 { wanted in bytes.withUnsafeBufferPointer { Self.nameEquals(field, wanted, in: $0) } }
+    }
+
+    private static func nameEquals(_ field: Field, _ wanted: UnsafeBufferPointer<UInt8>, in buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard wanted.count == Int(field.nameEnd - field.nameStart) else { return false }
+        var offset = Int(field.nameStart)
+        for byte in wanted {
+            if HeaderHash.folded(buffer[offset]) != HeaderHash.folded(byte) { return false }
+            offset += 1
         }
+        return true
     }
 }
 
@@ -192,11 +199,40 @@ public struct AMIMessage: Sendable {
 struct HeaderNames: Sendable {
     let names: [String]
     let hashes: [UInt32]
+    /// Each name's bytes, lowercased.
+    let folded: [[UInt8]]
+    /// Open addressing by hash: slot → index + 1 (0 is empty), so a header's place is found
+    /// without comparing it with every name.
+    private let slots: [UInt8]
 
     init(_ names: [String]) {
+        precondition(names.count < 64, "at most 63 header names in one set")
         self.names = names
         self.hashes = names.map(HeaderHash.of)
+        precondition(Set(hashes).count == hashes.count, "two header names of one set hash alike: \(names)")
+        self.folded = names.map { $0.utf8.map(HeaderHash.folded) }
+        var slots = [UInt8](repeating: 0, count: 128)
+        for (index, hash) in hashes.enumerated() {
+            var slot = Int(hash & 127)
+            while slots[slot] != 0 { slot = (slot + 1) & 127 }
+            slots[slot] = UInt8(index + 1)
+        }
+        self.slots = slots
     }
+
+    /// The index of the name with `hash`, if any (the caller compares the bytes).
+    func index(of hash: UInt32) -> Int? {
+        var slot = Int(hash & 127)
+        while slots[slot] != 0 {
+            let index = Int(slots[slot]) - 1
+            if hashes[index] == hash { return index }
+            slot = (slot + 1) & 127
+        }
+        return nil
+    }
+
+    /// The same names with `prefix` before each (`Dest` + `Channel`).
+    func prefixed(_ prefix: String) -> HeaderNames { HeaderNames(names.map { prefix + $0 }) }
 }
 
 /// FNV-1a over a header name's ASCII-lowercased bytes: equal names (in any case) hash equal.

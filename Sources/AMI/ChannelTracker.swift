@@ -106,10 +106,12 @@ public struct ChannelTracker: Sendable {
     /// before we connected) is added.
     private mutating func update(_ snapshot: ChannelSnapshot, _ change: (inout TrackedChannel) -> Void) {
         guard !snapshot.uniqueID.isEmpty else { return }
-        var channel = channels[snapshot.uniqueID] ?? TrackedChannel(snapshot)
-        channel.snapshot = snapshot
-        change(&channel)
-        channels[snapshot.uniqueID] = channel
+        func refresh(_ channel: inout TrackedChannel) {
+            channel.snapshot = snapshot
+            change(&channel)
+        }
+        // In place: one hash of the uniqueid, no copy of the channel.
+        refresh(&channels[snapshot.uniqueID, default: TrackedChannel(snapshot)])
     }
 
     /// Uniqueids are `<epoch>.<sequence>`: compare the numbers, not the text.

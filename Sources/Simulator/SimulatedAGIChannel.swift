@@ -245,7 +245,7 @@ public final class SimulatedAGIChannel: Sendable {
         for file in [path] + (legs.map { [$0.caller, $0.agent] } ?? []) {
             guard let target = setup.recordingPath(file) else { continue }
             try? FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            FileManager.default.createFile(atPath: target, contents: Data(WAVFile.unfinishedHeader))
+            _ = FileManager.default.createFile(atPath: target, contents: Data(WAVFile.unfinishedHeader))
         }
     }
 

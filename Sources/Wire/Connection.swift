@@ -74,27 +74,51 @@ public final class Connection: Sendable {
     /// Reads what is available, at most `maximum` bytes, waiting until `deadline` if nothing is.
     /// An empty result is end-of-file.
     public func read(maximum: Int = 16_384, deadline: MonotonicTime? = nil) async throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        _ = try await read(upTo: maximum, deadline: deadline) { room in
+            try withUnsafeTemporaryAllocation(byteCount: room, alignment: 1) { buffer in
+                let count = try receive(into: buffer)
+                if let count { bytes = Array(UnsafeRawBufferPointer(rebasing: buffer[..<count])) }
+                return count
+            }
+        }
+        return bytes
+    }
+
+    /// Reads what is available, at most `maximum` bytes, straight into `framer`, waiting until
+    /// `deadline` if nothing is. Returns how many bytes came; 0 is end-of-file.
+    public func read(into framer: inout Framer, maximum: Int, deadline: MonotonicTime? = nil) async throws -> Int {
+        try await read(upTo: maximum, deadline: deadline) { room in
+            try framer.fill(upTo: room) { buffer in try receive(into: buffer) }
+        }
+    }
+
+    /// Calls `attempt` (one non-blocking read of at most `maximum` bytes: the count, or nil when
+    /// the socket had nothing) until it reads, waiting for readiness in between.
+    private func read(upTo maximum: Int, deadline: MonotonicTime?, _ attempt: (Int) throws -> Int?) async throws -> Int {
         if !mayHaveData.load(ordering: .relaxed) {
             try await loop.wait(for: .read, on: fd, until: deadline)
         }
         while true {
-            let result = try withUnsafeTemporaryAllocation(byteCount: maximum, alignment: 1) { buffer in
-                let outcome = try withDescriptor { fd in
-                    try syscall("read(\(peer))") { Glibc.read(fd, buffer.baseAddress, maximum) }
-                }
-                switch outcome {
-                case .done(let count):
-                    if quickAck, count > 0 { Socket.setQuickAck(fd) }
-                    return Array(UnsafeRawBufferPointer(rebasing: buffer[..<count])) as [UInt8]?
-                case .wouldBlock: return nil
-                }
-            }
-            if let result {
+            if let count = try attempt(maximum) {
                 // A short read emptied the buffer; new data will raise a new edge.
-                mayHaveData.store(result.count == maximum, ordering: .relaxed)
-                return result
+                mayHaveData.store(count == maximum, ordering: .relaxed)
+                return count
             }
             try await loop.wait(for: .read, on: fd, until: deadline)
+        }
+    }
+
+    /// One non-blocking read(2) into `buffer`: the count (0 at end-of-file), nil when there was nothing.
+    private func receive(into buffer: UnsafeMutableRawBufferPointer) throws -> Int? {
+        let outcome = try withDescriptor { fd in
+            try syscall("read(\(peer))") { Glibc.read(fd, buffer.baseAddress, buffer.count) }
+        }
+        switch outcome {
+        case .done(let count):
+            if quickAck, count > 0 { Socket.setQuickAck(fd) }
+            return count
+        case .wouldBlock: return nil
         }
     }
 

@@ -8,6 +8,9 @@ public struct FramedReader: Sendable {
     public private(set) var framer: Framer
     /// Most bytes taken from the socket at once.
     public let readSize: Int
+    /// Bytes asked for by the next read: small at first (an idle connection keeps little),
+    /// doubled up to `readSize` whenever a read fills it.
+    private var room = 2048
 
     public init(connection: Connection, framer: Framer = Framer(), readSize: Int = 16_384) {
         self.connection = connection
@@ -42,14 +45,15 @@ public struct FramedReader: Sendable {
 
     /// Reads once into the framer; false at end-of-file with nothing pending.
     private mutating func fill(deadline: MonotonicTime?) async throws -> Bool {
-        let bytes = try await connection.read(maximum: readSize, deadline: deadline)
-        if bytes.isEmpty {
+        let wanted = min(room, readSize)
+        let count = try await connection.read(into: &framer, maximum: wanted, deadline: deadline)
+        if count == 0 {
             // Blank lines between blocks are not a message; anything else unterminated is.
             let pending = framer.pendingByteCount
             if pending == 0 { return false }
             throw ConnectionError.peerClosedMidMessage(pendingBytes: pending)
         }
-        framer.append(bytes)
+        if count == wanted { room = min(room * 2, readSize) }
         return true
     }
 }

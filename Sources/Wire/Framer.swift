@@ -13,9 +13,11 @@ public struct Framer: Sendable {
     public let maxLineLength: Int
     public let maxMessageSize: Int
 
+    /// Bytes received are `buffer[start..<end]`; past `end` is room for the next read.
     private var buffer: [UInt8] = []
     /// Start of the first byte not yet handed out.
     private var start = 0
+    private var end = 0
     /// Where the block scan resumes: everything between `start` and here is complete lines.
     private var blockScan = 0
 
@@ -25,15 +27,46 @@ public struct Framer: Sendable {
     }
 
     /// Bytes received but not yet returned as a line or block.
-    public var pendingByteCount: Int { buffer.count - start }
+    public var pendingByteCount: Int { end - start }
 
     public mutating func append(_ bytes: [UInt8]) {
-        if start > 0, start >= buffer.count / 2 {
-            buffer.removeSubrange(0..<start)
+        _ = bytes.withUnsafeBytes { source in
+            fill(upTo: source.count) { room in
+                room.copyMemory(from: source)
+                return source.count
+            }
+        }
+    }
+
+    /// Receives up to `count` bytes straight into the buffer, with no copy in between: `body`
+    /// writes into the room it is given and returns how many bytes it wrote, or nil for none.
+    public mutating func fill(upTo count: Int, _ body: (UnsafeMutableRawBufferPointer) throws -> Int?) rethrows -> Int? {
+        makeRoom(count)
+        let written = try buffer.withUnsafeMutableBytes { [end] raw in
+            try body(UnsafeMutableRawBufferPointer(rebasing: raw[end..<end + count]))
+        }
+        if let written { end += written }
+        return written
+    }
+
+    /// Makes `count` bytes of room after `end`: what was handed out is dropped first (moving
+    /// the pending bytes to the front), and the buffer grows only when pending bytes fill it.
+    private mutating func makeRoom(_ count: Int) {
+        if start == end {
+            start = 0
+            end = 0
+            blockScan = 0
+        } else if start > 0, buffer.count - end < count {
+            buffer.withUnsafeMutableBytes { raw in
+                raw.baseAddress!.copyMemory(from: raw.baseAddress! + start, byteCount: end - start)
+            }
+            end -= start
             blockScan -= start
             start = 0
         }
-        buffer.append(contentsOf: bytes)
+        if buffer.count - end < count {
+            buffer.append(contentsOf: repeatElement(0, count: end + count - buffer.count))
+        }
     }
 
     /// The next line without its LF (and without a CR before it), or nil until one is complete.
@@ -65,19 +98,19 @@ public struct Framer: Sendable {
             if scan - start > maxMessageSize { throw .messageTooLarge(limit: maxMessageSize) }
         }
         blockScan = scan
-        if buffer.count - start > maxMessageSize { throw .messageTooLarge(limit: maxMessageSize) }
+        if end - start > maxMessageSize { throw .messageTooLarge(limit: maxMessageSize) }
         return nil
     }
 
     /// The line starting at `from`: where its content ends (before CR LF or LF) and where the next begins.
     private func nextLineRange(from: Int) throws(FramingError) -> (contentEnd: Int, next: Int)? {
         let found: Int? = buffer.withUnsafeBufferPointer { pointer in
-            guard from < pointer.count, let base = pointer.baseAddress else { return nil }
-            guard let hit = memchr(base + from, 0x0A, pointer.count - from) else { return nil }
+            guard from < end, let base = pointer.baseAddress else { return nil }
+            guard let hit = memchr(base + from, 0x0A, end - from) else { return nil }
             return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
         }
         guard let newline = found else {
-            if buffer.count - from > maxLineLength { throw .lineTooLong(limit: maxLineLength) }
+            if end - from > maxLineLength { throw .lineTooLong(limit: maxLineLength) }
             return nil
         }
         if newline - from > maxLineLength { throw .lineTooLong(limit: maxLineLength) }

@@ -125,7 +125,12 @@ import Testing
         let flooder = try await Connection.connect(to: address)
         let polite = try await Connection.connect(to: address)
         try await flooder.write([UInt8](repeating: 0x41, count: 5000))
-        #expect(try await flooder.read(deadline: .after(.seconds(5))).isEmpty)
+        // Closed with bytes it never read, the server's side may answer with a reset instead of a FIN.
+        do {
+            #expect(try await flooder.read(deadline: .after(.seconds(5))).isEmpty)
+        } catch {
+            #expect("\(error)".contains("Connection reset"))
+        }
         var reader = FramedReader(connection: polite)
         try await polite.write("still here\n")
         #expect(try await reader.readLine(deadline: .after(.seconds(5))) == "echo: still here")
