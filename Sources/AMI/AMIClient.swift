@@ -142,7 +142,7 @@ public final class AMIClient: Sendable {
         state.withLock { state in
             Status(
                 state: state.status, detail: state.detail, connects: state.connects, events: state.events,
-                liveChannels: state.tracker.channels.count, subscriberOverflows: state.overflows
+                liveChannels: state.tracker.count, subscriberOverflows: state.overflows
             )
         }
     }

@@ -75,18 +75,15 @@ public struct AMIMessage: Sendable {
         var lineStart = start
         while lineStart < end {
             var colon = lineStart
-            var hash = HeaderHash.seed
-            while colon < end, buffer[colon] != 0x3A, buffer[colon] != 0x0A {
-                hash = HeaderHash.add(buffer[colon], to: hash)
-                colon += 1
-            }
+            while colon < end, buffer[colon] != 0x3A, buffer[colon] != 0x0A { colon += 1 }
             let newline = memchr(base + colon, 0x0A, end - colon).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? end
             let lineEnd = newline > lineStart && buffer[newline - 1] == 0x0D ? newline - 1 : newline
             if colon >= lineEnd {
-                table.append(Field(nameStart: Int32(lineStart), nameEnd: Int32(lineStart), valueStart: Int32(lineStart), valueEnd: Int32(lineEnd), nameHash: HeaderHash.seed))
+                table.append(Field(nameStart: Int32(lineStart), nameEnd: Int32(lineStart), valueStart: Int32(lineStart), valueEnd: Int32(lineEnd), nameHash: HeaderHash.empty))
             } else {
                 // Asterisk writes "Name: Value"; the value's own trailing spaces are kept.
                 let valueStart = colon + 1 < lineEnd && buffer[colon + 1] == 0x20 ? colon + 2 : colon + 1
+                let hash = HeaderHash.of(UnsafeBufferPointer(rebasing: buffer[lineStart..<colon]))
                 table.append(Field(nameStart: Int32(lineStart), nameEnd: Int32(colon), valueStart: Int32(valueStart), valueEnd: Int32(lineEnd), nameHash: hash))
             }
             lineStart = newline + 1
@@ -106,6 +103,20 @@ public struct AMIMessage: Sendable {
     }
 
     var fields: ArraySlice<Field> { table[Int(firstField)..<Int(endField)] }
+
+    /// The same message in storage of its own, for keeping: a message of a read keeps that
+    /// whole read's bytes alive.
+    public func compacted() -> AMIMessage {
+        // Alone in its storage already.
+        if firstField == 0, endField == table.count { return self }
+        guard let first = fields.first, let last = fields.last else { return AMIMessage([]) }
+        let start = first.nameStart, end = last.valueEnd
+        let own = Array(bytes[Int(start)..<Int(end)])
+        let moved = fields.map {
+            Field(nameStart: $0.nameStart - start, nameEnd: $0.nameEnd - start, valueStart: $0.valueStart - start, valueEnd: $0.valueEnd - start, nameHash: $0.nameHash)
+        }
+        return AMIMessage(bytes: own, table: moved, fields: 0..<moved.count)
+    }
 
     public var kind: Kind {
         guard let first = fields.first else { return .unknown }
@@ -235,21 +246,31 @@ struct HeaderNames: Sendable {
     func prefixed(_ prefix: String) -> HeaderNames { HeaderNames(names.map { prefix + $0 }) }
 }
 
-/// FNV-1a over a header name's ASCII-lowercased bytes: equal names (in any case) hash equal.
+/// A header name's hash from its length and its first and last four bytes, ASCII letters
+/// folded to lowercase: equal names (in any case) hash equal, and Asterisk's names differ in
+/// length or at an end often enough that a lookup seldom compares bytes in vain. Cheap enough
+/// to take for every header of every event.
 enum HeaderHash {
-    static let seed: UInt32 = 2_166_136_261
-
-    @inline(__always)
-    static func add(_ byte: UInt8, to hash: UInt32) -> UInt32 {
-        (hash ^ UInt32(folded(byte))) &* 16_777_619
-    }
+    static let empty = of(UnsafeBufferPointer(start: nil, count: 0))
 
     static func of(_ name: String) -> UInt32 {
-        var hash = seed
-        for byte in name.utf8 { hash = add(byte, to: hash) }
-        return hash
+        var name = name
+        return name.withUTF8 { of($0) }
     }
 
+    @inline(__always)
+    static func of(_ name: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        let count = name.count
+        var head: UInt32 = 0, tail: UInt32 = 0
+        for index in 0..<min(4, count) { head = head << 8 | UInt32(name[index] | 0x20) }
+        for index in max(0, count - 4)..<count { tail = tail << 8 | UInt32(name[index] | 0x20) }
+        var hash = UInt32(truncatingIfNeeded: count) &* 0x9E37_79B1 ^ head
+        hash = (hash ^ hash >> 15) &* 0x85EB_CA6B ^ tail
+        hash = (hash ^ hash >> 13) &* 0xC2B2_AE35
+        return hash ^ hash >> 16
+    }
+
+    /// A byte as case-insensitive comparison sees it.
     @inline(__always)
     static func folded(_ byte: UInt8) -> UInt8 {
         byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte

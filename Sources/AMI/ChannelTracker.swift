@@ -2,7 +2,10 @@
 /// location, bridge, dial peers and, once ended, hangup cause. Built from the event stream and
 /// rebuilt from a `CoreShowChannels` list after a reconnect.
 ///
-/// A plain value with no I/O: its owner feeds it events and asks it questions.
+/// A plain value with no I/O: its owner feeds it events and asks it questions. It keeps, per
+/// channel, a copy of the last event that described the channel and reads the channel's fields
+/// from it only when asked: an event costs a lookup and a copy of its bytes, not a dozen strings,
+/// so the tracker keeps up with Asterisk's busiest event stream.
 public struct ChannelTracker: Sendable {
     public struct TrackedChannel: Sendable, Codable, Equatable {
         public var snapshot: ChannelSnapshot
@@ -18,100 +21,138 @@ public struct ChannelTracker: Sendable {
         public var hangupCause: Int?
         public var hangupCauseText: String?
 
-        init(_ snapshot: ChannelSnapshot) {
-            self.snapshot = snapshot
+        public var uniqueID: String { snapshot.uniqueID }
+    }
+
+    /// What is kept of one channel: its fields as the events gave them, its snapshot still in
+    /// the event that last described it.
+    struct Entry: Sendable {
+        /// The last event (or list item) describing the channel, its headers under `prefix`.
+        var source: AMIMessage
+        var prefix: String
+        var application: String?
+        var applicationData: String?
+        var bridgeID: String?
+        var dialed: [String] = []
+        var dialedBy: String?
+        var dialStatus: String?
+        var hangupCause: Int?
+        var hangupCauseText: String?
+
+        init(source: AMIMessage, prefix: String) {
+            self.source = source
+            self.prefix = prefix
         }
 
-        public var uniqueID: String { snapshot.uniqueID }
+        var channel: TrackedChannel {
+            TrackedChannel(
+                snapshot: ChannelSnapshot(source, prefix: prefix), application: application, applicationData: applicationData,
+                bridgeID: bridgeID, dialed: dialed, dialedBy: dialedBy, dialStatus: dialStatus,
+                hangupCause: hangupCause, hangupCauseText: hangupCauseText
+            )
+        }
     }
 
     /// How many ended channels are kept for questions such as "why did it end".
     public static let endedLimit = 256
 
-    public private(set) var channels: [String: TrackedChannel] = [:]
-    /// Channels that hung up, oldest first, at most `endedLimit`.
-    public private(set) var ended: [TrackedChannel] = []
+    private var entries: [String: Entry] = [:]
+    private var endedEntries: [Entry] = []
 
     public init() {}
 
+    /// The live channels by uniqueid.
+    public var channels: [String: TrackedChannel] { entries.mapValues(\.channel) }
+
+    /// How many channels are live.
+    public var count: Int { entries.count }
+
+    /// Channels that hung up, oldest first, at most `endedLimit`.
+    public var ended: [TrackedChannel] { endedEntries.map(\.channel) }
+
     /// Every channel of one call (same linkedid), oldest uniqueid first.
     public func call(linkedID: String) -> [TrackedChannel] {
-        channels.values.filter { $0.snapshot.linkedID == linkedID }.sorted { Self.order($0.uniqueID, $1.uniqueID) }
+        live.filter { $0.snapshot.linkedID == linkedID }
     }
 
     /// Live channels, oldest first.
     public var live: [TrackedChannel] {
-        channels.values.sorted { Self.order($0.uniqueID, $1.uniqueID) }
+        entries.values.map(\.channel).sorted { Self.order($0.uniqueID, $1.uniqueID) }
     }
 
     /// Applies one event; returns false for events that change nothing here.
     @discardableResult
     public mutating func apply(_ event: AMIEvent) -> Bool {
-        // Most events (VarSet, AGIExec…, DeviceStateChange) change nothing here: skip them
-        // before building their typed view.
-        guard Self.channelEvents.contains(event.name) else { return false }
-        switch event.kind {
-        case .newChannel(let snapshot):
-            channels[snapshot.uniqueID] = TrackedChannel(snapshot)
-        case .newState(let snapshot), .newCallerID(let snapshot):
-            update(snapshot) { _ in }
-        case .newExten(let snapshot, let application, let data):
-            update(snapshot) {
+        let message = event.message
+        switch event.name {
+        case "Newchannel":
+            guard let id = message["Uniqueid"], !id.isEmpty else { return false }
+            entries[id] = Entry(source: message.compacted(), prefix: "")
+        case "Newstate", "NewCallerid", "NewConnectedLine":
+            update(message.compacted(), "") { _ in }
+        case "Newexten":
+            let application = message["Application"] ?? "", data = message["AppData"] ?? ""
+            update(message.compacted(), "") {
                 $0.application = application
                 $0.applicationData = data
             }
-        case .hangup(let snapshot, let cause, let causeText):
-            var channel = channels.removeValue(forKey: snapshot.uniqueID) ?? TrackedChannel(snapshot)
-            channel.snapshot = snapshot
-            channel.hangupCause = cause
-            channel.hangupCauseText = causeText
-            channel.bridgeID = nil
-            ended.append(channel)
-            if ended.count > Self.endedLimit { ended.removeFirst(ended.count - Self.endedLimit) }
-        case .dialBegin(let caller, let destination, _):
-            update(destination) { $0.dialedBy = caller?.uniqueID }
-            if let caller { update(caller) { $0.dialed.append(destination.uniqueID) } }
-        case .dialEnd(let caller, let destination, let status):
-            update(destination) { _ in }
-            if let caller { update(caller) { $0.dialStatus = status } }
-        case .bridgeEnter(let snapshot, let bridgeID):
-            update(snapshot) { $0.bridgeID = bridgeID }
-        case .bridgeLeave(let snapshot, _):
-            update(snapshot) { $0.bridgeID = nil }
+        case "Hangup":
+            guard let id = message["Uniqueid"] else { return false }
+            let source = message.compacted()
+            var entry = entries.removeValue(forKey: id) ?? Entry(source: source, prefix: "")
+            entry.source = source
+            entry.prefix = ""
+            entry.hangupCause = Int(message["Cause"] ?? "") ?? 0
+            entry.hangupCauseText = message["Cause-txt"] ?? ""
+            entry.bridgeID = nil
+            endedEntries.append(entry)
+            if endedEntries.count > Self.endedLimit { endedEntries.removeFirst(endedEntries.count - Self.endedLimit) }
+        case "DialBegin":
+            let source = message.compacted()
+            let caller = message["Uniqueid"], destination = message["DestUniqueid"] ?? ""
+            update(source, "Dest") { $0.dialedBy = caller }
+            if caller != nil { update(source, "") { $0.dialed.append(destination) } }
+        case "DialEnd":
+            let source = message.compacted()
+            let status = message["DialStatus"] ?? ""
+            update(source, "Dest") { _ in }
+            if message["Uniqueid"] != nil { update(source, "") { $0.dialStatus = status } }
+        case "BridgeEnter":
+            let bridge = message["BridgeUniqueid"] ?? ""
+            update(message.compacted(), "") { $0.bridgeID = bridge }
+        case "BridgeLeave":
+            update(message.compacted(), "") { $0.bridgeID = nil }
         default:
             return false
         }
         return true
     }
 
-    static let channelEvents: Set<String> = [
-        "Newchannel", "Newstate", "NewCallerid", "NewConnectedLine", "Newexten", "Hangup",
-        "DialBegin", "DialEnd", "BridgeEnter", "BridgeLeave",
-    ]
-
     /// Replaces everything with a `CoreShowChannels` list (its `CoreShowChannel` items).
     /// Dial peers are not in that list; they are learned again from later events.
     public mutating func rebuild(from items: [AMIMessage]) {
-        channels = [:]
+        entries = [:]
         for item in items where item.firstValue == "CoreShowChannel" {
-            var channel = TrackedChannel(ChannelSnapshot(item))
-            channel.application = item["Application"]
-            channel.applicationData = item["ApplicationData"]
-            channel.bridgeID = item["BridgeId"].flatMap { $0.isEmpty ? nil : $0 }
-            channels[channel.uniqueID] = channel
+            guard let id = item["Uniqueid"] else { continue }
+            var entry = Entry(source: item.compacted(), prefix: "")
+            entry.application = item["Application"]
+            entry.applicationData = item["ApplicationData"]
+            entry.bridgeID = item["BridgeId"].flatMap { $0.isEmpty ? nil : $0 }
+            entries[id] = entry
         }
     }
 
-    /// Updates a channel's fields from a newer snapshot; one not seen yet (its Newchannel came
-    /// before we connected) is added.
-    private mutating func update(_ snapshot: ChannelSnapshot, _ change: (inout TrackedChannel) -> Void) {
-        guard !snapshot.uniqueID.isEmpty else { return }
-        func refresh(_ channel: inout TrackedChannel) {
-            channel.snapshot = snapshot
-            change(&channel)
+    /// Points a channel's snapshot at a newer event (its headers under `prefix`) and changes
+    /// its fields; one not seen yet (its Newchannel came before we connected) is added.
+    private mutating func update(_ source: AMIMessage, _ prefix: String, _ change: (inout Entry) -> Void) {
+        guard let id = source[prefix + "Uniqueid"], !id.isEmpty else { return }
+        func refresh(_ entry: inout Entry) {
+            entry.source = source
+            entry.prefix = prefix
+            change(&entry)
         }
-        // In place: one hash of the uniqueid, no copy of the channel.
-        refresh(&channels[snapshot.uniqueID, default: TrackedChannel(snapshot)])
+        // In place: one hash of the uniqueid, no copy of the entry.
+        refresh(&entries[id, default: Entry(source: source, prefix: prefix)])
     }
 
     /// Uniqueids are `<epoch>.<sequence>`: compare the numbers, not the text.

@@ -45,6 +45,9 @@ public enum PerfPeers {
         public var out_of_order: Int
         public var ok: Bool
         public var seconds: Double
+        /// Events that came before the channel tracker was live (they were kept and applied
+        /// to it then); nil if it never was during the run.
+        public var tracked_from_event: Int?
     }
 
     /// Logs in to amifire with the whole client (reader, channel tracker, one subscriber) and
@@ -58,6 +61,7 @@ public enum PerfPeers {
         var received = 0, lost = 0, outOfOrder = 0, expected = 1
         var started: MonotonicTime?
         var count: Int?
+        var trackedFrom: Int?
         reading: for await item in feed {
             switch item {
             case .event(let event):
@@ -72,13 +76,14 @@ public enum PerfPeers {
                     expected = max(expected, sequence + 1)
                 }
             case .resync(let missed): lost += missed
-            case .connected, .disconnected: break
+            case .connected: trackedFrom = received
+            case .disconnected: break
             }
         }
         let seconds = started?.secondsElapsed ?? 0
         await client.stop()
         await running.value
         let ok = count == received && lost == 0 && outOfOrder == 0
-        return AMIRun(events: received, events_per_s: seconds > 0 ? Double(received) / seconds : 0, lost: lost + max(0, (count ?? received) - received - lost), out_of_order: outOfOrder, ok: ok, seconds: seconds)
+        return AMIRun(events: received, events_per_s: seconds > 0 ? Double(received) / seconds : 0, lost: lost + max(0, (count ?? received) - received - lost), out_of_order: outOfOrder, ok: ok, seconds: seconds, tracked_from_event: trackedFrom)
     }
 }
