@@ -3,13 +3,13 @@ import Glibc
 /// One AMI message: a header block as Asterisk sent it, headers kept in order (repeated ones
 /// such as `Output` or `ChanVariable` included).
 ///
-/// Parsing only records where each name and value lies in the bytes, with a hash of each
-/// name; strings are made when a header is asked for, and a lookup compares hashes before
-/// bytes. The messages of one read share one byte buffer and one field table
-/// (`AMIMessage.parse(_:)`), so a reader hands on a million events a second with two
-/// allocations per read instead of several per event; a message kept alive keeps its read's
-/// bytes (at most the read size) alive with it.
-public struct AMIMessage: Sendable {
+/// Parsing records where each name and value lies in the bytes, with a hash of each name;
+/// strings are made when a header is asked for, and a lookup compares hashes before bytes.
+/// A message is one allocation holding its field table and its bytes, owned by nobody else:
+/// messages cross from the reader's thread to subscribers' without two threads ever counting
+/// references on one shared buffer.
+// Unchecked: its storage (a ManagedBuffer, which is never Sendable) is written only while it is made.
+public struct AMIMessage: @unchecked Sendable {
     public enum Kind: Sendable, Equatable {
         /// First header `Response:` — the answer to an action.
         case response
@@ -19,7 +19,7 @@ public struct AMIMessage: Sendable {
         case unknown
     }
 
-    /// Offsets of one header's name and value in `bytes`, and the hash of its name.
+    /// Offsets of one header's name and value in the message's bytes, and the hash of its name.
     struct Field: Sendable {
         var nameStart: Int32
         var nameEnd: Int32
@@ -28,62 +28,48 @@ public struct AMIMessage: Sendable {
         var nameHash: UInt32
     }
 
-    let bytes: [UInt8]
-    /// The field table this message's headers are in: `fields[firstField..<endField]`.
-    let table: [Field]
-    let firstField: Int32
-    let endField: Int32
+    private let storage: Storage
 
     /// Parses one header block (its lines, CRLF or LF terminated, without the blank line).
     /// A line without a colon is kept as a header with an empty name.
     public init(block: ArraySlice<UInt8>) {
-        self = Self.parse([block])[0]
+        var scratch: [Field] = []
+        self = block.withUnsafeBufferPointer { Self.parse($0, scratch: &scratch) }
     }
 
-    private init(bytes: [UInt8], table: [Field], fields: Range<Int>) {
-        self.bytes = bytes
-        self.table = table
-        self.firstField = Int32(fields.lowerBound)
-        self.endField = Int32(fields.upperBound)
-    }
-
-    /// Parses header blocks that arrived together; the messages share one copy of their bytes
-    /// and one field table.
+    /// Parses header blocks that arrived together, in order.
     public static func parse(_ blocks: [ArraySlice<UInt8>]) -> [AMIMessage] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(blocks.reduce(0) { $0 + $1.count })
-        for block in blocks { bytes.append(contentsOf: block) }
-        var table: [Field] = []
-        table.reserveCapacity(bytes.count / 16)
-        var ranges: [Range<Int>] = []
-        ranges.reserveCapacity(blocks.count)
-        bytes.withUnsafeBufferPointer { buffer in
-            var blockStart = 0
-            for block in blocks {
-                let first = table.count
-                parseBlock(buffer, from: blockStart, to: blockStart + block.count, into: &table)
-                ranges.append(first..<table.count)
-                blockStart += block.count
-            }
-        }
-        return ranges.map { AMIMessage(bytes: bytes, table: table, fields: $0) }
+        var scratch: [Field] = []
+        scratch.reserveCapacity(32)
+        return blocks.map { block in block.withUnsafeBufferPointer { parse($0, scratch: &scratch) } }
     }
 
-    /// Appends the fields of the block at `start..<end` of `buffer` to `table`.
-    private static func parseBlock(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, into table: inout [Field]) {
-        let base = buffer.baseAddress!
-        var lineStart = start
+    private static func parse(_ block: UnsafeBufferPointer<UInt8>, scratch: inout [Field]) -> AMIMessage {
+        scratch.removeAll(keepingCapacity: true)
+        parseFields(block, into: &scratch)
+        return AMIMessage(storage: scratch.withUnsafeBufferPointer { Storage.make(fields: $0, bytes: block) })
+    }
+
+    private init(storage: Storage) {
+        self.storage = storage
+    }
+
+    /// Appends the fields of `block` to `table`.
+    private static func parseFields(_ block: UnsafeBufferPointer<UInt8>, into table: inout [Field]) {
+        guard let base = block.baseAddress else { return }
+        let end = block.count
+        var lineStart = 0
         while lineStart < end {
             var colon = lineStart
-            while colon < end, buffer[colon] != 0x3A, buffer[colon] != 0x0A { colon += 1 }
+            while colon < end, block[colon] != 0x3A, block[colon] != 0x0A { colon += 1 }
             let newline = memchr(base + colon, 0x0A, end - colon).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? end
-            let lineEnd = newline > lineStart && buffer[newline - 1] == 0x0D ? newline - 1 : newline
+            let lineEnd = newline > lineStart && block[newline - 1] == 0x0D ? newline - 1 : newline
             if colon >= lineEnd {
                 table.append(Field(nameStart: Int32(lineStart), nameEnd: Int32(lineStart), valueStart: Int32(lineStart), valueEnd: Int32(lineEnd), nameHash: HeaderHash.empty))
             } else {
                 // Asterisk writes "Name: Value"; the value's own trailing spaces are kept.
-                let valueStart = colon + 1 < lineEnd && buffer[colon + 1] == 0x20 ? colon + 2 : colon + 1
-                let hash = HeaderHash.of(UnsafeBufferPointer(rebasing: buffer[lineStart..<colon]))
+                let valueStart = colon + 1 < lineEnd && block[colon + 1] == 0x20 ? colon + 2 : colon + 1
+                let hash = HeaderHash.of(UnsafeBufferPointer(rebasing: block[lineStart..<colon]))
                 table.append(Field(nameStart: Int32(lineStart), nameEnd: Int32(colon), valueStart: Int32(valueStart), valueEnd: Int32(lineEnd), nameHash: hash))
             }
             lineStart = newline + 1
@@ -102,52 +88,42 @@ public struct AMIMessage: Sendable {
         self.init(block: block[...])
     }
 
-    var fields: ArraySlice<Field> { table[Int(firstField)..<Int(endField)] }
-
-    /// The same message in storage of its own, for keeping: a message of a read keeps that
-    /// whole read's bytes alive.
-    public func compacted() -> AMIMessage {
-        // Alone in its storage already.
-        if firstField == 0, endField == table.count { return self }
-        guard let first = fields.first, let last = fields.last else { return AMIMessage([]) }
-        let start = first.nameStart, end = last.valueEnd
-        let own = Array(bytes[Int(start)..<Int(end)])
-        let moved = fields.map {
-            Field(nameStart: $0.nameStart - start, nameEnd: $0.nameEnd - start, valueStart: $0.valueStart - start, valueEnd: $0.valueEnd - start, nameHash: $0.nameHash)
-        }
-        return AMIMessage(bytes: own, table: moved, fields: 0..<moved.count)
-    }
-
     public var kind: Kind {
-        guard let first = fields.first else { return .unknown }
-        if first.nameHash == Self.responseHash, nameEquals(first, "Response") { return .response }
-        if first.nameHash == Self.eventHash, nameEquals(first, "Event") { return .event }
-        return .unknown
+        storage.read { fields, bytes in
+            guard let first = fields.first else { return .unknown }
+            if first.nameHash == Self.responseHash, Self.nameEquals(first, "Response", in: bytes) { return .response }
+            if first.nameHash == Self.eventHash, Self.nameEquals(first, "Event", in: bytes) { return .event }
+            return .unknown
+        }
     }
 
     private static let responseHash = HeaderHash.of("Response")
     private static let eventHash = HeaderHash.of("Event")
 
     /// The first header's value: the event name or the response status.
-    public var firstValue: String? { fields.first.map(value) }
+    public var firstValue: String? {
+        storage.read { fields, bytes in fields.first.map { Self.value($0, in: bytes) } }
+    }
 
     public var actionID: String? { self["ActionID"] }
 
     /// The first value of the header `name` (case-insensitive, as Asterisk matches them).
     public subscript(_ name: String) -> String? {
         let hash = HeaderHash.of(name)
-        for field in fields where field.nameHash == hash && nameEquals(field, name) { return value(field) }
-        return nil
+        return storage.read { fields, bytes in
+            for field in fields where field.nameHash == hash && Self.nameEquals(field, name, in: bytes) { return Self.value(field, in: bytes) }
+            return nil
+        }
     }
 
     /// The first value of each header of `names`, in one pass over the message (nil where it has none).
     func values(of names: HeaderNames) -> [String?] {
         var found = [String?](repeating: nil, count: names.hashes.count)
-        bytes.withUnsafeBufferPointer { buffer in
+        storage.read { fields, bytes in
             for field in fields {
                 guard let index = names.index(of: field.nameHash), found[index] == nil,
-                      names.folded[index].withUnsafeBufferPointer({ Self.nameEquals(field, $0, in: buffer) }) else { continue }
-                found[index] = Self.string(field.valueStart, field.valueEnd, in: buffer)
+                      names.folded[index].withUnsafeBufferPointer({ Self.nameEquals(field, $0, in: bytes) }) else { continue }
+                found[index] = Self.value(field, in: bytes)
             }
         }
         return found
@@ -156,53 +132,86 @@ public struct AMIMessage: Sendable {
     /// Every value of the header `name`, in order.
     public func values(_ name: String) -> [String] {
         let hash = HeaderHash.of(name)
-        return fields.filter { $0.nameHash == hash && nameEquals($0, name) }.map(value)
+        return storage.read { fields, bytes in
+            fields.filter { $0.nameHash == hash && Self.nameEquals($0, name, in: bytes) }.map { Self.value($0, in: bytes) }
+        }
     }
 
     public var headers: [(name: String, value: String)] {
-        fields.map { (string($0.nameStart, $0.nameEnd), value($0)) }
+        storage.read { fields, bytes in
+            fields.map { (Self.string($0.nameStart, $0.nameEnd, in: bytes), Self.value($0, in: bytes)) }
+        }
     }
 
     /// The message as it goes on the wire: its lines in CRLF and the blank line that ends it.
     public var encoded: [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(2 * fields.count + 2)
-        for field in fields {
-            if field.nameEnd > field.nameStart {
-                out += bytes[Int(field.nameStart)..<Int(field.nameEnd)]
-                out += [0x3A, 0x20]
+        storage.read { fields, bytes in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + fields.count + 2)
+            for field in fields {
+                if field.nameEnd > field.nameStart {
+                    out += bytes[Int(field.nameStart)..<Int(field.nameEnd)]
+                    out += [0x3A, 0x20]
+                }
+                out += bytes[Int(field.valueStart)..<Int(field.valueEnd)]
+                out += [0x0D, 0x0A]
             }
-            out += bytes[Int(field.valueStart)..<Int(field.valueEnd)]
-            out += [0x0D, 0x0A]
+            return out + [0x0D, 0x0A]
         }
-        return out + [0x0D, 0x0A]
     }
 
-    private func value(_ field: Field) -> String {
-        bytes.withUnsafeBufferPointer { Self.string(field.valueStart, field.valueEnd, in: $0) }
+    private static func value(_ field: Field, in bytes: UnsafeBufferPointer<UInt8>) -> String {
+        string(field.valueStart, field.valueEnd, in: bytes)
     }
 
-    private func string(_ start: Int32, _ end: Int32) -> String {
-        bytes.withUnsafeBufferPointer { Self.string(start, end, in: $0) }
+    private static func string(_ start: Int32, _ end: Int32, in bytes: UnsafeBufferPointer<UInt8>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[Int(start)..<Int(end)]), as: UTF8.self)
     }
 
-    private static func string(_ start: Int32, _ end: Int32, in buffer: UnsafeBufferPointer<UInt8>) -> String {
-        String(decoding: UnsafeBufferPointer(rebasing: buffer[Int(start)..<Int(end)]), as: UTF8.self)
-    }
-
-    private func nameEquals(_ field: Field, _ name: String) -> Bool {
+    private static func nameEquals(_ field: Field, _ name: String, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var name = name
-        return name.withUTF8 { wanted in bytes.withUnsafeBufferPointer { Self.nameEquals(field, wanted, in: $0) } }
+        return name.withUTF8 { nameEquals(field, $0, in: bytes) }
     }
 
-    private static func nameEquals(_ field: Field, _ wanted: UnsafeBufferPointer<UInt8>, in buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+    private static func nameEquals(_ field: Field, _ wanted: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard wanted.count == Int(field.nameEnd - field.nameStart) else { return false }
         var offset = Int(field.nameStart)
         for byte in wanted {
-            if HeaderHash.folded(buffer[offset]) != HeaderHash.folded(byte) { return false }
+            if HeaderHash.folded(bytes[offset]) != HeaderHash.folded(byte) { return false }
             offset += 1
         }
         return true
+    }
+
+    /// A message's field table and bytes in one allocation, never changed after it is made.
+    final class Storage: ManagedBuffer<Storage.Counts, Field> {
+        struct Counts {
+            var fields: Int
+            var bytes: Int
+        }
+
+        static func make(fields: UnsafeBufferPointer<Field>, bytes: UnsafeBufferPointer<UInt8>) -> Storage {
+            let stride = MemoryLayout<Field>.stride
+            let capacity = fields.count + (bytes.count + stride - 1) / stride
+            let buffer = create(minimumCapacity: capacity) { _ in Counts(fields: fields.count, bytes: bytes.count) }
+            buffer.withUnsafeMutablePointerToElements { elements in
+                if let source = fields.baseAddress { elements.initialize(from: source, count: fields.count) }
+                if let source = bytes.baseAddress {
+                    UnsafeMutableRawPointer(elements + fields.count).copyMemory(from: source, byteCount: bytes.count)
+                }
+            }
+            return unsafeDowncast(buffer, to: Storage.self)
+        }
+
+        func read<Result>(_ body: (UnsafeBufferPointer<Field>, UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+            try withUnsafeMutablePointers { counts, elements in
+                let bytes = UnsafeRawPointer(elements + counts.pointee.fields).assumingMemoryBound(to: UInt8.self)
+                return try body(
+                    UnsafeBufferPointer(start: elements, count: counts.pointee.fields),
+                    UnsafeBufferPointer(start: bytes, count: counts.pointee.bytes)
+                )
+            }
+        }
     }
 }
 

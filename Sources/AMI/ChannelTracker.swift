@@ -3,9 +3,9 @@
 /// rebuilt from a `CoreShowChannels` list after a reconnect.
 ///
 /// A plain value with no I/O: its owner feeds it events and asks it questions. It keeps, per
-/// channel, a copy of the last event that described the channel and reads the channel's fields
-/// from it only when asked: an event costs a lookup and a copy of its bytes, not a dozen strings,
-/// so the tracker keeps up with Asterisk's busiest event stream.
+/// channel, the last event that described the channel and reads the channel's fields from it
+/// only when asked: an event costs a lookup, not a dozen strings, so the tracker keeps up
+/// with Asterisk's busiest event stream.
 public struct ChannelTracker: Sendable {
     public struct TrackedChannel: Sendable, Codable, Equatable {
         public var snapshot: ChannelSnapshot
@@ -87,20 +87,19 @@ public struct ChannelTracker: Sendable {
         switch event.name {
         case "Newchannel":
             guard let id = message["Uniqueid"], !id.isEmpty else { return false }
-            entries[id] = Entry(source: message.compacted(), prefix: "")
+            entries[id] = Entry(source: message, prefix: "")
         case "Newstate", "NewCallerid", "NewConnectedLine":
-            update(message.compacted(), "") { _ in }
+            update(message, "") { _ in }
         case "Newexten":
             let application = message["Application"] ?? "", data = message["AppData"] ?? ""
-            update(message.compacted(), "") {
+            update(message, "") {
                 $0.application = application
                 $0.applicationData = data
             }
         case "Hangup":
             guard let id = message["Uniqueid"] else { return false }
-            let source = message.compacted()
-            var entry = entries.removeValue(forKey: id) ?? Entry(source: source, prefix: "")
-            entry.source = source
+            var entry = entries.removeValue(forKey: id) ?? Entry(source: message, prefix: "")
+            entry.source = message
             entry.prefix = ""
             entry.hangupCause = Int(message["Cause"] ?? "") ?? 0
             entry.hangupCauseText = message["Cause-txt"] ?? ""
@@ -108,20 +107,18 @@ public struct ChannelTracker: Sendable {
             endedEntries.append(entry)
             if endedEntries.count > Self.endedLimit { endedEntries.removeFirst(endedEntries.count - Self.endedLimit) }
         case "DialBegin":
-            let source = message.compacted()
             let caller = message["Uniqueid"], destination = message["DestUniqueid"] ?? ""
-            update(source, "Dest") { $0.dialedBy = caller }
-            if caller != nil { update(source, "") { $0.dialed.append(destination) } }
+            update(message, "Dest") { $0.dialedBy = caller }
+            if caller != nil { update(message, "") { $0.dialed.append(destination) } }
         case "DialEnd":
-            let source = message.compacted()
             let status = message["DialStatus"] ?? ""
-            update(source, "Dest") { _ in }
-            if message["Uniqueid"] != nil { update(source, "") { $0.dialStatus = status } }
+            update(message, "Dest") { _ in }
+            if message["Uniqueid"] != nil { update(message, "") { $0.dialStatus = status } }
         case "BridgeEnter":
             let bridge = message["BridgeUniqueid"] ?? ""
-            update(message.compacted(), "") { $0.bridgeID = bridge }
+            update(message, "") { $0.bridgeID = bridge }
         case "BridgeLeave":
-            update(message.compacted(), "") { $0.bridgeID = nil }
+            update(message, "") { $0.bridgeID = nil }
         default:
             return false
         }
@@ -134,7 +131,7 @@ public struct ChannelTracker: Sendable {
         entries = [:]
         for item in items where item.firstValue == "CoreShowChannel" {
             guard let id = item["Uniqueid"] else { continue }
-            var entry = Entry(source: item.compacted(), prefix: "")
+            var entry = Entry(source: item, prefix: "")
             entry.application = item["Application"]
             entry.applicationData = item["ApplicationData"]
             entry.bridgeID = item["BridgeId"].flatMap { $0.isEmpty ? nil : $0 }
