@@ -159,14 +159,10 @@ public final class AMIConnection: Sendable {
     private func read(_ reader: FramedReader, onEvents: @Sendable ([AMIEvent]) -> Void) async {
         var reader = reader
         var reason = "Asterisk closed the connection"
-        var blocks: [ArraySlice<UInt8>] = []
+        var messages: [AMIMessage] = []
         do {
-            while let block = try await reader.readBlock() {
-                blocks.append(block)
-                while let next = try reader.bufferedBlock() { blocks.append(next) }
-                let messages = AMIMessage.parse(blocks)
-                // The blocks share the framer's buffer: let go of them before it takes the next read.
-                blocks.removeAll(keepingCapacity: true)
+            while try await reader.read({ AMIMessage.parse($0, into: &messages) }) {
+                defer { messages.removeAll(keepingCapacity: true) }
                 let (untaken, resolutions) = state.withLock { state in
                     var untaken: [AMIMessage] = []
                     var resolutions: [PendingActions.Resolution] = []

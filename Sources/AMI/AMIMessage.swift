@@ -33,47 +33,84 @@ public struct AMIMessage: @unchecked Sendable {
     /// Parses one header block (its lines, CRLF or LF terminated, without the blank line).
     /// A line without a colon is kept as a header with an empty name.
     public init(block: ArraySlice<UInt8>) {
-        var scratch: [Field] = []
-        self = block.withUnsafeBufferPointer { Self.parse($0, scratch: &scratch) }
+        self = block.withUnsafeBufferPointer { Self.parse(block: $0) }
     }
 
-    /// Parses header blocks that arrived together, in order.
-    public static func parse(_ blocks: [ArraySlice<UInt8>]) -> [AMIMessage] {
-        var scratch: [Field] = []
-        scratch.reserveCapacity(32)
-        return blocks.map { block in block.withUnsafeBufferPointer { parse($0, scratch: &scratch) } }
+    /// Parses the whole header blocks at the start of `bytes` (each ended by a blank line; blank
+    /// lines between them skipped) into `messages`, finding where each ends as it goes. Returns
+    /// how many bytes they took: an unfinished block at the end is left for the next read.
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, into messages: inout [AMIMessage]) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
+        var fields: [Field] = []
+        fields.reserveCapacity(32)
+        var taken = 0
+        var lineStart = 0
+        while let line = nextLine(in: bytes, base: base, from: lineStart, to: bytes.count) {
+            if line.end > lineStart {
+                fields.append(field(in: bytes, line: lineStart..<line.end, colon: line.colon, relativeTo: taken))
+            } else if !fields.isEmpty {
+                let block = UnsafeBufferPointer(rebasing: bytes[taken..<lineStart])
+                messages.append(AMIMessage(storage: fields.withUnsafeBufferPointer { Storage.make(fields: $0, bytes: block) }))
+                fields.removeAll(keepingCapacity: true)
+                taken = line.next
+            } else {
+                taken = line.next
+            }
+            lineStart = line.next
+        }
+        return taken
     }
 
-    private static func parse(_ block: UnsafeBufferPointer<UInt8>, scratch: inout [Field]) -> AMIMessage {
-        scratch.removeAll(keepingCapacity: true)
-        parseFields(block, into: &scratch)
-        return AMIMessage(storage: scratch.withUnsafeBufferPointer { Storage.make(fields: $0, bytes: block) })
+    private static func parse(block: UnsafeBufferPointer<UInt8>) -> AMIMessage {
+        var fields: [Field] = []
+        if let base = block.baseAddress {
+            var lineStart = 0
+            while lineStart < block.count {
+                // The last line may come without its terminator.
+                let line = nextLine(in: block, base: base, from: lineStart, to: block.count) ?? (block.count, block.count, block.count)
+                fields.append(field(in: block, line: lineStart..<line.end, colon: line.colon, relativeTo: 0))
+                lineStart = line.next
+            }
+        }
+        return AMIMessage(storage: fields.withUnsafeBufferPointer { Storage.make(fields: $0, bytes: block) })
     }
 
     private init(storage: Storage) {
         self.storage = storage
     }
 
-    /// Appends the fields of `block` to `table`.
-    private static func parseFields(_ block: UnsafeBufferPointer<UInt8>, into table: inout [Field]) {
-        guard let base = block.baseAddress else { return }
-        let end = block.count
-        var lineStart = 0
-        while lineStart < end {
-            var colon = lineStart
-            while colon < end, block[colon] != 0x3A, block[colon] != 0x0A { colon += 1 }
-            let newline = memchr(base + colon, 0x0A, end - colon).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? end
-            let lineEnd = newline > lineStart && block[newline - 1] == 0x0D ? newline - 1 : newline
-            if colon >= lineEnd {
-                table.append(Field(nameStart: Int32(lineStart), nameEnd: Int32(lineStart), valueStart: Int32(lineStart), valueEnd: Int32(lineEnd), nameHash: HeaderHash.empty))
-            } else {
-                // Asterisk writes "Name: Value"; the value's own trailing spaces are kept.
-                let valueStart = colon + 1 < lineEnd && block[colon + 1] == 0x20 ? colon + 2 : colon + 1
-                let hash = HeaderHash.of(UnsafeBufferPointer(rebasing: block[lineStart..<colon]))
-                table.append(Field(nameStart: Int32(lineStart), nameEnd: Int32(colon), valueStart: Int32(valueStart), valueEnd: Int32(lineEnd), nameHash: hash))
-            }
-            lineStart = newline + 1
+    /// The line starting at `start`: where its content ends (before CR LF or LF), where its
+    /// first colon is (`end` or past it when it has none) and where the next line starts; nil
+    /// when no LF ends it before `limit`.
+    @inline(__always)
+    private static func nextLine(
+        in bytes: UnsafeBufferPointer<UInt8>, base: UnsafePointer<UInt8>, from start: Int, to limit: Int
+    ) -> (end: Int, colon: Int, next: Int)? {
+        var colon = start
+        while colon < limit, bytes[colon] != 0x3A, bytes[colon] != 0x0A { colon += 1 }
+        guard let hit = memchr(base + colon, 0x0A, limit - colon) else { return nil }
+        let newline = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        let end = newline > start && bytes[newline - 1] == 0x0D ? newline - 1 : newline
+        return (end, colon, newline + 1)
+    }
+
+    /// The field of one non-empty line, its offsets counted from `origin` (its block's start).
+    @inline(__always)
+    private static func field(in bytes: UnsafeBufferPointer<UInt8>, line: Range<Int>, colon: Int, relativeTo origin: Int) -> Field {
+        guard colon < line.upperBound else {
+            // A line without a colon: a header with an empty name.
+            return Field(
+                nameStart: Int32(line.lowerBound - origin), nameEnd: Int32(line.lowerBound - origin),
+                valueStart: Int32(line.lowerBound - origin), valueEnd: Int32(line.upperBound - origin), nameHash: HeaderHash.empty
+            )
         }
+        // Asterisk writes "Name: Value"; the value's own trailing spaces are kept.
+        let valueStart = colon + 1 < line.upperBound && bytes[colon + 1] == 0x20 ? colon + 2 : colon + 1
+        return Field(
+            nameStart: Int32(line.lowerBound - origin), nameEnd: Int32(colon - origin),
+            valueStart: Int32(valueStart - origin), valueEnd: Int32(line.upperBound - origin),
+            nameHash: HeaderHash.of(UnsafeBufferPointer(rebasing: bytes[line.lowerBound..<colon]))
+        )
     }
 
     /// Builds a message from headers, in order (the simulator and tests speak AMI with it).

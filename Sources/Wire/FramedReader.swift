@@ -37,10 +37,17 @@ public struct FramedReader: Sendable {
         }
     }
 
-    /// The next block already received, without reading: after `readBlock()`, the rest of
-    /// what that read brought, for handling a read's messages together.
-    public mutating func bufferedBlock() throws -> ArraySlice<UInt8>? {
-        try framer.nextBlock()
+    /// Reads until `parse` takes something: it is given every byte received and not yet taken,
+    /// and returns how many it took (whole messages, and whatever separates them); what it
+    /// leaves is given again with the next read's bytes after it. False at a clean end-of-file.
+    ///
+    /// For a protocol parser that handles all the messages of a read at once and finds their
+    /// ends itself, instead of a scan for the end of each message and a second one to parse it.
+    public mutating func read(deadline: MonotonicTime? = nil, _ parse: (UnsafeBufferPointer<UInt8>) throws -> Int) async throws -> Bool {
+        while true {
+            if framer.pendingByteCount > 0, try framer.take(parse) > 0 { return true }
+            guard try await fill(deadline: deadline) else { return false }
+        }
     }
 
     /// Reads once into the framer; false at end-of-file with nothing pending.

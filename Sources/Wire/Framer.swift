@@ -69,6 +69,17 @@ public struct Framer: Sendable {
         }
     }
 
+    /// Gives `body` the bytes not yet handed out; it returns how many of them it took. What is
+    /// left may not exceed `maxMessageSize`.
+    public mutating func take(_ body: (UnsafeBufferPointer<UInt8>) throws -> Int) throws -> Int {
+        let taken = try buffer.withUnsafeBufferPointer { [start, end] in try body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
+        precondition(taken >= 0 && taken <= end - start, "took \(taken) of \(end - start) bytes")
+        start += taken
+        blockScan = max(blockScan, start)
+        if end - start > maxMessageSize { throw FramingError.messageTooLarge(limit: maxMessageSize) }
+        return taken
+    }
+
     /// The next line without its LF (and without a CR before it), or nil until one is complete.
     public mutating func nextLine() throws(FramingError) -> ArraySlice<UInt8>? {
         guard let line = try nextLineRange(from: start) else { return nil }

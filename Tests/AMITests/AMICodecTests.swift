@@ -73,11 +73,26 @@ import Wire
             }
             return out
         }
+        /// As the connection reads: the parser finds the block ends itself and leaves an unfinished one.
+        func parseAsRead(chunkSize: Int) throws -> [String] {
+            var framer = Framer()
+            var messages: [AMIMessage] = []
+            var offset = banner
+            while offset < stream.count {
+                framer.append(Array(stream[offset..<min(stream.count, offset + chunkSize)]))
+                offset += chunkSize
+                _ = try framer.take { AMIMessage.parse($0, into: &messages) }
+            }
+            #expect(framer.pendingByteCount == 0)
+            return messages.map(\.description)
+        }
         let whole = try parse(chunkSize: stream.count)
         #expect(whole.count > 50)
         for size in [1, 2, 3, 7, 64, 1000] {
             #expect(try parse(chunkSize: size) == whole)
+            #expect(try parseAsRead(chunkSize: size) == whole)
         }
+        #expect(try parseAsRead(chunkSize: stream.count) == whole)
     }
 }
 
