@@ -163,9 +163,11 @@ public final class AMIClient: Sendable {
             state.resyncBuffer = []
             state.resyncOverflowed = false
         }
-        let connection = try await AMIConnection.connect(to: address, options: settings.connection, logger: logger) { [weak self] events in
-            self?.dispatch(events)
-        }
+        let connection = try await AMIConnection.connect(
+            to: address, options: settings.connection, logger: logger,
+            onEvents: { [weak self] events in self?.dispatch(events) },
+            onCaughtUp: { [weak self] in self?.wakeSubscribers() }
+        )
         do {
             try await connection.login(username: settings.username, secret: settings.secret, auth: settings.auth, events: settings.events)
             let list = try await connection.send(.coreShowChannels())
@@ -235,12 +237,18 @@ public final class AMIClient: Sendable {
         deliver(events.map(AMIFeed.event), to: subscribers)
     }
 
-    private func broadcast(_ feed: AMIFeed) {
-        deliver([feed], to: state.withLock { Array($0.subscribers.values) })
+    /// The reader has handed on everything received: subscribers that were not woken for
+    /// each read (`Subscriber.deliver`) take what is waiting now.
+    private func wakeSubscribers() {
+        for subscriber in state.withLock({ Array($0.subscribers.values) }) { subscriber.wake() }
     }
 
-    private func deliver(_ feeds: [AMIFeed], to subscribers: [Subscriber]) {
-        for subscriber in subscribers where subscriber.deliver(feeds) {
+    private func broadcast(_ feed: AMIFeed) {
+        deliver([feed], to: state.withLock { Array($0.subscribers.values) }, now: true)
+    }
+
+    private func deliver(_ feeds: [AMIFeed], to subscribers: [Subscriber], now: Bool = false) {
+        for subscriber in subscribers where subscriber.deliver(feeds, wake: now) {
             state.withLock { $0.overflows += 1 }
             logger.warning("AMI subscriber fell behind; its events are dropped until it catches up, then it resyncs", ["subscriber": subscriber.name])
         }

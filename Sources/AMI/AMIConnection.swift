@@ -42,12 +42,14 @@ public final class AMIConnection: Sendable {
     }
 
     /// Connects to `address` and reads the banner. `onEvents` receives every event that is not
-    /// part of an action's answer, in order, the events of one read at a time.
+    /// part of an action's answer, in order, the events of one read at a time; `onCaughtUp`
+    /// is called whenever every event received has been handed on and the reader waits for more.
     public static func connect(
         to address: SocketAddress,
         options: Options = Options(),
         logger: Logger,
-        onEvents: @escaping @Sendable ([AMIEvent]) -> Void
+        onEvents: @escaping @Sendable ([AMIEvent]) -> Void,
+        onCaughtUp: @escaping @Sendable () -> Void = {}
     ) async throws -> AMIConnection {
         // Asterisk may write without TCP_NODELAY: acknowledge at once so its next event is not held.
         let connection = try await Connection.connect(to: address, deadline: .after(options.connectTimeout), quickAck: true)
@@ -68,12 +70,12 @@ public final class AMIConnection: Sendable {
             connection.close()
             throw AMIError.notAMI(banner: String(banner.prefix(80)))
         }
-        return AMIConnection(connection: connection, reader: reader, banner: banner, options: options, logger: logger, onEvents: onEvents)
+        return AMIConnection(connection: connection, reader: reader, banner: banner, options: options, logger: logger, onEvents: onEvents, onCaughtUp: onCaughtUp)
     }
 
     private init(
         connection: Connection, reader: FramedReader, banner: String, options: Options, logger: Logger,
-        onEvents: @escaping @Sendable ([AMIEvent]) -> Void
+        onEvents: @escaping @Sendable ([AMIEvent]) -> Void, onCaughtUp: @escaping @Sendable () -> Void
     ) {
         self.connection = connection
         self.banner = banner
@@ -83,7 +85,7 @@ public final class AMIConnection: Sendable {
         let (stream, outgoing) = AsyncStream.makeStream(of: [UInt8].self)
         self.outgoing = outgoing
         Task(executorPreference: connection.loop) { [self] in await self.write(stream) }
-        Task(executorPreference: connection.loop) { [self] in await self.read(reader, onEvents: onEvents) }
+        Task(executorPreference: connection.loop) { [self] in await self.read(reader, onEvents: onEvents, onCaughtUp: onCaughtUp) }
         Task { [self] in await self.expireActions() }
     }
 
@@ -156,12 +158,12 @@ public final class AMIConnection: Sendable {
     /// together (Asterisk's events are ~400 bytes; 64 KB is ~160 of them).
     static let readSize = 65_536
 
-    private func read(_ reader: FramedReader, onEvents: @Sendable ([AMIEvent]) -> Void) async {
+    private func read(_ reader: FramedReader, onEvents: @Sendable ([AMIEvent]) -> Void, onCaughtUp: @Sendable () -> Void) async {
         var reader = reader
         var reason = "Asterisk closed the connection"
         var messages: [AMIMessage] = []
         do {
-            while try await reader.read({ AMIMessage.parse($0, into: &messages) }) {
+            while try await reader.read(caughtUp: onCaughtUp, { AMIMessage.parse($0, into: &messages) }) {
                 defer { messages.removeAll(keepingCapacity: true) }
                 let (untaken, resolutions) = state.withLock { state in
                     var untaken: [AMIMessage] = []

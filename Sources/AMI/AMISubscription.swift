@@ -70,6 +70,10 @@ public struct AMISubscription: AsyncSequence, Sendable {
 /// One subscriber's bounded buffer. The client's reader never waits for it: when it holds
 /// `limit` undelivered feeds, events for this subscriber are dropped and counted, and a
 /// `.resync` goes in as soon as there is room again.
+///
+/// While Asterisk streams faster than one read takes, the subscriber is woken only when half
+/// its buffer is full or the reader has caught up (`wake()`), not for every read: a thread
+/// wake-up costs more than the events of a small read.
 final class Subscriber: Sendable {
     let id: Int
     let name: String
@@ -90,8 +94,9 @@ final class Subscriber: Sendable {
         state = Mutex(State())
     }
 
-    /// Hands `feeds` on, in order; returns true when this call started an overflow (to report it once).
-    func deliver(_ feeds: [AMIFeed]) -> Bool {
+    /// Hands `feeds` on, in order, waking the subscriber if `wake` or its buffer is half full;
+    /// returns true when this call started an overflow (to report it once).
+    func deliver(_ feeds: [AMIFeed], wake: Bool) -> Bool {
         let (reader, handed, started) = state.withLock { state -> (CheckedContinuation<[AMIFeed]?, Never>?, [AMIFeed], Bool) in
             guard !state.finished else { return (nil, [], false) }
             var started = false
@@ -112,6 +117,7 @@ final class Subscriber: Sendable {
                 }
             }
             state.missed += feeds.count
+            guard wake || state.waiting.count >= limit / 2 || state.missed > 0 else { return (nil, [], started) }
             guard let reader = state.reader, !state.waiting.isEmpty else { return (nil, [], started) }
             state.reader = nil
             defer { state.waiting = [] }
@@ -119,6 +125,11 @@ final class Subscriber: Sendable {
         }
         reader?.resume(returning: handed)
         return started
+    }
+
+    /// Wakes the subscriber if it waits and something is waiting for it.
+    func wake() {
+        _ = deliver([], wake: true)
     }
 
     /// Everything delivered and not yet taken, waiting for some if there is none; nil once

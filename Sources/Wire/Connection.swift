@@ -87,16 +87,18 @@ public final class Connection: Sendable {
 
     /// Reads what is available, at most `maximum` bytes, straight into `framer`, waiting until
     /// `deadline` if nothing is. Returns how many bytes came; 0 is end-of-file.
-    public func read(into framer: inout Framer, maximum: Int, deadline: MonotonicTime? = nil) async throws -> Int {
-        try await read(upTo: maximum, deadline: deadline) { room in
+    /// - Parameter beforeWaiting: called each time the socket is found empty, before waiting.
+    public func read(into framer: inout Framer, maximum: Int, deadline: MonotonicTime? = nil, beforeWaiting: () -> Void = {}) async throws -> Int {
+        try await read(upTo: maximum, deadline: deadline, beforeWaiting: beforeWaiting) { room in
             try framer.fill(upTo: room) { buffer in try receive(into: buffer) }
         }
     }
 
     /// Calls `attempt` (one non-blocking read of at most `maximum` bytes: the count, or nil when
     /// the socket had nothing) until it reads, waiting for readiness in between.
-    private func read(upTo maximum: Int, deadline: MonotonicTime?, _ attempt: (Int) throws -> Int?) async throws -> Int {
+    private func read(upTo maximum: Int, deadline: MonotonicTime?, beforeWaiting: () -> Void = {}, _ attempt: (Int) throws -> Int?) async throws -> Int {
         if !mayHaveData.load(ordering: .relaxed) {
+            beforeWaiting()
             try await loop.wait(for: .read, on: fd, until: deadline)
         }
         while true {
@@ -105,6 +107,7 @@ public final class Connection: Sendable {
                 mayHaveData.store(count == maximum, ordering: .relaxed)
                 return count
             }
+            beforeWaiting()
             try await loop.wait(for: .read, on: fd, until: deadline)
         }
     }

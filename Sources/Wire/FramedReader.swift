@@ -43,17 +43,21 @@ public struct FramedReader: Sendable {
     ///
     /// For a protocol parser that handles all the messages of a read at once and finds their
     /// ends itself, instead of a scan for the end of each message and a second one to parse it.
-    public mutating func read(deadline: MonotonicTime? = nil, _ parse: (UnsafeBufferPointer<UInt8>) throws -> Int) async throws -> Bool {
+    /// - Parameter caughtUp: called when everything received is handled and the socket is
+    ///   empty, before waiting for more (a consumer may hold work back until then).
+    public mutating func read(
+        deadline: MonotonicTime? = nil, caughtUp: () -> Void = {}, _ parse: (UnsafeBufferPointer<UInt8>) throws -> Int
+    ) async throws -> Bool {
         while true {
             if framer.pendingByteCount > 0, try framer.take(parse) > 0 { return true }
-            guard try await fill(deadline: deadline) else { return false }
+            guard try await fill(deadline: deadline, beforeWaiting: caughtUp) else { return false }
         }
     }
 
     /// Reads once into the framer; false at end-of-file with nothing pending.
-    private mutating func fill(deadline: MonotonicTime?) async throws -> Bool {
+    private mutating func fill(deadline: MonotonicTime?, beforeWaiting: () -> Void = {}) async throws -> Bool {
         let wanted = min(room, readSize)
-        let count = try await connection.read(into: &framer, maximum: wanted, deadline: deadline)
+        let count = try await connection.read(into: &framer, maximum: wanted, deadline: deadline, beforeWaiting: beforeWaiting)
         if count == 0 {
             // Blank lines between blocks are not a message; anything else unterminated is.
             let pending = framer.pendingByteCount
