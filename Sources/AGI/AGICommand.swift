@@ -24,58 +24,73 @@ public struct AGICommand: Sendable, Equatable, CustomStringConvertible {
         case unbounded
     }
 
-    public var words: [String]
+    /// The command words, e.g. `STREAM FILE`: what logs and errors name.
+    public var name: String
     public var arguments: [Argument]
     public var replyTime: ReplyTime
 
-    public init(_ words: String, _ arguments: [Argument] = [], replyTime: ReplyTime = .immediate) {
-        self.words = words.split(separator: " ").map(String.init)
+    public init(_ name: String, _ arguments: [Argument] = [], replyTime: ReplyTime = .immediate) {
+        self.name = name
         self.arguments = arguments
         self.replyTime = replyTime
     }
 
     /// A line sent exactly as given; for tests and tools that probe Asterisk.
     public static func raw(_ line: String) -> AGICommand {
-        var command = AGICommand("", [])
-        command.words = [line]
-        return command
+        AGICommand(line)
     }
-
-    /// The command words, e.g. `STREAM FILE`: what logs and errors name.
-    public var name: String { words.joined(separator: " ") }
 
     public var description: String { line }
 
-    public var line: String {
-        (words + arguments.map(\.encoded)).joined(separator: " ")
-    }
+    public var line: String { String(decoding: lineBytes, as: UTF8.self) }
 
     /// The bytes to send, newline included, or why they cannot be sent.
     public func encoded() throws(AGIError) -> [UInt8] {
-        let text = line
-        if text.contains(where: { $0 == "\n" || $0 == "\r" }) {
+        var bytes = lineBytes
+        if bytes.contains(0x0A) || bytes.contains(0x0D) {
             throw .unencodable(command: name, reason: "an argument contains a line break")
         }
-        let bytes = Array(text.utf8)
         if bytes.count > Self.maxLineLength {
             throw .unencodable(command: name, reason: "\(bytes.count) bytes, Asterisk reads at most \(Self.maxLineLength)")
         }
-        return bytes + [0x0A]
+        bytes.append(0x0A)
+        return bytes
+    }
+
+    /// The words and the arguments, quoted, one space apart; built on bytes (a command is sent
+    /// for every prompt and digit, so no per-character string work).
+    private var lineBytes: [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(name.utf8.count + arguments.reduce(0) { $0 + $1.text.utf8.count + 3 } + 1)
+        bytes.append(contentsOf: name.utf8)
+        for argument in arguments {
+            bytes.append(0x20)
+            argument.encode(into: &bytes)
+        }
+        return bytes
     }
 }
 
 extension AGICommand.Argument {
-    var encoded: String {
+    var text: String {
+        switch self {
+        case .bare(let text), .quoted(let text): text
+        }
+    }
+
+    /// Appends the argument as Asterisk reads it: bare (`""` when empty), or in double quotes
+    /// with `"` and `\` escaped.
+    func encode(into bytes: inout [UInt8]) {
         switch self {
         case .bare(let text):
-            return text.isEmpty ? "\"\"" : text
+            if text.isEmpty { bytes.append(contentsOf: [0x22, 0x22]) } else { bytes.append(contentsOf: text.utf8) }
         case .quoted(let text):
-            var result = "\""
-            for character in text {
-                if character == "\"" || character == "\\" { result.append("\\") }
-                result.append(character)
+            bytes.append(0x22)
+            for byte in text.utf8 {
+                if byte == 0x22 || byte == 0x5C { bytes.append(0x5C) }
+                bytes.append(byte)
             }
-            return result + "\""
+            bytes.append(0x22)
         }
     }
 }

@@ -52,33 +52,42 @@ struct AGIReplyParser {
             usage = []
             return nil
         }
-        guard line.count >= 3, let code = Int(line.prefix(3)), line.count == 3 || line.dropFirst(3).first == " " else {
-            throw .protocolViolation(String(line.prefix(120)))
-        }
-        let rest = line.count > 4 ? String(line.dropFirst(4)) : ""
-        guard code == 200 else { return AGIReply(code: code, message: rest) }
-        return try Self.parseSuccess(rest, line: line)
+        var line = line
+        return try line.withUTF8 { bytes in Result { () throws(AGIError) in try Self.parse(bytes) } }.get()
     }
 
-    /// `result=N [(data)] [endpos=N]`.
-    static func parseSuccess(_ text: String, line: String) throws(AGIError) -> AGIReply {
-        guard text.hasPrefix("result=") else { throw .protocolViolation(String(line.prefix(120))) }
-        var rest = Substring(text.dropFirst(7))
-        let result = rest.prefix { $0 != " " }
-        rest = rest.dropFirst(result.count)
-        if rest.first == " " { rest = rest.dropFirst() }
-        var reply = AGIReply(code: 200, result: String(result))
-        // A trailing `endpos=N` (after the data, if any) is not part of the data.
-        let lastWord = rest.split(separator: " ", omittingEmptySubsequences: false).last ?? ""
-        if lastWord.hasPrefix("endpos="), let endpos = Int(lastWord.dropFirst(7)) {
-            reply.endpos = endpos
-            rest = rest.dropLast(lastWord.count)
-            if rest.last == " " { rest = rest.dropLast() }
+    /// One reply line other than a 520 block's: `CODE[ text]`, read on its bytes (a reply
+    /// comes for every command, so no per-character string work).
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(AGIError) -> AGIReply {
+        func violation() -> AGIError { .protocolViolation(String(decoding: bytes.prefix(120), as: UTF8.self)) }
+        func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+        guard bytes.count >= 3, bytes.count == 3 || bytes[3] == 0x20 else { throw violation() }
+        var code = 0
+        for byte in bytes[0..<3] {
+            guard byte >= 0x30, byte <= 0x39 else { throw violation() }
+            code = code * 10 + Int(byte - 0x30)
         }
-        if rest.hasPrefix("("), rest.hasSuffix(")") {
-            reply.data = String(rest.dropFirst().dropLast())
-        } else if !rest.isEmpty {
-            reply.data = String(rest)
+        let rest = min(4, bytes.count)..<bytes.count
+        guard code == 200 else { return AGIReply(code: code, message: text(rest)) }
+        // `result=N [(data)] [endpos=N]`
+        let prefix = Array("result=".utf8)
+        guard rest.count >= prefix.count, bytes[rest.lowerBound..<rest.lowerBound + prefix.count].elementsEqual(prefix) else { throw violation() }
+        let resultStart = rest.lowerBound + prefix.count
+        let resultEnd = bytes[resultStart...].firstIndex(of: 0x20) ?? bytes.count
+        var reply = AGIReply(code: 200, result: text(resultStart..<resultEnd))
+        var data = min(resultEnd + 1, bytes.count)..<bytes.count
+        // A trailing `endpos=N` (after the data, if any) is not part of the data.
+        let lastWord = (bytes[data].lastIndex(of: 0x20).map { $0 + 1 } ?? data.lowerBound)..<data.upperBound
+        let endpos = Array("endpos=".utf8)
+        if lastWord.count > endpos.count, bytes[lastWord.lowerBound..<lastWord.lowerBound + endpos.count].elementsEqual(endpos),
+           let value = Int(text(lastWord.lowerBound + endpos.count..<lastWord.upperBound)) {
+            reply.endpos = value
+            data = data.lowerBound..<max(data.lowerBound, lastWord.lowerBound - 1)
+        }
+        if data.count >= 2, bytes[data.lowerBound] == 0x28, bytes[data.upperBound - 1] == 0x29 {
+            reply.data = text(data.lowerBound + 1..<data.upperBound - 1)
+        } else if !data.isEmpty {
+            reply.data = text(data)
         }
         return reply
     }

@@ -49,7 +49,7 @@ extension AGISession {
     public func streamFile(_ file: String, escapeDigits: String = "", offset: Int? = nil) async throws -> PlaybackResult {
         var arguments: [AGICommand.Argument] = [.bare(file), .quoted(escapeDigits)]
         if let offset { arguments.append(.bare(String(offset))) }
-        var command = AGICommand("STREAM FILE", arguments, replyTime: .media)
+        let command = AGICommand("STREAM FILE", arguments, replyTime: .media)
         let reply = try await runOnChannel(command)
         return PlaybackResult(digit: Self.digit(fromASCII: reply.resultCode), endpos: reply.endpos)
     }
@@ -74,7 +74,7 @@ extension AGISession {
         } else if let maxDigits {
             arguments += [.bare("0"), .bare(String(maxDigits))]
         }
-        var command = AGICommand("GET DATA", arguments, replyTime: .media)
+        let command = AGICommand("GET DATA", arguments, replyTime: .media)
         let reply = try await runOnChannel(command)
         return DigitInput(digits: reply.result, timedOut: reply.data == "timeout")
     }
@@ -90,7 +90,7 @@ extension AGISession {
     /// WAIT FOR DIGIT: the digit pressed, nil on timeout. nil `timeout` waits for ever.
     public func waitForDigit(timeout: Duration?) async throws -> Character? {
         let milliseconds = timeout.map(Self.milliseconds) ?? -1
-        var command = AGICommand("WAIT FOR DIGIT", [.bare(String(milliseconds))], replyTime: .media)
+        let command = AGICommand("WAIT FOR DIGIT", [.bare(String(milliseconds))], replyTime: .media)
         let reply = try await runOnChannel(command)
         return Self.digit(fromASCII: reply.resultCode)
     }

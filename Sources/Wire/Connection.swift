@@ -16,8 +16,10 @@ public final class Connection: Sendable {
     let fd: Int32
     /// The event loop that watches this descriptor; the connection's task should prefer it as executor.
     public let loop: EventLoop
-    /// Acknowledge every read at once (`Socket.setQuickAck`).
+    /// Acknowledge what was read at once before waiting for more (`Socket.setQuickAck`).
     let quickAck: Bool
+    /// Bytes were read and nothing written since: our ACK for them is not on its way yet.
+    private let readSinceWrite = Atomic<Bool>(false)
 
     /// Takes ownership of `fd` and registers it with `loop`; on failure the descriptor is closed.
     init(fd: Int32, peer: SocketAddress, loop: EventLoop, quickAck: Bool = false) throws {
@@ -39,7 +41,8 @@ public final class Connection: Sendable {
     }
 
     /// Connects to `address`, failing with `ConnectionError.timedOut` after `deadline`.
-    /// - Parameter quickAck: acknowledge every read at once (`Socket.setQuickAck`).
+    /// - Parameter quickAck: acknowledge what was read at once when waiting for more without
+    ///   having written (a peer that writes without TCP_NODELAY holds its next bytes until then).
     public static func connect(
         to address: SocketAddress,
         deadline: MonotonicTime? = nil,
@@ -99,6 +102,7 @@ public final class Connection: Sendable {
     private func read(upTo maximum: Int, deadline: MonotonicTime?, beforeWaiting: () -> Void = {}, _ attempt: (Int) throws -> Int?) async throws -> Int {
         if !mayHaveData.load(ordering: .relaxed) {
             beforeWaiting()
+            acknowledgeBeforeWaiting()
             try await loop.wait(for: .read, on: fd, until: deadline)
         }
         while true {
@@ -108,8 +112,19 @@ public final class Connection: Sendable {
                 return count
             }
             beforeWaiting()
+            acknowledgeBeforeWaiting()
             try await loop.wait(for: .read, on: fd, until: deadline)
         }
+    }
+
+    /// About to wait for the peer with bytes read and nothing written since: acknowledge them
+    /// now. A peer writing without TCP_NODELAY (Asterisk's FastAGI and AMI) holds its next small
+    /// write until its last one is acknowledged, and our delayed ACK would hold it 40 ms or more
+    /// (a HANGUP and the reply behind it, a usage block, lines of an environment). When we
+    /// answer instead, the ACK rides on our write and no syscall is spent.
+    private func acknowledgeBeforeWaiting() {
+        guard quickAck, readSinceWrite.exchange(false, ordering: .relaxed) else { return }
+        _ = try? withDescriptor { Socket.setQuickAck($0) }
     }
 
     /// One non-blocking read(2) into `buffer`: the count (0 at end-of-file), nil when there was nothing.
@@ -119,7 +134,7 @@ public final class Connection: Sendable {
         }
         switch outcome {
         case .done(let count):
-            if quickAck, count > 0 { Socket.setQuickAck(fd) }
+            if quickAck, count > 0 { readSinceWrite.store(true, ordering: .relaxed) }
             return count
         case .wouldBlock: return nil
         }
@@ -134,7 +149,10 @@ public final class Connection: Sendable {
                 try syscall("write(\(peer))") { send(fd, raw.baseAddress!, raw.count, Int32(MSG_NOSIGNAL)) }
             }
         }
-        if case .done(let count) = result { return count == bytes.count }
+        if case .done(let count) = result {
+            readSinceWrite.store(false, ordering: .relaxed)
+            return count == bytes.count
+        }
         return false
     }
 
@@ -150,7 +168,9 @@ public final class Connection: Sendable {
                 }
             }
             switch result {
-            case .done(let count): offset += count
+            case .done(let count):
+                offset += count
+                readSinceWrite.store(false, ordering: .relaxed)
             case .wouldBlock: try await loop.wait(for: .write, on: fd, until: deadline)
             }
         }

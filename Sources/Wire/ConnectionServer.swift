@@ -42,6 +42,11 @@ public final class ConnectionServer: Sendable {
     public var acceptedConnections: Int { accepted.load(ordering: .relaxed) }
 
     public func run(handler: @escaping Handler) async {
+        // Accepting on the listener's own loop: a new connection is taken without a thread hop.
+        await withTaskExecutorPreference(listener.loop) { await self.accept(handler: handler) }
+    }
+
+    private func accept(handler: @escaping Handler) async {
         await withDiscardingTaskGroup { group in
             while let connection = await acceptNext() {
                 let key = ObjectIdentifier(connection)

@@ -8,13 +8,14 @@ public final class Listener: Sendable {
     public let localAddress: SocketAddress
     private let socket: Connection
     private let group: EventLoopGroup
-    /// Accepted TCP connections acknowledge every read at once (`Socket.setQuickAck`).
+    /// Accepted TCP connections acknowledge reads at once when they wait without writing (`Connection.connect`).
     private let quickAck: Bool
 
     /// Binds and listens. TCP listeners reuse the address (a restart must not wait for TIME_WAIT);
     /// an IPv6 wildcard also accepts IPv4. A Unix path must not exist (the caller removes a stale one).
     /// Accepted connections go to the loops of `group` in turn; with `quickAck` they acknowledge
-    /// every read at once (for peers that write without TCP_NODELAY, as Asterisk's FastAGI does).
+    /// what they read at once when they wait without writing (for peers that write without
+    /// TCP_NODELAY, as Asterisk's FastAGI does).
     public init(bind address: SocketAddress, backlog: Int32 = 1024, group: EventLoopGroup = .shared, quickAck: Bool = false) throws {
         let fd = try Socket.makeStream(family: address.family)
         socket = try Connection(fd: fd, peer: address, loop: group.next())
@@ -32,6 +33,9 @@ public final class Listener: Sendable {
         self.quickAck = quickAck
         localAddress = address.family == AF_UNIX ? address : try Socket.localAddress(fd)
     }
+
+    /// The event loop watching the listening socket: an accepting task should prefer it.
+    public var loop: EventLoop { socket.loop }
 
     /// Waits for the next connection. Throws `ConnectionError.closed` once `close()` was called.
     public func accept() async throws -> Connection {

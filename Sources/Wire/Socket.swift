@@ -21,8 +21,9 @@ enum Socket {
 
     /// Acknowledges what arrived at once instead of up to 40 ms later. A peer that writes two
     /// small segments without TCP_NODELAY (Asterisk's FastAGI: `HANGUP`, then a reply) holds
-    /// the second until the first is acknowledged; Linux drops back to delayed ACKs by itself,
-    /// so this is set again after every read.
+    /// the second until the first is acknowledged. Setting it sends an ACK that is due at once;
+    /// Linux drops back to delayed ACKs by itself, so `Connection` sets it each time it waits
+    /// for a peer whose bytes it has read and not yet answered.
     static func setQuickAck(_ fd: Int32) {
         try? setOption(fd, level: Int32(IPPROTO_TCP), name: TCP_QUICKACK, value: 1, "setsockopt(TCP_QUICKACK)")
     }
