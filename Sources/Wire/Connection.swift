@@ -92,7 +92,7 @@ public final class Connection: Sendable {
     /// `deadline` if nothing is. Returns how many bytes came; 0 is end-of-file.
     /// - Parameter beforeWaiting: called each time the socket is found empty, before waiting.
     public func read(into framer: inout Framer, maximum: Int, deadline: MonotonicTime? = nil, beforeWaiting: () -> Void = {}) async throws -> Int {
-        try await read(upTo: maximum, deadline: deadline, beforeWaiting: beforeWaiting) { room in
+        try await read(upTo: maximum, deadline: deadline, beforeWaiting: { beforeWaiting(); framer.releaseIfEmpty() }) { room in
             try framer.fill(upTo: room) { buffer in try receive(into: buffer) }
         }
     }

@@ -65,8 +65,23 @@ public struct Framer: Sendable {
             start = 0
         }
         if buffer.count - end < count {
-            buffer.append(contentsOf: repeatElement(0, count: end + count - buffer.count))
+            // Room only: every byte past `end` is written by a read before it is looked at.
+            let grown = [UInt8](unsafeUninitializedCapacity: end + count) { room, initialized in
+                if end > 0 { room.baseAddress!.update(from: buffer, count: end) }
+                initialized = end + count
+            }
+            buffer = grown
         }
+    }
+
+    /// Frees the buffer when nothing is pending: an idle connection then holds no bytes for
+    /// reads that may be minutes away (called before waiting for the peer).
+    public mutating func releaseIfEmpty() {
+        guard start == end, !buffer.isEmpty else { return }
+        buffer = []
+        start = 0
+        end = 0
+        blockScan = 0
     }
 
     /// Gives `body` the bytes not yet handed out; it returns how many of them it took. What is

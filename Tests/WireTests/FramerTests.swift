@@ -114,4 +114,29 @@ import Testing
         #expect(String(decoding: block, as: UTF8.self) == "Event: A\r\nX: 1\r\n")
         #expect(framer.pendingByteCount == 0)
     }
+
+    @Test func anEmptyFramerLetsGoOfItsBufferAndAPendingOneKeepsItsBytes() throws {
+        var framer = Framer()
+        framer.append(Array("200 result=1\n200 res".utf8))
+        #expect(try framer.nextLine().map { String(decoding: $0, as: UTF8.self) } == "200 result=1")
+        framer.releaseIfEmpty()
+        #expect(framer.pendingByteCount == 7)
+        framer.append(Array("ult=0\n".utf8))
+        #expect(try framer.nextLine().map { String(decoding: $0, as: UTF8.self) } == "200 result=0")
+        framer.releaseIfEmpty()
+        #expect(framer.pendingByteCount == 0)
+        framer.append(Array("HANGUP\n".utf8))
+        #expect(try framer.nextLine().map { String(decoding: $0, as: UTF8.self) } == "HANGUP")
+    }
+
+    @Test func aParserTakesWholeMessagesAndLeavesTheRest() throws {
+        var framer = Framer(maxLineLength: 64, maxMessageSize: 64)
+        framer.append(Array("one\ntwo\nthr".utf8))
+        // Takes up to the last complete line.
+        let taken = try framer.take { bytes in (bytes.lastIndex(of: 0x0A) ?? -1) + 1 }
+        #expect(taken == 8)
+        #expect(framer.pendingByteCount == 3)
+        framer.append([UInt8](repeating: 0x41, count: 70))
+        #expect(throws: FramingError.messageTooLarge(limit: 64)) { try framer.take { _ in 0 } }
+    }
 }
