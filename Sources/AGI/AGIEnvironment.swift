@@ -50,6 +50,15 @@ public struct AGIEnvironment: Sendable, Equatable {
         return result
     }
 
+    /// Moves the pairs into storage of their exact size: the environment is kept for the
+    /// whole call, and the room that appending left would be kept with it.
+    mutating func trim() {
+        var exact: [(name: String, value: String)] = []
+        exact.reserveCapacity(pairs.count)
+        exact.append(contentsOf: pairs)
+        pairs = exact
+    }
+
     /// Adds one `agi_name: value` line; the block ends at an empty line, which the caller detects.
     mutating func append(line: String, number: Int) throws(AGIError) {
         guard line.hasPrefix("agi_"), let colon = line.firstIndex(of: ":") else {

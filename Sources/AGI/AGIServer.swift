@@ -63,38 +63,73 @@ public final class AGIServer: Sendable {
     public func stopAccepting() { server.stopAccepting() }
     public func closeAll() { server.closeAll() }
 
+    /// One call: its environment, then its script's handler. Each step is a function of its
+    /// own so that what a step needs is gone from the task's memory once it is done: a waiting
+    /// call holds only the frames of the step it waits in (memory per idle call is a figure
+    /// Switchboard is measured on).
     private func serve(_ connection: Connection) async {
+        guard let session = await open(connection) else { return }
+        await run(session)
+    }
+
+    /// Reads the environment and makes the call's session; nil (noted as an early drop) when
+    /// the peer sends none.
+    @inline(never)
+    private func open(_ connection: Connection) async -> AGISession? {
         var reader = FramedReader(connection: connection, framer: Framer(maxLineLength: limits.maxLineLength))
         let environment: AGIEnvironment
         do {
             environment = try await readEnvironment(&reader)
         } catch {
             earlyDrops.note(peer: "\(connection.peer)", error: "\(error)")
-            return
+            return nil
         }
-        let log = logger.with("uniqueid", environment.uniqueID)
-        let session = AGISession(environment: environment, reader: reader, logger: log, hangupGrace: limits.hangupGrace)
-        let path = environment.script.path
+        // The reader is moved, not copied: a copy left behind would keep the read buffer alive
+        // (and copy it on the session's first read) for the whole call.
+        return AGISession(
+            environment: environment, reader: consume reader, logger: logger.with("uniqueid", environment.uniqueID), hangupGrace: limits.hangupGrace
+        )
+    }
+
+    /// Runs the handler registered for the session's script, and ends the call cleanly whatever it does.
+    @inline(never)
+    private func run(_ session: AGISession) async {
+        let path = session.environment.script.path
         guard let handler = router.handler(for: path) else {
-            log.warning("no handler for AGI script; hanging up", ["script": path, "channel": environment.channel])
-            try? await session.verbose("Switchboard: no handler for AGI script '\(path)'; hanging up", level: 1)
-            try? await session.hangup()
-            failed.add(1, ordering: .relaxed)
+            await refuse(session, path: path)
             return
         }
-        log.debug("AGI session started", ["script": path, "channel": environment.channel])
+        session.logger.debug("AGI session started", ["script": path, "channel": session.environment.channel])
         do {
             try await handler(session)
-            log.debug("AGI session finished", ["commands": "\(session.commandCount)"])
+            session.logger.debug("AGI session finished", ["commands": "\(session.commandCount)"])
             finished.add(1, ordering: .relaxed)
-        } catch AGIError.hangup {
-            log.info("caller hung up", ["script": path])
-            finished.add(1, ordering: .relaxed)
-        } catch AGIError.protocolViolation(let text) {
-            log.error("AGI session ended: Asterisk's reply is not AGI", ["script": path, "reply": text])
-            failed.add(1, ordering: .relaxed)
         } catch {
-            log.error("AGI handler failed; hanging up the call", ["script": path, "error": "\(error)"])
+            await end(session, path: path, failure: error)
+        }
+    }
+
+    /// No handler for the script: said on Asterisk's console and hung up.
+    @inline(never)
+    private func refuse(_ session: AGISession, path: String) async {
+        session.logger.warning("no handler for AGI script; hanging up", ["script": path, "channel": session.environment.channel])
+        try? await session.verbose("Switchboard: no handler for AGI script '\(path)'; hanging up", level: 1)
+        try? await session.hangup()
+        failed.add(1, ordering: .relaxed)
+    }
+
+    /// A handler that threw: logged as what it was, and the call hung up unless it is gone.
+    @inline(never)
+    private func end(_ session: AGISession, path: String, failure: any Error) async {
+        switch failure {
+        case AGIError.hangup:
+            session.logger.info("caller hung up", ["script": path])
+            finished.add(1, ordering: .relaxed)
+        case AGIError.protocolViolation(let text):
+            session.logger.error("AGI session ended: Asterisk's reply is not AGI", ["script": path, "reply": text])
+            failed.add(1, ordering: .relaxed)
+        default:
+            session.logger.error("AGI handler failed; hanging up the call", ["script": path, "error": "\(failure)"])
             failed.add(1, ordering: .relaxed)
             if !session.closedByAsterisk { try? await session.hangup() }
         }
@@ -107,7 +142,10 @@ public final class AGIServer: Sendable {
         var number = 0
         while let line = try await reader.readLine(deadline: deadline) {
             number += 1
-            if line.isEmpty { return environment }
+            if line.isEmpty {
+                environment.trim()
+                return environment
+            }
             guard number <= limits.maxEnvironmentLines else { throw AGIError.environmentTooLarge(limit: limits.maxEnvironmentLines) }
             try environment.append(line: line, number: number)
         }

@@ -119,11 +119,18 @@ public final class AGISession {
     /// A channel command's -1 told apart: a HANGUP within the grace, or the command failing.
     func failedOrHungUp(_ reply: AGIReply, for command: AGICommand) async throws -> AGIReply {
         guard reply.resultCode == -1 else { return reply }
-        if try await awaitHangup(within: hangupGrace) { throw AGIError.hangup }
-        throw AGIError.commandFailed(command: command.name, result: reply.result)
+        throw try await failure(of: command, result: reply.result)
+    }
+
+    /// Out of line (it is rare): what a -1 from `command` was.
+    @inline(never)
+    private func failure(of command: AGICommand, result: String) async throws -> AGIError {
+        if try await awaitHangup(within: hangupGrace) { return AGIError.hangup }
+        return AGIError.commandFailed(command: command.name, result: result)
     }
 
     /// Whether the channel has hung up, reading any HANGUP line that arrives within `grace`.
+    @inline(never)
     public func awaitHangup(within grace: Duration) async throws -> Bool {
         if hangupReceived || closedByAsterisk { return true }
         do {
@@ -155,19 +162,7 @@ public final class AGISession {
         }
         var parser = AGIReplyParser()
         while true {
-            let line: String?
-            do {
-                line = try await reader.readLine(deadline: deadline)
-            } catch ConnectionError.timedOut {
-                throw AGIError.timeout(command: command.name)
-            } catch let error as FramingError {
-                throw AGIError.protocolViolation("\(error)")
-            } catch is SocketError {
-                line = nil
-            } catch ConnectionError.peerClosedMidMessage {
-                line = nil
-            }
-            guard let line else {
+            guard let line = try await replyLine(for: command, deadline: deadline) else {
                 closedByAsterisk = true
                 throw hangupReceived ? AGIError.hangup : AGIError.connectionClosed
             }
@@ -177,6 +172,22 @@ public final class AGISession {
                 continue
             }
             if let reply = try parser.feed(line) { return reply }
+        }
+    }
+
+    /// The next line of a reply, nil when Asterisk is gone; the connection's errors in AGI's terms.
+    @inline(never)
+    private func replyLine(for command: AGICommand, deadline: MonotonicTime?) async throws -> String? {
+        do {
+            return try await reader.readLine(deadline: deadline)
+        } catch ConnectionError.timedOut {
+            throw AGIError.timeout(command: command.name)
+        } catch let error as FramingError {
+            throw AGIError.protocolViolation("\(error)")
+        } catch is SocketError {
+            return nil
+        } catch ConnectionError.peerClosedMidMessage {
+            return nil
         }
     }
 

@@ -53,12 +53,18 @@ public enum PerfPeers {
 
     /// Logs in to amifire with the whole client (reader, channel tracker, one subscriber) and
     /// counts events to `Event: FireDone`, checking each `X-Seq` follows the one before.
-    public static func connectAMI(host: String, port: UInt16) async throws -> AMIRun {
+    /// Throws when no login succeeds within `loginLimit`.
+    public static func connectAMI(host: String, port: UInt16, loginLimit: Duration = .seconds(10)) async throws -> AMIRun {
         var settings = AMIClient.Settings(host: host, port: port, username: "bench", secret: Secret("bench"))
         settings.pingInterval = nil
         let client = AMIClient(settings: settings, logger: .silent)
         let feed = client.subscribe(name: "perf")
         let running = Task { await client.run() }
+        let watchdog = Task {
+            try await Task.sleep(for: loginLimit)
+            if client.status.connects == 0 { await client.stop() }
+        }
+        defer { watchdog.cancel() }
         var received = 0, lost = 0, outOfOrder = 0, expected = 1
         var started: MonotonicTime?
         var count: Int?
@@ -82,8 +88,10 @@ public enum PerfPeers {
             }
         }
         let seconds = started?.secondsElapsed ?? 0
+        let status = client.status
         await client.stop()
         await running.value
+        if status.connects == 0 { throw BenchmarkError("no AMI login at \(host):\(port) within \(loginLimit): \(status.detail)") }
         let ok = count == received && lost == 0 && outOfOrder == 0
         return AMIRun(events: received, events_per_s: seconds > 0 ? Double(received) / seconds : 0, lost: lost + max(0, (count ?? received) - received - lost), out_of_order: outOfOrder, ok: ok, seconds: seconds, tracked_from_event: trackedFrom)
     }
