@@ -28,25 +28,25 @@ public struct AMISubscription: AsyncSequence, Sendable {
 
     public func makeAsyncIterator() -> Iterator { Iterator(lease: lease) }
 
-    /// Takes what the client delivered a batch at a time: one wake-up per read from Asterisk,
-    /// not one per event.
+    /// Takes what the client delivered a batch at a time: one wake-up for many events, not one
+    /// per event.
     public struct Iterator: AsyncIteratorProtocol {
         fileprivate let lease: Lease
         private var batch: [AMIFeed] = []
-        private var next = 0
+        private var position = 0
 
         fileprivate init(lease: Lease) {
             self.lease = lease
         }
 
         public mutating func next() async -> AMIFeed? {
-            if next == batch.count {
+            if position == batch.count {
                 guard let taken = await lease.subscriber.take() else { return nil }
                 batch = taken
-                next = 0
+                position = 0
             }
-            defer { next += 1 }
-            return batch[next]
+            defer { position += 1 }
+            return batch[position]
         }
     }
 
