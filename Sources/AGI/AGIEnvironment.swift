@@ -61,13 +61,14 @@ public struct AGIEnvironment: Sendable, Equatable {
 
     /// Adds one `agi_name: value` line; the block ends at an empty line, which the caller detects.
     mutating func append(line: String, number: Int) throws(AGIError) {
-        guard line.hasPrefix("agi_"), let colon = line.firstIndex(of: ":") else {
+        // On the UTF-8 view: every call starts with some 25 of these lines.
+        let utf8 = line.utf8
+        guard utf8.starts(with: "agi_".utf8), let colon = utf8.firstIndex(of: 0x3A) else {
             throw .malformedEnvironment(line: number, text: String(line.prefix(80)))
         }
-        let name = String(line[line.index(line.startIndex, offsetBy: 4)..<colon])
-        var value = line[line.index(after: colon)...]
-        if value.first == " " { value = value.dropFirst() }
-        pairs.append((name, String(value)))
+        var valueStart = utf8.index(after: colon)
+        if valueStart < utf8.endIndex, utf8[valueStart] == 0x20 { valueStart = utf8.index(after: valueStart) }
+        pairs.append((String(line[utf8.index(utf8.startIndex, offsetBy: 4)..<colon]), String(line[valueStart...])))
     }
 }
 

@@ -1,29 +1,35 @@
 import Core
 
-/// Deadlines keyed by waiter, earliest first, with O(log n) removal when a wait ends early.
+/// Deadlines of waiters, earliest first, with O(log n) removal when a wait ends early.
 ///
 /// Most waits end before their deadline (the peer answers), so entries must leave the queue as
-/// soon as their wait does, or a busy server would hold millions of dead timers.
-struct DeadlineQueue<Key: Hashable> {
-    private var entries: [(at: MonotonicTime, key: Key)] = []
-    private var positions: [Key: Int] = [:]
+/// soon as their wait does, or a busy server would hold millions of dead timers. Waiters are
+/// small integers (a descriptor and a direction), so where each sits in the heap is kept in an
+/// array, not a dictionary: no hashing on the path of every command.
+struct DeadlineQueue {
+    private var entries: [(at: MonotonicTime, key: Int)] = []
+    /// `positions[key]` is the key's index in `entries` + 1; 0 when it has no deadline.
+    private var positions: [Int32] = []
 
     var earliest: MonotonicTime? { entries.first?.at }
     var count: Int { entries.count }
 
-    mutating func set(_ key: Key, at time: MonotonicTime) {
+    mutating func set(_ key: Int, at time: MonotonicTime) {
         remove(key)
+        if key >= positions.count { positions.append(contentsOf: repeatElement(0, count: max(key + 1 - positions.count, positions.count))) }
         entries.append((time, key))
-        positions[key] = entries.count - 1
+        positions[key] = Int32(entries.count)
         siftUp(entries.count - 1)
     }
 
-    mutating func remove(_ key: Key) {
-        guard let index = positions.removeValue(forKey: key) else { return }
+    mutating func remove(_ key: Int) {
+        guard key < positions.count, positions[key] > 0 else { return }
+        let index = Int(positions[key]) - 1
+        positions[key] = 0
         let last = entries.count - 1
         if index != last {
             entries[index] = entries[last]
-            positions[entries[index].key] = index
+            positions[entries[index].key] = Int32(index + 1)
         }
         entries.removeLast()
         if index < entries.count {
@@ -33,8 +39,8 @@ struct DeadlineQueue<Key: Hashable> {
     }
 
     /// Removes and returns every key whose deadline is at or before `now`.
-    mutating func popExpired(now: MonotonicTime) -> [Key] {
-        var expired: [Key] = []
+    mutating func popExpired(now: MonotonicTime) -> [Int] {
+        var expired: [Int] = []
         while let first = entries.first, first.at <= now {
             expired.append(first.key)
             remove(first.key)
@@ -68,7 +74,7 @@ struct DeadlineQueue<Key: Hashable> {
 
     private mutating func swapEntries(_ a: Int, _ b: Int) {
         entries.swapAt(a, b)
-        positions[entries[a].key] = a
-        positions[entries[b].key] = b
+        positions[entries[a].key] = Int32(a + 1)
+        positions[entries[b].key] = Int32(b + 1)
     }
 }

@@ -25,9 +25,23 @@ public final class EventLoop: TaskExecutor, Sendable {
         case write = 1
     }
 
+    /// A task waiting on one descriptor in one direction.
     private struct WaiterKey: Hashable {
         var fd: Int32
         var interest: Interest
+
+        init(fd: Int32, interest: Interest) {
+            self.fd = fd
+            self.interest = interest
+        }
+
+        /// The key as a small integer, for the deadline queue.
+        init(slot: Int) {
+            fd = Int32(slot >> 1)
+            interest = slot & 1 == 0 ? .read : .write
+        }
+
+        var slot: Int { Int(fd) << 1 | interest.rawValue }
     }
 
     private struct Registration {
@@ -59,7 +73,7 @@ public final class EventLoop: TaskExecutor, Sendable {
     private struct State {
         var registrations = DescriptorTable<Registration>()
         var nextGeneration: UInt32 = 1
-        var deadlines = DeadlineQueue<WaiterKey>()
+        var deadlines = DeadlineQueue()
         /// The deadline the epoll thread sleeps toward; an earlier one must wake it.
         var sleepingUntil: MonotonicTime?
     }
@@ -142,7 +156,7 @@ public final class EventLoop: TaskExecutor, Sendable {
                     }
                     state.registrations[fd] = registration
                     guard let deadline else { return .success(false) }
-                    state.deadlines.set(key, at: deadline)
+                    state.deadlines.set(key.slot, at: deadline)
                     if state.sleepingUntil.map({ deadline < $0 }) ?? true {
                         state.sleepingUntil = deadline
                         wakeLoop()
@@ -164,8 +178,8 @@ public final class EventLoop: TaskExecutor, Sendable {
     public func deregister(_ fd: Int32) {
         let removed = state.withLock { state -> Registration? in
             guard let registration = state.registrations.removeValue(forKey: fd) else { return nil }
-            state.deadlines.remove(WaiterKey(fd: fd, interest: .read))
-            state.deadlines.remove(WaiterKey(fd: fd, interest: .write))
+            state.deadlines.remove(WaiterKey(fd: fd, interest: .read).slot)
+            state.deadlines.remove(WaiterKey(fd: fd, interest: .write).slot)
             return registration
         }
         guard let removed else { return }
@@ -195,7 +209,7 @@ public final class EventLoop: TaskExecutor, Sendable {
             guard var registration = state.registrations[key.fd] else { return nil }
             let continuation = registration.takeWaiter(key.interest)
             state.registrations[key.fd] = registration
-            state.deadlines.remove(key)
+            state.deadlines.remove(key.slot)
             return continuation
         }
         continuation?.resume(throwing: error)
@@ -247,7 +261,7 @@ public final class EventLoop: TaskExecutor, Sendable {
                 }
                 let now = MonotonicTime.now()
                 if let earliest = state.deadlines.earliest, earliest <= now {
-                    for key in state.deadlines.popExpired(now: now) {
+                    for key in state.deadlines.popExpired(now: now).map(WaiterKey.init(slot:)) {
                         guard var registration = state.registrations[key.fd] else { continue }
                         let waiter = registration.takeWaiter(key.interest)
                         state.registrations[key.fd] = registration
@@ -298,7 +312,7 @@ public final class EventLoop: TaskExecutor, Sendable {
         for (interest, mask) in readinessMasks where events & mask != 0 {
             if let waiter = registration.takeWaiter(interest) {
                 ready.append((waiter, nil))
-                state.deadlines.remove(WaiterKey(fd: fd, interest: interest))
+                state.deadlines.remove(WaiterKey(fd: fd, interest: interest).slot)
             } else if interest == .read {
                 registration.readable = true
             } else {
