@@ -80,15 +80,36 @@ public final class AGISession {
 
     /// Reads the reply to `command`; a reply that is not AGI breaks the session for good.
     func read(for command: AGICommand) async throws -> AGIReply {
-        let reply: AGIReply
+        let deadline: MonotonicTime? = switch command.replyTime {
+        case .immediate: .after(Self.immediateReplyTimeout)
+        case .media: .after(Self.mediaReplyTimeout)
+        case .unbounded: nil
+        }
+        var parser = AGIReplyParser()
+        while true {
+            guard let line = try await replyLine(for: command, deadline: deadline) else {
+                closedByAsterisk = true
+                throw hangupReceived ? AGIError.hangup : AGIError.connectionClosed
+            }
+            if line == "HANGUP", parser.isBetweenReplies {
+                hangupReceived = true
+                logger.debug("Asterisk signalled HANGUP")
+                continue
+            }
+            if let reply = try feed(line, to: &parser) { return reply }
+        }
+    }
+
+    /// One line of a reply into `parser`: the reply once complete (and logged).
+    private func feed(_ line: String, to parser: inout AGIReplyParser) throws(AGIError) -> AGIReply? {
         do {
-            reply = try await readReply(for: command)
-        } catch let error as AGIError {
-            if case .protocolViolation = error { protocolError = error }
+            guard let reply = try parser.feed(line) else { return nil }
+            logger.trace("← \(isSensitive ? "\(reply.code) (sensitive reply masked)" : Self.describe(reply))")
+            return reply
+        } catch {
+            protocolError = error
             throw error
         }
-        logger.trace("← \(isSensitive ? "\(reply.code) (sensitive reply masked)" : Self.describe(reply))")
-        return reply
     }
 
     /// Sends `command`; 510, 511 and 520 replies are thrown as `AGIError`.
@@ -154,27 +175,6 @@ public final class AGISession {
         }
     }
 
-    private func readReply(for command: AGICommand) async throws -> AGIReply {
-        let deadline: MonotonicTime? = switch command.replyTime {
-        case .immediate: .after(Self.immediateReplyTimeout)
-        case .media: .after(Self.mediaReplyTimeout)
-        case .unbounded: nil
-        }
-        var parser = AGIReplyParser()
-        while true {
-            guard let line = try await replyLine(for: command, deadline: deadline) else {
-                closedByAsterisk = true
-                throw hangupReceived ? AGIError.hangup : AGIError.connectionClosed
-            }
-            if line == "HANGUP", parser.isBetweenReplies {
-                hangupReceived = true
-                logger.debug("Asterisk signalled HANGUP")
-                continue
-            }
-            if let reply = try parser.feed(line) { return reply }
-        }
-    }
-
     /// The next line of a reply, nil when Asterisk is gone; the connection's errors in AGI's terms.
     @inline(never)
     private func replyLine(for command: AGICommand, deadline: MonotonicTime?) async throws -> String? {
@@ -183,7 +183,8 @@ public final class AGISession {
         } catch ConnectionError.timedOut {
             throw AGIError.timeout(command: command.name)
         } catch let error as FramingError {
-            throw AGIError.protocolViolation("\(error)")
+            protocolError = .protocolViolation("\(error)")
+            throw protocolError!
         } catch is SocketError {
             return nil
         } catch ConnectionError.peerClosedMidMessage {
