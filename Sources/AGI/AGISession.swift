@@ -79,25 +79,38 @@ public final class AGISession {
     }
 
     /// Reads the reply to `command`; a reply that is not AGI breaks the session for good.
+    /// (Every call waits in here: what it keeps across the wait is kept small.)
     func read(for command: AGICommand) async throws -> AGIReply {
-        let deadline: MonotonicTime? = switch command.replyTime {
-        case .immediate: .after(Self.immediateReplyTimeout)
-        case .media: .after(Self.mediaReplyTimeout)
-        case .unbounded: nil
-        }
+        let deadline = Self.replyDeadline(command.replyTime)
         var parser = AGIReplyParser()
         while true {
-            guard let line = try await replyLine(for: command, deadline: deadline) else {
-                closedByAsterisk = true
-                throw hangupReceived ? AGIError.hangup : AGIError.connectionClosed
-            }
-            if line == "HANGUP", parser.isBetweenReplies {
-                hangupReceived = true
-                logger.debug("Asterisk signalled HANGUP")
-                continue
-            }
-            if let reply = try feed(line, to: &parser) { return reply }
+            let line = try await replyLine(for: command, deadline: deadline)
+            if let reply = try take(line, into: &parser) { return reply }
         }
+    }
+
+    /// When the reply to a command must have come.
+    private static func replyDeadline(_ time: AGICommand.ReplyTime) -> MonotonicTime? {
+        switch time {
+        case .immediate: .after(immediateReplyTimeout)
+        case .media: .after(mediaReplyTimeout)
+        case .unbounded: nil
+        }
+    }
+
+    /// One line read while a reply is awaited: the reply once complete; a HANGUP notice between
+    /// replies is noted; nil (Asterisk gone) ends the session.
+    private func take(_ line: String?, into parser: inout AGIReplyParser) throws(AGIError) -> AGIReply? {
+        guard let line else {
+            closedByAsterisk = true
+            throw hangupReceived ? AGIError.hangup : AGIError.connectionClosed
+        }
+        if line == "HANGUP", parser.isBetweenReplies {
+            hangupReceived = true
+            logger.debug("Asterisk signalled HANGUP")
+            return nil
+        }
+        return try feed(line, to: &parser)
     }
 
     /// One line of a reply into `parser`: the reply once complete (and logged).
