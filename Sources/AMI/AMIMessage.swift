@@ -66,8 +66,7 @@ public struct AMIMessage: @unchecked Sendable {
         if let base = block.baseAddress {
             var lineStart = 0
             while lineStart < block.count {
-                // The last line may come without its terminator.
-                let line = nextLine(in: block, base: base, from: lineStart, to: block.count) ?? (block.count, block.count, block.count)
+                let line = nextLine(in: block, base: base, from: lineStart, to: block.count) ?? lastLine(in: block, from: lineStart)
                 fields.append(field(in: block, line: lineStart..<line.end, colon: line.colon, relativeTo: 0))
                 lineStart = line.next
             }
@@ -77,6 +76,13 @@ public struct AMIMessage: @unchecked Sendable {
 
     private init(storage: Storage) {
         self.storage = storage
+    }
+
+    /// A block's last line when no LF ends it: its content (without a CR at its end) and colon.
+    private static func lastLine(in block: UnsafeBufferPointer<UInt8>, from start: Int) -> (end: Int, colon: Int, next: Int) {
+        let end = block.count > start && block[block.count - 1] == 0x0D ? block.count - 1 : block.count
+        let colon = block[start..<end].firstIndex(of: 0x3A) ?? end
+        return (end, colon, block.count)
     }
 
     /// The line starting at `start`: where its content ends (before CR LF or LF), where its

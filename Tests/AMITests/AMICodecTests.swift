@@ -52,6 +52,13 @@ import Wire
         #expect(message.encoded == bytes)
     }
 
+    @Test func aBlockWhoseLastLineHasNoTerminatorKeepsThatHeader() {
+        let message = AMIMessage(block: Array("Response: Success\r\nMessage: Authentication accepted".utf8)[...])
+        #expect(message.kind == .response)
+        #expect(message["Message"] == "Authentication accepted")
+        #expect(AMIMessage(block: Array("Event: A\nX: 1\r".utf8)[...])["X"] == "1")
+    }
+
     @Test func secretsAreMaskedInDescriptions() {
         #expect(AMIAction.login(username: "u", secret: "hunter2").description == "Login Username=u Secret=*** Events=on")
         #expect(!AMIAction.login(username: "u", key: "abcdef").description.contains("abcdef"))
