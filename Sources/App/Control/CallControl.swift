@@ -80,7 +80,9 @@ struct CallControl: Sendable {
 
     /// The live channel of the call `uniqueid` (or whose linkedid it is).
     private func channel(of uniqueID: String, _ ami: AMIClient) throws -> String {
-        guard let found = ami.channels.first(where: { $0.uniqueID == uniqueID }) ?? ami.channels.first(where: { $0.snapshot.linkedID == uniqueID }) else {
+        // One view of the channels for both questions (the tracker reads them out when asked).
+        let all = ami.channels
+        guard let found = all.first(where: { $0.uniqueID == uniqueID }) ?? all.first(where: { $0.snapshot.linkedID == uniqueID }) else {
             throw ControlCommandError("no live call \(uniqueID) (switchboard channels lists them)")
         }
         return found.snapshot.channel
