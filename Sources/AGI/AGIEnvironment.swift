@@ -59,16 +59,15 @@ public struct AGIEnvironment: Sendable, Equatable {
         pairs = exact
     }
 
-    /// Adds one `agi_name: value` line; the block ends at an empty line, which the caller detects.
-    mutating func append(line: String, number: Int) throws(AGIError) {
-        // On the UTF-8 view: every call starts with some 25 of these lines.
-        let utf8 = line.utf8
-        guard utf8.starts(with: "agi_".utf8), let colon = utf8.firstIndex(of: 0x3A) else {
-            throw .malformedEnvironment(line: number, text: String(line.prefix(80)))
+    /// Adds one `agi_name: value` line (its bytes, without the line break); the block ends at an
+    /// empty line, which the caller detects. Read on bytes: every call starts with some 25 of these.
+    mutating func append(line: ArraySlice<UInt8>, number: Int) throws(AGIError) {
+        guard line.starts(with: "agi_".utf8), let colon = line.firstIndex(of: 0x3A) else {
+            throw .malformedEnvironment(line: number, text: String(decoding: line.prefix(80), as: UTF8.self))
         }
-        var valueStart = utf8.index(after: colon)
-        if valueStart < utf8.endIndex, utf8[valueStart] == 0x20 { valueStart = utf8.index(after: valueStart) }
-        pairs.append((String(line[utf8.index(utf8.startIndex, offsetBy: 4)..<colon]), String(line[valueStart...])))
+        var valueStart = colon + 1
+        if valueStart < line.endIndex, line[valueStart] == 0x20 { valueStart += 1 }
+        pairs.append((String(decoding: line[line.startIndex + 4..<colon], as: UTF8.self), String(decoding: line[valueStart...], as: UTF8.self)))
     }
 }
 

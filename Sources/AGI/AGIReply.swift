@@ -37,23 +37,22 @@ struct AGIReplyParser {
     /// True before the first line of a reply: a `HANGUP` line here is a hangup notice, not data.
     var isBetweenReplies: Bool { usage == nil }
 
-    /// Feeds one line; returns the reply once complete.
-    mutating func feed(_ line: String) throws(AGIError) -> AGIReply? {
+    /// Feeds one line (its bytes, without the line break); returns the reply once complete.
+    mutating func feed(_ line: ArraySlice<UInt8>) throws(AGIError) -> AGIReply? {
         if var lines = usage {
-            if line.hasPrefix("520 ") {
+            if line.starts(with: "520 ".utf8) {
                 usage = nil
-                return AGIReply(code: 520, message: String(line.dropFirst(4)), usage: lines)
+                return AGIReply(code: 520, message: String(decoding: line.dropFirst(4), as: UTF8.self), usage: lines)
             }
-            lines.append(line)
+            lines.append(String(decoding: line, as: UTF8.self))
             usage = lines
             return nil
         }
-        if line.hasPrefix("520-") {
+        if line.starts(with: "520-".utf8) {
             usage = []
             return nil
         }
-        var line = line
-        return try line.withUTF8 { bytes in Result { () throws(AGIError) in try Self.parse(bytes) } }.get()
+        return try line.withUnsafeBufferPointer { bytes in Result { () throws(AGIError) in try Self.parse(bytes) } }.get()
     }
 
     /// One reply line other than a 520 block's: `CODE[ text]`, read on its bytes (a reply
@@ -70,17 +69,17 @@ struct AGIReplyParser {
         let rest = min(4, bytes.count)..<bytes.count
         guard code == 200 else { return AGIReply(code: code, message: text(rest)) }
         // `result=N [(data)] [endpos=N]`
-        let prefix = Array("result=".utf8)
-        guard rest.count >= prefix.count, bytes[rest.lowerBound..<rest.lowerBound + prefix.count].elementsEqual(prefix) else { throw violation() }
-        let resultStart = rest.lowerBound + prefix.count
+        let prefix: StaticString = "result="
+        guard Self.word(prefix, startsAt: rest.lowerBound, in: bytes) else { throw violation() }
+        let resultStart = rest.lowerBound + prefix.utf8CodeUnitCount
         let resultEnd = bytes[resultStart...].firstIndex(of: 0x20) ?? bytes.count
         var reply = AGIReply(code: 200, result: text(resultStart..<resultEnd))
         var data = min(resultEnd + 1, bytes.count)..<bytes.count
         // A trailing `endpos=N` (after the data, if any) is not part of the data.
         let lastWord = (bytes[data].lastIndex(of: 0x20).map { $0 + 1 } ?? data.lowerBound)..<data.upperBound
-        let endpos = Array("endpos=".utf8)
-        if lastWord.count > endpos.count, bytes[lastWord.lowerBound..<lastWord.lowerBound + endpos.count].elementsEqual(endpos),
-           let value = Int(text(lastWord.lowerBound + endpos.count..<lastWord.upperBound)) {
+        let endpos: StaticString = "endpos="
+        if lastWord.count > endpos.utf8CodeUnitCount, Self.word(endpos, startsAt: lastWord.lowerBound, in: bytes),
+           let value = Int(text(lastWord.lowerBound + endpos.utf8CodeUnitCount..<lastWord.upperBound)) {
             reply.endpos = value
             data = data.lowerBound..<max(data.lowerBound, lastWord.lowerBound - 1)
         }
@@ -90,5 +89,12 @@ struct AGIReplyParser {
             reply.data = text(data)
         }
         return reply
+    }
+
+    /// Whether `bytes` holds `word` at `index` (compared in place: a reply is parsed per command).
+    private static func word(_ word: StaticString, startsAt index: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let count = word.utf8CodeUnitCount
+        return bytes.count - index >= count
+            && UnsafeBufferPointer(rebasing: bytes[index..<index + count]).elementsEqual(UnsafeBufferPointer(start: word.utf8Start, count: count))
     }
 }

@@ -2,7 +2,9 @@ import Synchronization
 
 /// Which handler serves a FastAGI script path: `ivr` serves `ivr` and `ivr/<anything>`.
 public final class AGIRouter: Sendable {
-    public typealias Handler = @Sendable (AGISession) async throws -> Void
+    /// A script's handler: an ordinary nonisolated async function (`@concurrent`), as the
+    /// modules that register them (not caller-isolated) write their closures.
+    public typealias Handler = @concurrent @Sendable (AGISession) async throws -> Void
 
     private let routes = Mutex<[(prefix: String, handler: Handler)]>([])
 

@@ -92,8 +92,9 @@ public final class AGIServer: Sendable {
     }
 
     /// Runs the handler registered for the session's script, and ends the call cleanly whatever it does.
+    /// (`@concurrent` as the handler is: the session is handed to it within one isolation.)
     @inline(never)
-    private func run(_ session: AGISession) async {
+    @concurrent private func run(_ session: AGISession) async {
         let path = session.environment.script.path
         guard let handler = router.handler(for: path) else {
             await refuse(session, path: path)
@@ -140,15 +141,20 @@ public final class AGIServer: Sendable {
         let deadline = MonotonicTime.after(limits.environmentDeadline)
         var environment = AGIEnvironment(pairs: [])
         var number = 0
-        while let line = try await reader.readLine(deadline: deadline) {
-            number += 1
-            if line.isEmpty {
-                environment.trim()
-                return environment
+        var ended = false
+        while !ended {
+            let read = try await reader.readLine(deadline: deadline) { line in
+                number += 1
+                if line.isEmpty {
+                    ended = true
+                    return
+                }
+                guard number <= limits.maxEnvironmentLines else { throw AGIError.environmentTooLarge(limit: limits.maxEnvironmentLines) }
+                try environment.append(line: line, number: number)
             }
-            guard number <= limits.maxEnvironmentLines else { throw AGIError.environmentTooLarge(limit: limits.maxEnvironmentLines) }
-            try environment.append(line: line, number: number)
+            guard read else { throw AGIError.connectionClosed }
         }
-        throw AGIError.connectionClosed
+        environment.trim()
+        return environment
     }
 }

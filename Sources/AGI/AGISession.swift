@@ -46,8 +46,9 @@ public final class AGISession {
 
     /// Runs `body` with everything this session sends and reads masked in its logs: a caller's
     /// whole input marked sensitive (a card number keyed through a prompt and then digit by
-    /// digit), or a command carrying such a value (SET VARIABLE CARD …).
-    public func sensitive<T>(_ body: () async throws -> T) async rethrows -> T {
+    /// digit), or a command carrying such a value (SET VARIABLE CARD …). `@concurrent`, body
+    /// included, like the handlers that call it.
+    @concurrent public func sensitive<T>(_ body: @concurrent () async throws -> T) async rethrows -> T {
         let outer = isSensitive
         isSensitive = true
         defer { isSensitive = outer }
@@ -83,10 +84,11 @@ public final class AGISession {
     func read(for command: AGICommand) async throws -> AGIReply {
         let deadline = Self.replyDeadline(command.replyTime)
         var parser = AGIReplyParser()
-        while true {
-            let line = try await replyLine(for: command, deadline: deadline)
-            if let reply = try take(line, into: &parser) { return reply }
+        var reply: AGIReply?
+        while reply == nil {
+            try await replyLine(for: command, deadline: deadline) { line in reply = try take(line, into: &parser) }
         }
+        return reply!
     }
 
     /// When the reply to a command must have come.
@@ -99,13 +101,9 @@ public final class AGISession {
     }
 
     /// One line read while a reply is awaited: the reply once complete; a HANGUP notice between
-    /// replies is noted; nil (Asterisk gone) ends the session.
-    private func take(_ line: String?, into parser: inout AGIReplyParser) throws(AGIError) -> AGIReply? {
-        guard let line else {
-            closedByAsterisk = true
-            throw hangupReceived ? AGIError.hangup : AGIError.connectionClosed
-        }
-        if line == "HANGUP", parser.isBetweenReplies {
+    /// replies is noted.
+    private func take(_ line: ArraySlice<UInt8>, into parser: inout AGIReplyParser) throws(AGIError) -> AGIReply? {
+        if parser.isBetweenReplies, line.elementsEqual("HANGUP".utf8) {
             hangupReceived = true
             logger.debug("Asterisk signalled HANGUP")
             return nil
@@ -114,7 +112,7 @@ public final class AGISession {
     }
 
     /// One line of a reply into `parser`: the reply once complete (and logged).
-    private func feed(_ line: String, to parser: inout AGIReplyParser) throws(AGIError) -> AGIReply? {
+    private func feed(_ line: ArraySlice<UInt8>, to parser: inout AGIReplyParser) throws(AGIError) -> AGIReply? {
         do {
             guard let reply = try parser.feed(line) else { return nil }
             logger.trace("← \(isSensitive ? "\(reply.code) (sensitive reply masked)" : Self.describe(reply))")
@@ -188,21 +186,22 @@ public final class AGISession {
         }
     }
 
-    /// The next line of a reply, nil when Asterisk is gone; the connection's errors in AGI's terms.
+    /// Gives the next line of a reply to `take`; the connection's errors in AGI's terms, and
+    /// Asterisk gone (end-of-file, reset) as the end of the session.
     @inline(never)
-    private func replyLine(for command: AGICommand, deadline: MonotonicTime?) async throws -> String? {
+    private func replyLine(for command: AGICommand, deadline: MonotonicTime?, _ take: (ArraySlice<UInt8>) throws -> Void) async throws {
         do {
-            return try await reader.readLine(deadline: deadline)
+            if try await reader.readLine(deadline: deadline, take) { return }
         } catch ConnectionError.timedOut {
             throw AGIError.timeout(command: command.name)
         } catch let error as FramingError {
             protocolError = .protocolViolation("\(error)")
             throw protocolError!
-        } catch is SocketError {
-            return nil
-        } catch ConnectionError.peerClosedMidMessage {
-            return nil
+        } catch is SocketError, ConnectionError.peerClosedMidMessage {
+            // Reset, or closed inside a line: Asterisk is gone, as at end-of-file.
         }
+        closedByAsterisk = true
+        throw hangupReceived ? AGIError.hangup : AGIError.connectionClosed
     }
 
     static func describe(_ reply: AGIReply) -> String {
