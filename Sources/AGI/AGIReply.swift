@@ -5,25 +5,49 @@
 /// or intercept routine`; a `520-` usage block whose help lines carry no prefix, ending in
 /// `520 End of proper usage.`
 public struct AGIReply: Sendable, Equatable {
-    public var code: Int
+    public var code: Int { fields.code }
     /// The text after `result=` up to the first space; empty in `result= (timeout)`.
-    public var result: String
+    public var result: String { fields.result }
     /// The text inside the parentheses, if any: a variable's value, `timeout`, `dtmf`, `hangup`.
-    public var data: String?
+    public var data: String? { fields.data }
     /// The sample offset where playback or recording stopped, if reported.
-    public var endpos: Int?
+    public var endpos: Int? { fields.endpos }
     /// For codes other than 200: the text after the code.
-    public var message: String
+    public var message: String { fields.message }
     /// For 520: the usage text lines.
-    public var usage: [String]
+    public var usage: [String] { fields.usage }
+
+    /// The fields in one shared object: a reply is handed up through the async calls of every
+    /// command, and each frame that holds one across a wait (a call waiting for Asterisk keeps
+    /// them all) holds a reference, not 80 bytes per copy.
+    private let fields: Fields
+
+    private final class Fields: Sendable {
+        let code: Int
+        let result: String
+        let data: String?
+        let endpos: Int?
+        let message: String
+        let usage: [String]
+
+        init(code: Int, result: String, data: String?, endpos: Int?, message: String, usage: [String]) {
+            self.code = code
+            self.result = result
+            self.data = data
+            self.endpos = endpos
+            self.message = message
+            self.usage = usage
+        }
+    }
 
     public init(code: Int, result: String = "", data: String? = nil, endpos: Int? = nil, message: String = "", usage: [String] = []) {
-        self.code = code
-        self.result = result
-        self.data = data
-        self.endpos = endpos
-        self.message = message
-        self.usage = usage
+        fields = Fields(code: code, result: result, data: data, endpos: endpos, message: message, usage: usage)
+    }
+
+    public static func == (lhs: AGIReply, rhs: AGIReply) -> Bool {
+        lhs.fields === rhs.fields
+            || (lhs.code == rhs.code && lhs.result == rhs.result && lhs.data == rhs.data && lhs.endpos == rhs.endpos
+                && lhs.message == rhs.message && lhs.usage == rhs.usage)
     }
 
     /// `result` as a number, nil when empty or not numeric.
@@ -33,6 +57,8 @@ public struct AGIReply: Sendable, Equatable {
 /// Builds one reply from the lines that make it up (one line, or a 520 block).
 struct AGIReplyParser {
     private var usage: [String]?
+    /// The reply the last line completed, kept for the reader of the lines.
+    var finished: AGIReply?
 
     /// True before the first line of a reply: a `HANGUP` line here is a hangup notice, not data.
     var isBetweenReplies: Bool { usage == nil }
@@ -73,22 +99,23 @@ struct AGIReplyParser {
         guard Self.word(prefix, startsAt: rest.lowerBound, in: bytes) else { throw violation() }
         let resultStart = rest.lowerBound + prefix.utf8CodeUnitCount
         let resultEnd = bytes[resultStart...].firstIndex(of: 0x20) ?? bytes.count
-        var reply = AGIReply(code: 200, result: text(resultStart..<resultEnd))
         var data = min(resultEnd + 1, bytes.count)..<bytes.count
         // A trailing `endpos=N` (after the data, if any) is not part of the data.
         let lastWord = (bytes[data].lastIndex(of: 0x20).map { $0 + 1 } ?? data.lowerBound)..<data.upperBound
-        let endpos: StaticString = "endpos="
-        if lastWord.count > endpos.utf8CodeUnitCount, Self.word(endpos, startsAt: lastWord.lowerBound, in: bytes),
-           let value = Int(text(lastWord.lowerBound + endpos.utf8CodeUnitCount..<lastWord.upperBound)) {
-            reply.endpos = value
+        let endposWord: StaticString = "endpos="
+        var endpos: Int?
+        if lastWord.count > endposWord.utf8CodeUnitCount, Self.word(endposWord, startsAt: lastWord.lowerBound, in: bytes),
+           let value = Int(text(lastWord.lowerBound + endposWord.utf8CodeUnitCount..<lastWord.upperBound)) {
+            endpos = value
             data = data.lowerBound..<max(data.lowerBound, lastWord.lowerBound - 1)
         }
+        var dataText: String?
         if data.count >= 2, bytes[data.lowerBound] == 0x28, bytes[data.upperBound - 1] == 0x29 {
-            reply.data = text(data.lowerBound + 1..<data.upperBound - 1)
+            dataText = text(data.lowerBound + 1..<data.upperBound - 1)
         } else if !data.isEmpty {
-            reply.data = text(data)
+            dataText = text(data)
         }
-        return reply
+        return AGIReply(code: 200, result: text(resultStart..<resultEnd), data: dataText, endpos: endpos)
     }
 
     /// Whether `bytes` holds `word` at `index` (compared in place: a reply is parsed per command).

@@ -6,7 +6,14 @@ public final class AGIRouter: Sendable {
     /// modules that register them (not caller-isolated) write their closures.
     public typealias Handler = @concurrent @Sendable (AGISession) async throws -> Void
 
-    private let routes = Mutex<[(prefix: String, handler: Handler)]>([])
+    /// A struct, not a tuple: a function inside a tuple in an array is stored in the generic
+    /// form, and every call goes through conversion thunks, each a frame the call keeps.
+    private struct Route {
+        var prefix: String
+        var handler: Handler
+    }
+
+    private let routes = Mutex<[Route]>([])
 
     public init() {}
 
@@ -15,15 +22,18 @@ public final class AGIRouter: Sendable {
         let cleaned = prefix.trimmingSlashes()
         routes.withLock { routes in
             routes.removeAll { $0.prefix == cleaned }
-            routes.append((cleaned, handler))
+            routes.append(Route(prefix: cleaned, handler: handler))
             routes.sort { $0.prefix.count > $1.prefix.count }
         }
     }
 
     public func handler(for path: String) -> Handler? {
-        routes.withLock { routes in
-            routes.first { path == $0.prefix || path.hasPrefix($0.prefix + "/") }?.handler
+        // The route, not its function, out of the lock: a function returned through the
+        // generic lock would be wrapped in conversion thunks.
+        let route = routes.withLock { routes in
+            routes.first { path == $0.prefix || path.hasPrefix($0.prefix + "/") }
         }
+        return route?.handler
     }
 
     public var prefixes: [String] { routes.withLock { $0.map(\.prefix).sorted() } }

@@ -100,14 +100,25 @@ public final class AGIServer: Sendable {
             await refuse(session, path: path)
             return
         }
-        session.logger.debug("AGI session started", ["script": path, "channel": session.environment.channel])
+        started(session, path: path)
         do {
             try await handler(session)
-            session.logger.debug("AGI session finished", ["commands": "\(session.commandCount)"])
-            finished.add(1, ordering: .relaxed)
+            finished(session)
         } catch {
             await end(session, path: path, failure: error)
         }
+    }
+
+    /// Out of line, as the other steps: what logging needs stays out of the frame a call keeps.
+    @inline(never)
+    private func started(_ session: AGISession, path: String) {
+        session.logger.debug("AGI session started", ["script": path, "channel": session.environment.channel])
+    }
+
+    @inline(never)
+    private func finished(_ session: AGISession) {
+        session.logger.debug("AGI session finished", ["commands": "\(session.commandCount)"])
+        finished.add(1, ordering: .relaxed)
     }
 
     /// No handler for the script: said on Asterisk's console and hung up.

@@ -62,7 +62,9 @@ public final class AGISession {
         return try await read(for: command)
     }
 
-    /// Writes `command`; its reply is read by `read(for:)`.
+    /// Writes `command`; its reply is read by `read(for:)`. Out of line, so that what writing
+    /// needs is not in the frame a call keeps while it waits for the reply.
+    @inline(never)
     func write(_ command: AGICommand) async throws {
         let bytes = try command.encoded()
         if let protocolError { throw protocolError }
@@ -74,8 +76,7 @@ public final class AGISession {
         } catch ConnectionError.timedOut {
             throw AGIError.timeout(command: command.name)
         } catch {
-            closedByAsterisk = true
-            throw hangupReceived ? AGIError.hangup : AGIError.connectionClosed
+            throw gone()
         }
     }
 
@@ -84,11 +85,10 @@ public final class AGISession {
     func read(for command: AGICommand) async throws -> AGIReply {
         let deadline = Self.replyDeadline(command.replyTime)
         var parser = AGIReplyParser()
-        var reply: AGIReply?
-        while reply == nil {
-            try await replyLine(for: command, deadline: deadline) { line in reply = try take(line, into: &parser) }
+        while true {
+            try await replyLine(for: command, deadline: deadline, into: &parser)
+            if let reply = parser.finished { return reply }
         }
-        return reply!
     }
 
     /// When the reply to a command must have come.
@@ -100,15 +100,18 @@ public final class AGISession {
         }
     }
 
-    /// One line read while a reply is awaited: the reply once complete; a HANGUP notice between
-    /// replies is noted.
-    private func take(_ line: ArraySlice<UInt8>, into parser: inout AGIReplyParser) throws(AGIError) -> AGIReply? {
+    /// One line read while a reply is awaited, into `parser` (its `finished` reply once
+    /// complete); a HANGUP notice between replies is noted. Out of line: inlined into the
+    /// reading (async) code, its temporaries would sit in the frame every waiting call keeps.
+    @inline(never)
+    private func take(_ line: ArraySlice<UInt8>, into parser: inout AGIReplyParser) throws(AGIError) {
         if parser.isBetweenReplies, line.elementsEqual("HANGUP".utf8) {
             hangupReceived = true
             logger.debug("Asterisk signalled HANGUP")
-            return nil
+            return
         }
-        return try feed(line, to: &parser)
+        let reply = try feed(line, to: &parser)
+        parser.finished = reply
     }
 
     /// One line of a reply into `parser`: the reply once complete (and logged).
@@ -130,6 +133,7 @@ public final class AGISession {
     }
 
     /// The reply when it is a 200; 510, 511 and 520 thrown as `AGIError`.
+    @inline(never)
     func checked(_ reply: AGIReply, for command: AGICommand) throws -> AGIReply {
         switch reply.code {
         case 200: return reply
@@ -186,22 +190,40 @@ public final class AGISession {
         }
     }
 
-    /// Gives the next line of a reply to `take`; the connection's errors in AGI's terms, and
-    /// Asterisk gone (end-of-file, reset) as the end of the session.
+    /// Reads the next line of a reply into `parser`. (Its frame is kept by every waiting call:
+    /// what is not the wait itself is out of line.)
     @inline(never)
-    private func replyLine(for command: AGICommand, deadline: MonotonicTime?, _ take: (ArraySlice<UInt8>) throws -> Void) async throws {
+    private func replyLine(for command: AGICommand, deadline: MonotonicTime?, into parser: inout AGIReplyParser) async throws {
+        let read: Bool
         do {
-            if try await reader.readLine(deadline: deadline, take) { return }
-        } catch ConnectionError.timedOut {
-            throw AGIError.timeout(command: command.name)
-        } catch let error as FramingError {
-            protocolError = .protocolViolation("\(error)")
-            throw protocolError!
-        } catch is SocketError, ConnectionError.peerClosedMidMessage {
-            // Reset, or closed inside a line: Asterisk is gone, as at end-of-file.
+            read = try await reader.readLine(deadline: deadline) { line in try take(line, into: &parser) }
+        } catch {
+            throw readFailure(error, command: command)
         }
+        guard read else { throw gone() }
+    }
+
+    /// A failed read of a reply in AGI's terms.
+    @inline(never)
+    private func readFailure(_ error: any Error, command: AGICommand) -> any Error {
+        switch error {
+        case ConnectionError.timedOut:
+            return AGIError.timeout(command: command.name)
+        case let error as FramingError:
+            protocolError = .protocolViolation("\(error)")
+            return protocolError!
+        case is SocketError, ConnectionError.peerClosedMidMessage:
+            // Reset, or closed inside a line: Asterisk is gone, as at end-of-file.
+            return gone()
+        default:
+            return error
+        }
+    }
+
+    /// Asterisk closed the conversation (it does after a hangup): the error that ends the session.
+    private func gone() -> AGIError {
         closedByAsterisk = true
-        throw hangupReceived ? AGIError.hangup : AGIError.connectionClosed
+        return hangupReceived ? .hangup : .connectionClosed
     }
 
     static func describe(_ reply: AGIReply) -> String {

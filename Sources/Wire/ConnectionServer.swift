@@ -8,7 +8,7 @@ import Synchronization
 /// Shutdown is two steps: `stopAccepting()`, then (after a drain period) `closeAll()`; `run()`
 /// returns once the listener is closed and every handler has returned.
 public final class ConnectionServer: Sendable {
-    public typealias Handler = @Sendable (Connection) async -> Void
+    public typealias Handler = @concurrent @Sendable (Connection) async -> Void
 
     public let name: String
     public let listener: Listener
