@@ -235,6 +235,6 @@ extension AGISession {
 
     /// A variable name: bare when it is a plain word, quoted otherwise (`"SPACED VAR"`).
     static func name(_ name: String) -> AGICommand.Argument {
-        name.contains(where: { $0 == " " || $0 == "\"" || $0 == "\\" }) || name.isEmpty ? .quoted(name) : .bare(name)
+        name.utf8.contains(where: { $0 == 0x20 || $0 == 0x22 || $0 == 0x5C }) || name.isEmpty ? .quoted(name) : .bare(name)
     }
 }

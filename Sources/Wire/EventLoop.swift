@@ -135,8 +135,11 @@ public final class EventLoop: TaskExecutor, Sendable {
         // Fast path: an edge came since the last wait; no continuation needed.
         if state.withLock({ Self.consumeReadiness(interest, fd: fd, in: &$0) }) == true { return }
         let key = WaiterKey(fd: fd, interest: interest)
-        try await withTaskCancellationHandler {
-            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
+        // The executor-inheriting forms: the isolated ones hop to the generic executor and back
+        // around the operation, and for a task that prefers its loop each hop is a runtime check
+        // of that preference under the task's lock (two of them per wait, at every command).
+        try await _unsafeInheritExecutor_withTaskCancellationHandler {
+            try await _unsafeInheritExecutor_withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
                 let outcome = state.withLock { state -> Result<Bool, any Error> in
                     // Checked under the lock: a cancellation handler running now waits for it,
                     // one that ran before has already set the flag.
