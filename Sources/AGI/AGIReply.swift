@@ -65,20 +65,24 @@ struct AGIReplyParser {
 
     /// Feeds one line (its bytes, without the line break); returns the reply once complete.
     mutating func feed(_ line: ArraySlice<UInt8>) throws(AGIError) -> AGIReply? {
+        try line.withUnsafeBufferPointer { bytes in Result { () throws(AGIError) in try feed(bytes) } }.get()
+    }
+
+    private mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>) throws(AGIError) -> AGIReply? {
         if var lines = usage {
-            if line.starts(with: "520 ".utf8) {
+            if Self.word("520 ", startsAt: 0, in: bytes) {
                 usage = nil
-                return AGIReply(code: 520, message: String(decoding: line.dropFirst(4), as: UTF8.self), usage: lines)
+                return AGIReply(code: 520, message: String(decoding: bytes.dropFirst(4), as: UTF8.self), usage: lines)
             }
-            lines.append(String(decoding: line, as: UTF8.self))
+            lines.append(String(decoding: bytes, as: UTF8.self))
             usage = lines
             return nil
         }
-        if line.starts(with: "520-".utf8) {
+        if Self.word("520-", startsAt: 0, in: bytes) {
             usage = []
             return nil
         }
-        return try line.withUnsafeBufferPointer { bytes in Result { () throws(AGIError) in try Self.parse(bytes) } }.get()
+        return try Self.parse(bytes)
     }
 
     /// One reply line other than a 520 block's: `CODE[ text]`, read on its bytes (a reply

@@ -105,7 +105,7 @@ public final class AGISession {
     /// reading (async) code, its temporaries would sit in the frame every waiting call keeps.
     @inline(never)
     private func take(_ line: ArraySlice<UInt8>, into parser: inout AGIReplyParser) throws(AGIError) {
-        if parser.isBetweenReplies, line.elementsEqual("HANGUP".utf8) {
+        if parser.isBetweenReplies, line.count == 6, line.elementsEqual("HANGUP".utf8) {
             hangupReceived = true
             logger.debug("Asterisk signalled HANGUP")
             return

@@ -157,8 +157,12 @@ public final class Connection: Sendable {
     }
 
     /// Writes every byte, waiting for the peer to drain its window when the socket buffer is full.
-    public func write(_ bytes: [UInt8], deadline: MonotonicTime? = nil) async throws {
+    /// - Parameter deadline: evaluated only if the write has to wait (most never do: no clock
+    ///   read per write).
+    public func write(_ bytes: [UInt8], deadline: @autoclosure () -> MonotonicTime? = nil) async throws {
         var offset = 0
+        var waitUntil: MonotonicTime?
+        var waited = false
         while offset < bytes.count {
             let result = try bytes.withUnsafeBytes { raw in
                 try withDescriptor { fd in
@@ -171,13 +175,18 @@ public final class Connection: Sendable {
             case .done(let count):
                 offset += count
                 readSinceWrite.store(false, ordering: .relaxed)
-            case .wouldBlock: try await loop.wait(for: .write, on: fd, until: deadline)
+            case .wouldBlock:
+                if !waited {
+                    waitUntil = deadline()
+                    waited = true
+                }
+                try await loop.wait(for: .write, on: fd, until: waitUntil)
             }
         }
     }
 
-    public func write(_ text: String, deadline: MonotonicTime? = nil) async throws {
-        try await write(Array(text.utf8), deadline: deadline)
+    public func write(_ text: String, deadline: @autoclosure () -> MonotonicTime? = nil) async throws {
+        try await write(Array(text.utf8), deadline: deadline())
     }
 
     /// Runs a non-blocking syscall on the descriptor, or throws `ConnectionError.closed` after `close()`.
