@@ -62,17 +62,39 @@ public final class AGISession {
         return try await read(for: command)
     }
 
-    /// Writes `command`; its reply is read by `read(for:)`. Out of line, so that what writing
-    /// needs is not in the frame a call keeps while it waits for the reply.
-    @inline(never)
+    /// Writes `command`; its reply is read by `read(for:)`. A command line fits the socket
+    /// buffer unless Asterisk stopped reading, so it is sent without an async call; only what
+    /// did not fit is written by one that waits.
+    @inline(__always)
     func write(_ command: AGICommand) async throws {
+        guard let rest = try writeNow(command) else { return }
+        try await finishWriting(rest.bytes, from: rest.sent, of: command)
+    }
+
+    /// Sends `command` with one non-blocking send: nil when all of it went, or the bytes and
+    /// how many went. Out of line, so that what writing needs is not in the frame a call keeps
+    /// while it waits for the reply.
+    @inline(never)
+    private func writeNow(_ command: AGICommand) throws -> (bytes: [UInt8], sent: Int)? {
         let bytes = try command.encoded()
         if let protocolError { throw protocolError }
         if closedByAsterisk { throw hangupReceived ? AGIError.hangup : AGIError.connectionClosed }
         commandCount += 1
         logger.trace("→ \(isSensitive ? command.name + " (sensitive: arguments masked)" : command.line)")
+        let sent: Int
         do {
-            try await connection.write(bytes, deadline: .after(Self.immediateReplyTimeout))
+            sent = try connection.sendNow(bytes)
+        } catch {
+            throw gone()
+        }
+        return sent < bytes.count ? (bytes, sent) : nil
+    }
+
+    /// The rest of a command the socket buffer could not take at once.
+    @inline(never)
+    private func finishWriting(_ bytes: [UInt8], from sent: Int, of command: AGICommand) async throws {
+        do {
+            try await connection.write(bytes, from: sent, deadline: .after(Self.immediateReplyTimeout))
         } catch ConnectionError.timedOut {
             throw AGIError.timeout(command: command.name)
         } catch {

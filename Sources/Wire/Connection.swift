@@ -140,48 +140,45 @@ public final class Connection: Sendable {
         }
     }
 
+    /// Sends what fits of `bytes[offset...]` with one non-blocking send, never waiting: how many
+    /// bytes went, 0 when the socket buffer is full. Throws the socket's error (reset, closed).
+    public func sendNow(_ bytes: [UInt8], from offset: Int = 0) throws -> Int {
+        let result = try bytes.withUnsafeBytes { raw in
+            try withDescriptor { fd in
+                try syscall("write(\(peer))") { send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL)) }
+            }
+        }
+        guard case .done(let count) = result else { return 0 }
+        readSinceWrite.store(false, ordering: .relaxed)
+        return count
+    }
+
     /// Writes `bytes` now with one non-blocking send, never waiting: true when all of them went
     /// (a few bytes always fit unless the peer stopped reading). For writers that must not
     /// suspend, such as one holding a lock to keep its write in order with others.
     public func writeNow(_ bytes: [UInt8]) -> Bool {
-        let result = try? bytes.withUnsafeBytes { raw in
-            try withDescriptor { fd in
-                try syscall("write(\(peer))") { send(fd, raw.baseAddress!, raw.count, Int32(MSG_NOSIGNAL)) }
-            }
-        }
-        if case .done(let count) = result {
-            readSinceWrite.store(false, ordering: .relaxed)
-            return count == bytes.count
-        }
-        return false
+        (try? sendNow(bytes)) == bytes.count
     }
 
-    /// Writes every byte, waiting for the peer to drain its window when the socket buffer is full.
+    /// Writes every byte from `start` on, waiting for the peer to drain its window when the
+    /// socket buffer is full.
     /// - Parameter deadline: evaluated only if the write has to wait (most never do: no clock
     ///   read per write).
-    public func write(_ bytes: [UInt8], deadline: @autoclosure () -> MonotonicTime? = nil) async throws {
-        var offset = 0
+    public func write(_ bytes: [UInt8], from start: Int = 0, deadline: @autoclosure () -> MonotonicTime? = nil) async throws {
+        var offset = start
         var waitUntil: MonotonicTime?
         var waited = false
         while offset < bytes.count {
-            let result = try bytes.withUnsafeBytes { raw in
-                try withDescriptor { fd in
-                    try syscall("write(\(peer))") {
-                        send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
-                    }
-                }
-            }
-            switch result {
-            case .done(let count):
+            let count = try sendNow(bytes, from: offset)
+            if count > 0 {
                 offset += count
-                readSinceWrite.store(false, ordering: .relaxed)
-            case .wouldBlock:
-                if !waited {
-                    waitUntil = deadline()
-                    waited = true
-                }
-                try await loop.wait(for: .write, on: fd, until: waitUntil)
+                continue
             }
+            if !waited {
+                waitUntil = deadline()
+                waited = true
+            }
+            try await loop.wait(for: .write, on: fd, until: waitUntil)
         }
     }
 
