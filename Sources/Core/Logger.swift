@@ -47,11 +47,17 @@ public struct Logger: Sendable {
         sink.write(LogRecord(time: Date(), level: level, label: label, message: message(), metadata: pairs))
     }
 
+    /// Inlined where it is called, like `debug`: the level check costs no call on the paths
+    /// that trace every command and are almost never traced.
+    @inlinable
     public func trace(_ message: @autoclosure () -> String, _ extra: KeyValuePairs<String, String> = [:]) {
+        guard LogLevel.trace >= level else { return }
         log(.trace, message(), extra)
     }
 
+    @inlinable
     public func debug(_ message: @autoclosure () -> String, _ extra: KeyValuePairs<String, String> = [:]) {
+        guard LogLevel.debug >= level else { return }
         log(.debug, message(), extra)
     }
 
