@@ -258,7 +258,7 @@ public struct AMIMessage: @unchecked Sendable {
     }
 }
 
-/// A fixed list of header names read together (`AMIMessage.values(of:prefix:)`), hashed once.
+/// A fixed list of header names read together (`AMIMessage.values(of:)`), hashed once.
 struct HeaderNames: Sendable {
     let names: [String]
     let hashes: [UInt32]
