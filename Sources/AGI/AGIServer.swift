@@ -150,7 +150,7 @@ public final class AGIServer: Sendable {
     /// Reads `agi_*` lines up to the blank line, within the environment deadline.
     func readEnvironment(_ reader: inout FramedReader) async throws -> AGIEnvironment {
         let deadline = MonotonicTime.after(limits.environmentDeadline)
-        var environment = AGIEnvironment(pairs: [])
+        var environment = AGIEnvironment.reading()
         var number = 0
         var ended = false
         while !ended {
