@@ -49,8 +49,7 @@ extension AGISession {
     public func streamFile(_ file: String, escapeDigits: String = "", offset: Int? = nil) async throws -> PlaybackResult {
         var arguments: [AGICommand.Argument] = [.bare(file), .quoted(escapeDigits)]
         if let offset { arguments.append(.bare(String(offset))) }
-        let command = AGICommand("STREAM FILE", arguments, replyTime: .media)
-        let reply = try await runOnChannel(command)
+        let reply = try await runOnChannel(AGICommand("STREAM FILE", consume arguments, replyTime: .media))
         return PlaybackResult(digit: Self.digit(fromASCII: reply.resultCode), endpos: reply.endpos)
     }
 
@@ -61,7 +60,7 @@ extension AGISession {
     ) async throws -> PlaybackResult {
         var arguments: [AGICommand.Argument] = [.bare(file), .quoted(escapeDigits), .bare(String(skipMilliseconds)), .quoted(forward), .quoted(rewind)]
         if !pause.isEmpty { arguments.append(.quoted(pause)) }
-        let reply = try await runOnChannel(AGICommand("CONTROL STREAM FILE", arguments, replyTime: .media))
+        let reply = try await runOnChannel(AGICommand("CONTROL STREAM FILE", consume arguments, replyTime: .media))
         return PlaybackResult(digit: Self.digit(fromASCII: reply.resultCode), endpos: reply.endpos)
     }
 
@@ -74,8 +73,7 @@ extension AGISession {
         } else if let maxDigits {
             arguments += [.bare("0"), .bare(String(maxDigits))]
         }
-        let command = AGICommand("GET DATA", arguments, replyTime: .media)
-        let reply = try await runOnChannel(command)
+        let reply = try await runOnChannel(AGICommand("GET DATA", consume arguments, replyTime: .media))
         return DigitInput(digits: reply.result, timedOut: reply.data == "timeout")
     }
 
@@ -83,22 +81,21 @@ extension AGISession {
     public func getOption(_ file: String, escapeDigits: String, timeout: Duration? = nil) async throws -> PlaybackResult {
         var arguments: [AGICommand.Argument] = [.bare(file), .quoted(escapeDigits)]
         if let timeout { arguments.append(.bare(String(Self.milliseconds(timeout)))) }
-        let reply = try await runOnChannel(AGICommand("GET OPTION", arguments, replyTime: .media))
+        let reply = try await runOnChannel(AGICommand("GET OPTION", consume arguments, replyTime: .media))
         return PlaybackResult(digit: Self.digit(fromASCII: reply.resultCode), endpos: reply.endpos)
     }
 
     /// WAIT FOR DIGIT: the digit pressed, nil on timeout. nil `timeout` waits for ever.
     public func waitForDigit(timeout: Duration?) async throws -> Character? {
         let milliseconds = timeout.map(Self.milliseconds) ?? -1
-        let command = AGICommand("WAIT FOR DIGIT", [.bare(String(milliseconds))], replyTime: .media)
-        let reply = try await runOnChannel(command)
+        let reply = try await runOnChannel(AGICommand("WAIT FOR DIGIT", [.bare(String(milliseconds))], replyTime: .media))
         return Self.digit(fromASCII: reply.resultCode)
     }
 
     public func sayNumber(_ number: Int, escapeDigits: String = "", gender: String? = nil) async throws -> Character? {
         var arguments: [AGICommand.Argument] = [.bare(String(number)), .quoted(escapeDigits)]
         if let gender { arguments.append(.bare(gender)) }
-        return try await say("SAY NUMBER", arguments)
+        return try await say("SAY NUMBER", consume arguments)
     }
 
     public func sayDigits(_ digits: String, escapeDigits: String = "") async throws -> Character? {
@@ -117,8 +114,8 @@ extension AGISession {
         try await say("SAY TIME", [.bare(String(Int(date.timeIntervalSince1970))), .quoted(escapeDigits)])
     }
 
-    private func say(_ verb: String, _ arguments: [AGICommand.Argument]) async throws -> Character? {
-        let reply = try await runOnChannel(AGICommand(verb, arguments, replyTime: .media))
+    private func say(_ verb: String, _ arguments: consuming [AGICommand.Argument]) async throws -> Character? {
+        let reply = try await runOnChannel(AGICommand(verb, consume arguments, replyTime: .media))
         return Self.digit(fromASCII: reply.resultCode)
     }
 
@@ -133,7 +130,7 @@ extension AGISession {
         ]
         if beep { arguments.append(.bare("BEEP")) }
         if let silence { arguments.append(.bare("s=\(Int(silence.components.seconds))")) }
-        let reply = try await runOnChannel(AGICommand("RECORD FILE", arguments, replyTime: .media))
+        let reply = try await runOnChannel(AGICommand("RECORD FILE", consume arguments, replyTime: .media))
         return RecordingResult(reason: reply.data, digit: Self.digit(fromASCII: reply.resultCode), endpos: reply.endpos)
     }
 
@@ -151,7 +148,7 @@ extension AGISession {
     public func getFullVariable(_ expression: String, channel: String? = nil) async throws -> String? {
         var arguments: [AGICommand.Argument] = [.quoted(expression)]
         if let channel { arguments.append(.bare(channel)) }
-        let reply = try await run(AGICommand("GET FULL VARIABLE", arguments))
+        let reply = try await run(AGICommand("GET FULL VARIABLE", consume arguments))
         return reply.result == "1" ? reply.data ?? "" : nil
     }
 
@@ -161,7 +158,7 @@ extension AGISession {
     public func exec(_ application: String, _ arguments: [String] = []) async throws -> Int {
         var command = AGICommand("EXEC", [.bare(application)], replyTime: .unbounded)
         if !arguments.isEmpty { command.arguments.append(.quoted(arguments.joined(separator: ","))) }
-        let reply = try await run(command)
+        let reply = try await run(consume command)
         guard let result = reply.resultCode else { throw AGIError.protocolViolation("EXEC result '\(reply.result)'") }
         if result == -2 { throw AGIError.unknownApplication(application) }
         return result
@@ -187,7 +184,7 @@ extension AGISession {
     public func setMusic(_ on: Bool, musicClass: String? = nil) async throws {
         var arguments: [AGICommand.Argument] = [.bare(on ? "on" : "off")]
         if let musicClass { arguments.append(.bare(musicClass)) }
-        try await run(AGICommand("SET MUSIC", arguments))
+        try await run(AGICommand("SET MUSIC", consume arguments))
     }
 
     /// SET AUTOHANGUP: hang up after `seconds`; 0 cancels.

@@ -57,25 +57,35 @@ public final class AGISession {
 
     /// Sends `command` and returns Asterisk's reply as it is, whatever its code.
     /// Throws only when the conversation itself fails (closed, timed out, not AGI).
-    public func send(_ command: AGICommand) async throws -> AGIReply {
-        try await write(command)
-        return try await read(for: command)
+    public func send(_ command: consuming AGICommand) async throws -> AGIReply {
+        try await read(for: try await write(command))
     }
 
-    /// Writes `command`; its reply is read by `read(for:)`. A command line fits the socket
-    /// buffer unless Asterisk stopped reading, so it is sent without an async call; only what
-    /// did not fit is written by one that waits.
+    /// What a session keeps of a command while its reply is awaited: the name, for errors and
+    /// logs, and how long the reply may take. Not the arguments: a call spends most of its life
+    /// waiting for a reply, and then holds no heap memory for its command.
+    struct Pending {
+        let name: String
+        let replyTime: AGICommand.ReplyTime
+    }
+
+    /// Writes `command` (consumed: its arguments are freed before the reply is awaited); its
+    /// reply is read by `read(for:)`. A command line fits the socket buffer unless Asterisk
+    /// stopped reading, so it is sent without an async call; only what did not fit is written
+    /// by one that waits.
     @inline(__always)
-    func write(_ command: AGICommand) async throws {
-        guard let rest = try writeNow(command) else { return }
-        try await finishWriting(rest.bytes, from: rest.sent, of: command)
+    func write(_ command: consuming AGICommand) async throws -> Pending {
+        let pending = Pending(name: command.name, replyTime: command.replyTime)
+        guard let rest = try writeNow(command) else { return pending }
+        try await finishWriting(rest.bytes, from: rest.sent, of: pending.name)
+        return pending
     }
 
     /// Sends `command` with one non-blocking send: nil when all of it went, or the bytes and
     /// how many went. Out of line, so that what writing needs is not in the frame a call keeps
     /// while it waits for the reply.
     @inline(never)
-    private func writeNow(_ command: AGICommand) throws -> (bytes: [UInt8], sent: Int)? {
+    private func writeNow(_ command: consuming AGICommand) throws -> (bytes: [UInt8], sent: Int)? {
         let bytes = try command.encoded()
         if let protocolError { throw protocolError }
         if closedByAsterisk { throw hangupReceived ? AGIError.hangup : AGIError.connectionClosed }
@@ -92,23 +102,23 @@ public final class AGISession {
 
     /// The rest of a command the socket buffer could not take at once.
     @inline(never)
-    private func finishWriting(_ bytes: [UInt8], from sent: Int, of command: AGICommand) async throws {
+    private func finishWriting(_ bytes: [UInt8], from sent: Int, of name: String) async throws {
         do {
             try await connection.write(bytes, from: sent, deadline: .after(Self.immediateReplyTimeout))
         } catch ConnectionError.timedOut {
-            throw AGIError.timeout(command: command.name)
+            throw AGIError.timeout(command: name)
         } catch {
             throw gone()
         }
     }
 
-    /// Reads the reply to `command`; a reply that is not AGI breaks the session for good.
+    /// Reads the reply to a command written; a reply that is not AGI breaks the session for good.
     /// (Every call waits in here: what it keeps across the wait is kept small.)
-    func read(for command: AGICommand) async throws -> AGIReply {
+    func read(for command: Pending) async throws -> AGIReply {
         let deadline = Self.replyDeadline(command.replyTime)
         var parser = AGIReplyParser()
         while true {
-            try await replyLine(for: command, deadline: deadline, into: &parser)
+            try await replyLine(for: command.name, deadline: deadline, into: &parser)
             if let reply = parser.finished { return reply }
         }
     }
@@ -150,41 +160,43 @@ public final class AGISession {
 
     /// Sends `command`; 510, 511 and 520 replies are thrown as `AGIError`.
     @discardableResult
-    public func run(_ command: AGICommand) async throws -> AGIReply {
-        try checked(try await send(command), for: command)
+    public func run(_ command: consuming AGICommand) async throws -> AGIReply {
+        let name = command.name
+        return try checked(try await send(command), for: name)
     }
 
     /// The reply when it is a 200; 510, 511 and 520 thrown as `AGIError`.
     @inline(never)
-    func checked(_ reply: AGIReply, for command: AGICommand) throws -> AGIReply {
+    func checked(_ reply: AGIReply, for command: String) throws -> AGIReply {
         switch reply.code {
         case 200: return reply
-        case 510: throw AGIError.invalidCommand(command: command.name)
+        case 510: throw AGIError.invalidCommand(command: command)
         case 511:
             hangupReceived = true
             throw AGIError.hangup
-        case 520: throw AGIError.usage(command: command.name, help: reply.usage)
+        case 520: throw AGIError.usage(command: command, help: reply.usage)
         default: throw AGIError.protocolViolation("\(reply.code) \(reply.message)")
         }
     }
 
     /// Runs a channel command (playback, input, answer) whose -1 means "hangup or failure":
     /// waits briefly for the HANGUP that tells them apart, then throws the right one.
-    func runOnChannel(_ command: AGICommand) async throws -> AGIReply {
-        try await failedOrHungUp(try await run(command), for: command)
+    func runOnChannel(_ command: consuming AGICommand) async throws -> AGIReply {
+        let name = command.name
+        return try await failedOrHungUp(try await run(command), for: name)
     }
 
     /// A channel command's -1 told apart: a HANGUP within the grace, or the command failing.
-    func failedOrHungUp(_ reply: AGIReply, for command: AGICommand) async throws -> AGIReply {
+    func failedOrHungUp(_ reply: AGIReply, for command: String) async throws -> AGIReply {
         guard reply.resultCode == -1 else { return reply }
         throw try await failure(of: command, result: reply.result)
     }
 
     /// Out of line (it is rare): what a -1 from `command` was.
     @inline(never)
-    private func failure(of command: AGICommand, result: String) async throws -> AGIError {
+    private func failure(of command: String, result: String) async throws -> AGIError {
         if try await awaitHangup(within: hangupGrace) { return AGIError.hangup }
-        return AGIError.commandFailed(command: command.name, result: result)
+        return AGIError.commandFailed(command: command, result: result)
     }
 
     /// Whether the channel has hung up, reading any HANGUP line that arrives within `grace`.
@@ -215,7 +227,7 @@ public final class AGISession {
     /// Reads the next line of a reply into `parser`. (Its frame is kept by every waiting call:
     /// what is not the wait itself is out of line.)
     @inline(never)
-    private func replyLine(for command: AGICommand, deadline: MonotonicTime?, into parser: inout AGIReplyParser) async throws {
+    private func replyLine(for command: String, deadline: MonotonicTime?, into parser: inout AGIReplyParser) async throws {
         let read: Bool
         do {
             read = try await reader.readLine(deadline: deadline) { line in try take(line, into: &parser) }
@@ -227,10 +239,10 @@ public final class AGISession {
 
     /// A failed read of a reply in AGI's terms.
     @inline(never)
-    private func readFailure(_ error: any Error, command: AGICommand) -> any Error {
+    private func readFailure(_ error: any Error, command: String) -> any Error {
         switch error {
         case ConnectionError.timedOut:
-            return AGIError.timeout(command: command.name)
+            return AGIError.timeout(command: command)
         case let error as FramingError:
             protocolError = .protocolViolation("\(error)")
             return protocolError!
