@@ -12,33 +12,33 @@ public final class AGISession {
     public static let immediateReplyTimeout = Duration.seconds(30)
     public static let mediaReplyTimeout = Duration.seconds(900)
 
-    public let environment: AGIEnvironment
-    public let logger: Logger
-    /// How long to wait for a HANGUP after a channel command returned -1, to tell a hangup from
-    /// a failure (Asterisk sends the HANGUP line tens of milliseconds after the -1).
-    public var hangupGrace: Duration
-
+    // Read or written at every command, so first: with hundreds of calls up, a call's state
+    // has left the cache by the time its reply comes, and each line it spans is a miss.
+    private var reader: FramedReader
+    public private(set) var commandCount = 0
     /// Asterisk said HANGUP: the caller left, or the channel was redirected away.
     public private(set) var hangupReceived = false
     /// Asterisk closed the socket (it does after a hangup when AGIEXITONHANGUP=yes).
     public private(set) var closedByAsterisk = false
-    public private(set) var commandCount = 0
+    /// Inside `sensitive { }`: commands and replies are logged masked.
+    public private(set) var isSensitive = false
     /// Set once Asterisk sent something that is not AGI: the conversation is out of step, so no
     /// command is sent after it (each throws this again) and the session ends.
     public private(set) var protocolError: AGIError?
-    /// Inside `sensitive { }`: commands and replies are logged masked.
-    public private(set) var isSensitive = false
+    public let logger: Logger
 
+    public let environment: AGIEnvironment
+    /// How long to wait for a HANGUP after a channel command returned -1, to tell a hangup from
+    /// a failure (Asterisk sends the HANGUP line tens of milliseconds after the -1).
+    public var hangupGrace: Duration
     /// Ends a running WAIT FOR DIGIT or STREAM FILE from another task (`hold`, `announce`).
     public let wake: AGIWake
 
-    private let connection: Connection
-    private var reader: FramedReader
+    private var connection: Connection { reader.connection }
 
     init(environment: AGIEnvironment, reader: FramedReader, logger: Logger, hangupGrace: Duration = .milliseconds(250)) {
         self.environment = environment
         self.reader = reader
-        self.connection = reader.connection
         wake = AGIWake(connection: reader.connection)
         self.logger = logger
         self.hangupGrace = hangupGrace

@@ -7,19 +7,21 @@ import Synchronization
 /// One task reads and one task writes at a time. The owner closes; any task may `shutdown()`,
 /// which wakes a pending read with end-of-file (closing the descriptor alone would not).
 public final class Connection: Sendable {
-    public let peer: SocketAddress
+    // Touched at every read and write, so together at the front of the object: with hundreds
+    // of connections up, one's state has left the cache by the time its data comes.
     private let descriptor: Mutex<Int32?>
     /// False after a read that emptied the socket buffer: the next read waits for an edge first
     /// instead of paying for a read that can only say EAGAIN.
     private let mayHaveData = Atomic<Bool>(true)
+    /// Bytes were read and nothing written since: our ACK for them is not on its way yet.
+    private let readSinceWrite = Atomic<Bool>(false)
+    /// Acknowledge what was read at once before waiting for more (`Socket.setQuickAck`).
+    let quickAck: Bool
     /// The descriptor number, for waiting on; syscalls use `withDescriptor` so none runs after close.
     let fd: Int32
     /// The event loop that watches this descriptor; the connection's task should prefer it as executor.
     public let loop: EventLoop
-    /// Acknowledge what was read at once before waiting for more (`Socket.setQuickAck`).
-    let quickAck: Bool
-    /// Bytes were read and nothing written since: our ACK for them is not on its way yet.
-    private let readSinceWrite = Atomic<Bool>(false)
+    public let peer: SocketAddress
 
     /// Takes ownership of `fd` and registers it with `loop`; on failure the descriptor is closed.
     init(fd: Int32, peer: SocketAddress, loop: EventLoop, quickAck: Bool = false) throws {
