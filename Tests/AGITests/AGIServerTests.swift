@@ -156,15 +156,17 @@ import Wire
         var limits = AGIServer.Limits()
         limits.maxLineLength = 4096
         // Short enough to test, long enough that a loaded machine never trips a well-behaved peer.
-        limits.environmentDeadline = .seconds(1)
+        limits.environmentDeadline = .seconds(2)
         let harness = try AGIServerHarness(logger: Logger(label: "agi", level: .debug, sink: sink), limits: limits) { session in
             await facts.outcome(session.environment.uniqueID) { try await session.answer() }
         }
         let address = harness.server.localAddress
         let garbage = try await FakeAsterisk(address, environment: Array("HELLO ASTERISK\n\n".utf8))
-        let huge = try await FakeAsterisk(address, environment: [])
-        // The server closes this peer long before 10 MB arrive: the write fails, as it should.
-        try? await huge.connection.write([UInt8](repeating: 0x61, count: 10_000_000))
+        // A 10 MB line. Its first bytes go with the connect (no wait in between: on a loaded
+        // machine the test's task may sit longer than the deadline), and the server closes
+        // the peer long before the rest arrives: that write fails, as it should.
+        let huge = try await FakeAsterisk(address, environment: [UInt8](repeating: 0x61, count: 8192))
+        try? await huge.connection.write([UInt8](repeating: 0x61, count: 10_000_000 - 8192))
         let silent = try await FakeAsterisk(address, environment: [])
         let slow = try await FakeAsterisk(address, environment: Array("agi_network: yes\n".utf8))
         var midCommand = try await FakeAsterisk(address)
@@ -345,6 +347,31 @@ extension AGIServerTests {
         #expect(facts["early-result"] == "woken")
         #expect(facts["key-result"] == "key(\"*\")")
         #expect(facts["key"] == "ok")
+    }
+
+    /// A hold or an announcement that fails names the command Asterisk refused: the session
+    /// keeps only a command's name while it waits for the reply.
+    @Test func aFailedHoldOrAnnouncementNamesItsCommand() async throws {
+        let facts = Facts()
+        let harness = try AGIServerHarness { session in
+            session.hangupGrace = .milliseconds(20)
+            await facts.outcome("hold") { _ = try await session.hold(timeout: .seconds(30)) }
+            await facts.outcome("announce") { _ = try await session.announce("queue-thereare", escapeDigits: "*") }
+            await facts.outcome("missing") { _ = try await session.announce("no-such-prompt", escapeDigits: "") }
+        }
+        var asterisk = try await FakeAsterisk(harness.server.localAddress)
+        try await asterisk.expect("WAIT FOR DIGIT 30000")
+        try await asterisk.send("510 Invalid or unknown command\n")
+        try await asterisk.expect(#"STREAM FILE queue-thereare "*""#)
+        try await asterisk.send("520-Invalid command syntax.  Proper usage follows:\nUsage: STREAM FILE\n520 End of proper usage.\n")
+        try await asterisk.expect(#"STREAM FILE no-such-prompt """#)
+        try await asterisk.send("200 result=-1 endpos=0\n")
+        try await asterisk.expectClosed()
+        asterisk.connection.close()
+        await harness.finish()
+        #expect(facts["hold"] == "\(AGIError.invalidCommand(command: "WAIT FOR DIGIT"))")
+        #expect(facts["announce"] == "\(AGIError.usage(command: "STREAM FILE", help: ["Usage: STREAM FILE"]))")
+        #expect(facts["missing"] == "\(AGIError.commandFailed(command: "STREAM FILE", result: "-1"))")
     }
 
     /// Inside `sensitive { }` nothing of the input reaches a log, even at trace level: the key
