@@ -14,12 +14,14 @@ extension AGISession {
     /// WAIT FOR DIGIT for up to `timeout` (nil: for ever), ended early by a key or `wake`.
     public func hold(timeout: Duration?) async throws -> HoldResult {
         let milliseconds = timeout.map(Self.milliseconds) ?? -1
-        return try await outcome(of: runWakeable(AGICommand("WAIT FOR DIGIT", [.bare(String(milliseconds))], replyTime: .media), .waitForDigit))
+        let command = AGICommand("WAIT FOR DIGIT", [.bare(String(milliseconds))], replyTime: .media)
+        return try await outcome(of: runWakeable(consume command, .waitForDigit))
     }
 
     /// STREAM FILE `file`, stopped by a key in `escapeDigits` or by `wake`.
     public func announce(_ file: String, escapeDigits: String) async throws -> HoldResult {
-        return try await outcome(of: runWakeable(AGICommand("STREAM FILE", [.bare(file), .quoted(escapeDigits)], replyTime: .media), .streamFile))
+        let command = AGICommand("STREAM FILE", [.bare(file), .quoted(escapeDigits)], replyTime: .media)
+        return try await outcome(of: runWakeable(consume command, .streamFile))
     }
 
     /// A key that came with the wake still counts (the caller's choice wins); `result=1` is
@@ -33,8 +35,8 @@ extension AGISession {
 
     /// Runs `command` so that a wake can end it: its reply (nil when Asterisk sent none, as
     /// STREAM FILE does when stopped by a new command), whether a wake came, and the command's
-    /// name. The NOOP a wake
-    /// wrote is answered after the command; that reply is read here and dropped.
+    /// name. The NOOP a wake wrote is answered after the command; that reply is read here and
+    /// dropped.
     private func runWakeable(_ command: consuming AGICommand, _ kind: AGIWake.Command) async throws -> (reply: AGIReply?, woken: Bool, command: String) {
         let sent = try await write(command)
         wake.started(kind)
