@@ -50,14 +50,9 @@ public struct AGIEnvironment: Sendable, Equatable {
         return result
     }
 
-    /// An empty environment with room for the block Asterisk sends: 25 lines and the script's
-    /// arguments. One allocation under 1 KB instead of five growing ones at every call: the
-    /// last of those, over 1 KB, is past malloc's per-thread cache and makes glibc consolidate
-    /// its free lists.
-    static func reading() -> AGIEnvironment {
-        var environment = AGIEnvironment(pairs: [])
-        environment.pairs.reserveCapacity(30)
-        return environment
+    /// An empty environment with room for `capacity` pairs, in one allocation.
+    init(capacity: Int) {
+        pairs.reserveCapacity(capacity)
     }
 
     /// Moves the pairs into storage of their exact size: the environment is kept for the
