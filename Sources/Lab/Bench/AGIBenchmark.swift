@@ -131,7 +131,7 @@ public struct AGIBenchmark: Sendable {
     }
 
     private func runPanoramisk(script: String) async throws -> Run {
-        let port = try Self.freePort()
+        let port = try AsteriskLab.freePort()
         let peer = try PeerProcess(["python3", script, "--port", String(port), "--commands", String(options.commandsPerSession)])
         defer { peer.stop() }
         guard await peer.firstOutput().hasPrefix("listening") else {
@@ -150,11 +150,5 @@ public struct AGIBenchmark: Sendable {
             commandsPerSecond: Double(result.commands) / result.seconds,
             roundTrip: LatencySummary(nanoseconds: result.roundTrips)
         )
-    }
-
-    static func freePort() throws -> UInt16 {
-        let listener = try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0))
-        defer { listener.close() }
-        return listener.localAddress.port ?? 0
     }
 }

@@ -238,8 +238,22 @@ public final class AsteriskLab: Sendable {
         return out
     }
 
-    /// A TCP port nothing listens on now (bound, then released).
+    /// A TCP port nothing uses now (bound, then released), for a program that binds it itself
+    /// a moment later (Asterisk, a SIP phone, a peer). Picked below the kernel's ephemeral range:
+    /// a port from that range (what binding port 0 gives) can be taken meanwhile as the local
+    /// end of any outgoing connection, which tests running beside it make all the time.
     public static func freePort() throws -> UInt16 {
+        let ephemeralStart = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8))
+            .flatMap { $0.split(whereSeparator: \.isWhitespace).first.flatMap { Int($0) } } ?? 32768
+        if ephemeralStart > 12_000 {
+            for _ in 0..<100 {
+                let port = UInt16(Int.random(in: 10_000..<ephemeralStart))
+                if let listener = try? Listener(bind: try SocketAddress(host: "127.0.0.1", port: port)) {
+                    listener.close()
+                    return port
+                }
+            }
+        }
         let listener = try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0))
         defer { listener.close() }
         guard case .ipv4(_, let port) = listener.localAddress else { throw LabError(description: "no IPv4 port") }
