@@ -239,15 +239,16 @@ public final class AsteriskLab: Sendable {
     }
 
     /// A TCP port nothing uses now (bound, then released), for a program that binds it itself
-    /// a moment later (Asterisk, a SIP phone, a peer). Picked below the kernel's ephemeral range:
-    /// a port from that range (what binding port 0 gives) can be taken meanwhile as the local
-    /// end of any outgoing connection, which tests running beside it make all the time.
+    /// a moment later (Asterisk, a SIP phone, a peer). Picked from 20000-29999: below the
+    /// kernel's ephemeral range (a port from it, what binding port 0 gives, can be taken
+    /// meanwhile as the local end of any outgoing connection, which tests running beside it
+    /// make all the time), and below the RTP blocks the lab's Asterisks use (30000-49999).
     public static func freePort() throws -> UInt16 {
         let ephemeralStart = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8))
             .flatMap { $0.split(whereSeparator: \.isWhitespace).first.flatMap { Int($0) } } ?? 32768
-        if ephemeralStart > 12_000 {
+        if ephemeralStart > 21_000 {
             for _ in 0..<100 {
-                let port = UInt16(Int.random(in: 10_000..<ephemeralStart))
+                let port = UInt16(Int.random(in: 20_000..<min(30_000, ephemeralStart)))
                 if let listener = try? Listener(bind: try SocketAddress(host: "127.0.0.1", port: port)) {
                     listener.close()
                     return port
