@@ -2,6 +2,7 @@ import App
 import Config
 import Foundation
 import Glibc
+import Synchronization
 import Wire
 
 /// A private, real Asterisk for the latency benchmark and the real-Asterisk test tier: a build
@@ -239,16 +240,19 @@ public final class AsteriskLab: Sendable {
     }
 
     /// A TCP port nothing uses now (bound, then released), for a program that binds it itself
-    /// a moment later (Asterisk, a SIP phone, a peer). Picked from 20000-29999: below the
-    /// kernel's ephemeral range (a port from it, what binding port 0 gives, can be taken
-    /// meanwhile as the local end of any outgoing connection, which tests running beside it
-    /// make all the time), and below the RTP blocks the lab's Asterisks use (30000-49999).
+    /// a moment later (Asterisk, a SIP phone, a peer), and not handed out again by this process
+    /// before 10,000 others. Taken in turn from 20000-29999: below the kernel's ephemeral range (a port from
+    /// it, what binding port 0 gives, can be taken meanwhile as the local end of any outgoing
+    /// connection, which tests running beside it make all the time), and below the RTP blocks
+    /// the lab's Asterisks use (30000-49999). In turn, not at random: two tests starting
+    /// together would draw the same port far more often than one would guess.
     public static func freePort() throws -> UInt16 {
         let ephemeralStart = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8))
             .flatMap { $0.split(whereSeparator: \.isWhitespace).first.flatMap { Int($0) } } ?? 32768
-        if ephemeralStart > 21_000 {
+        let top = min(30_000, ephemeralStart)
+        if top > 21_000 {
             for _ in 0..<100 {
-                let port = UInt16(Int.random(in: 20_000..<min(30_000, ephemeralStart)))
+                let port = UInt16(20_000 + nextPort.add(1, ordering: .relaxed).oldValue % (top - 20_000))
                 if let listener = try? Listener(bind: try SocketAddress(host: "127.0.0.1", port: port)) {
                     listener.close()
                     return port
@@ -260,6 +264,10 @@ public final class AsteriskLab: Sendable {
         guard case .ipv4(_, let port) = listener.localAddress else { throw LabError(description: "no IPv4 port") }
         return port
     }
+
+    /// The next port `freePort` tries; from a random start, so that two processes rarely
+    /// walk the same ports together.
+    private static let nextPort = Atomic<Int>(Int.random(in: 0..<10_000))
 
     static func replacing(_ text: String, _ pairs: [(String, String)]) throws -> String {
         var result = text
