@@ -6,20 +6,29 @@ import Testing
 /// Reads of lines in place and writes that wait, over a real connected pair on loopback.
 @Suite(.timeLimit(.minutes(1))) struct ConnectionIOTests {
     /// A connected pair: a client and the server side the listener accepted.
-    func pair() async throws -> (client: Connection, server: Connection, listener: Listener) {
-        let listener = try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0))
-        async let accepted = listener.accept()
-        let client = try await Connection.connect(to: listener.localAddress)
-        return (client, try await accepted, listener)
-    }
+    struct Pair {
+        let client: Connection
+        let server: Connection
+        let listener: Listener
 
-    @Test func linesAreGivenInPlaceAndAParsersErrorEndsTheRead() async throws {
-        let (client, server, listener) = try await pair()
-        defer {
+        func close() {
             client.close()
             server.close()
             listener.close()
         }
+    }
+
+    func pair() async throws -> Pair {
+        let listener = try Listener(bind: try SocketAddress(host: "127.0.0.1", port: 0))
+        async let accepted = listener.accept()
+        let client = try await Connection.connect(to: listener.localAddress)
+        return Pair(client: client, server: try await accepted, listener: listener)
+    }
+
+    @Test func linesAreGivenInPlaceAndAParsersErrorEndsTheRead() async throws {
+        let connected = try await pair()
+        defer { connected.close() }
+        let (client, server) = (connected.client, connected.server)
         try await client.write("200 result=1 (x)\r\nHANGUP\nnot AGI\n")
         var reader = FramedReader(connection: server)
         var lines: [String] = []
@@ -37,12 +46,9 @@ import Testing
     }
 
     @Test func aWriteStartsWhereItIsToldReadsItsDeadlineOnlyWhenItHasToWaitAndTimesOutByIt() async throws {
-        let (client, server, listener) = try await pair()
-        defer {
-            client.close()
-            server.close()
-            listener.close()
-        }
+        let connected = try await pair()
+        defer { connected.close() }
+        let (client, server) = (connected.client, connected.server)
         let evaluated = Atomic<Int>(0)
         func deadline(_ duration: Duration) -> MonotonicTime {
             evaluated.add(1, ordering: .relaxed)
