@@ -284,6 +284,16 @@ final class LabCenter: @unchecked Sendable {
         throw AsteriskLab.LabError(description: "agent \(agent) not '\(prefix)…' within \(seconds) s (is '\(try await state(of: agent) ?? "unknown")')")
     }
 
+    /// Waits until the server sees `agent`'s phone busy (or free) from its device state.
+    func waitForPhone(of agent: String, busy: Bool, seconds: Double = 10) async throws {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if try await queue().agents.first(where: { $0.agent == agent })?.phoneBusy == busy { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw AsteriskLab.LabError(description: "agent \(agent)'s phone not \(busy ? "busy" : "free") within \(seconds) s")
+    }
+
     /// Waits until `channel` dials a leg whose name starts with `prefix`; that leg.
     @discardableResult
     func waitForDial(from channel: String, to prefix: String, seconds: Double = 30) async throws -> String {
