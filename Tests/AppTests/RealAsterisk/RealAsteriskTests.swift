@@ -197,7 +197,7 @@ struct RealAsteriskTests {
             let second = try await center.flowChannel(of: "13800000072")
             try await center.wait("the second caller in line", seconds: 20) { _ in center.commands(on: second).contains { $0.hasPrefix("WAIT FOR DIGIT") } ? true : nil }
             // The server has seen the phone busy (DeviceStateChange INUSE) before the outage.
-            #expect(try await center.queue().agents.first { $0.agent == "1002" }?.phoneBusy == true)
+            try await center.waitForPhone(of: "1002", busy: true)
             try await center.lab.breakManager()
             try await center.hungUp(leg, seconds: 30)
             try await Task.sleep(for: .seconds(1))
