@@ -223,12 +223,19 @@ final class LabCenter: @unchecked Sendable {
     /// Waits until `found` finds something in the events, for up to `seconds`.
     @discardableResult
     func wait<T>(_ what: String, seconds: Double = 30, _ found: ([(at: MonotonicTime, event: AMIEvent)]) -> T?) async throws -> T {
+        try await poll("no \(what)", seconds: seconds) { found(self.all) }
+    }
+
+    /// Asks `found` every 20 ms for up to `seconds` until it finds something; `failure` says
+    /// what was not found.
+    @discardableResult
+    func poll<T>(_ failure: @autoclosure () -> String, seconds: Double, _ found: () async throws -> T?) async throws -> T {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         while ContinuousClock.now < deadline {
-            if let value = found(all) { return value }
+            if let value = try await found() { return value }
             try await Task.sleep(for: .milliseconds(20))
         }
-        throw AsteriskLab.LabError(description: "no \(what) within \(seconds) s")
+        throw AsteriskLab.LabError(description: "\(failure()) within \(seconds) s")
     }
 
     /// The caller's FastAGI channel (the `;2` half running the flow) by their number; `besides`:
@@ -263,12 +270,7 @@ final class LabCenter: @unchecked Sendable {
 
     /// The uniqueid of a caller waiting in `queue` (`queue show`), once there is one.
     func waitingCaller(in queue: String, seconds: Double = 10) async throws -> String {
-        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        while ContinuousClock.now < deadline {
-            if let uniqueID = try await self.queue().waiting.first(where: { $0.queue == queue })?.uniqueID { return uniqueID }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw AsteriskLab.LabError(description: "no caller waiting in \(queue) within \(seconds) s")
+        try await poll("no caller waiting in \(queue)", seconds: seconds) { try await self.queue().waiting.first { $0.queue == queue }?.uniqueID }
     }
 
     /// An agent's state in `queue show`'s words.
@@ -276,22 +278,18 @@ final class LabCenter: @unchecked Sendable {
 
     /// Waits until `agent` is in a state starting with `prefix`.
     func waitForAgent(_ agent: String, _ prefix: String, seconds: Double = 30) async throws {
-        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        while ContinuousClock.now < deadline {
-            if try await state(of: agent)?.hasPrefix(prefix) == true { return }
-            try await Task.sleep(for: .milliseconds(20))
+        var last: String?
+        try await poll("agent \(agent) not '\(prefix)…' (is '\(last ?? "unknown")')", seconds: seconds) {
+            last = try await state(of: agent)
+            return last?.hasPrefix(prefix) == true ? true : nil
         }
-        throw AsteriskLab.LabError(description: "agent \(agent) not '\(prefix)…' within \(seconds) s (is '\(try await state(of: agent) ?? "unknown")')")
     }
 
     /// Waits until the server sees `agent`'s phone busy (or free) from its device state.
     func waitForPhone(of agent: String, busy: Bool, seconds: Double = 10) async throws {
-        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        while ContinuousClock.now < deadline {
-            if try await queue().agents.first(where: { $0.agent == agent })?.phoneBusy == busy { return }
-            try await Task.sleep(for: .milliseconds(20))
+        try await poll("agent \(agent)'s phone not \(busy ? "busy" : "free")", seconds: seconds) {
+            try await queue().agents.first { $0.agent == agent }?.phoneBusy == busy ? true : nil
         }
-        throw AsteriskLab.LabError(description: "agent \(agent)'s phone not \(busy ? "busy" : "free") within \(seconds) s")
     }
 
     /// Waits until `channel` dials a leg whose name starts with `prefix`; that leg.
