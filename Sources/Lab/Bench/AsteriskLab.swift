@@ -241,7 +241,8 @@ public final class AsteriskLab: Sendable {
 
     /// A TCP port nothing uses now (bound, then released), for a program that binds it itself
     /// a moment later (Asterisk, a SIP phone, a peer), and not handed out again by this process
-    /// before 10,000 others. Taken in turn from 20000-29999: below the kernel's ephemeral range (a port from
+    /// until it has gone round the whole block. Taken in turn from 20000-29999 (or up to the
+    /// ephemeral range, where that starts lower): below the kernel's ephemeral range (a port from
     /// it, what binding port 0 gives, can be taken meanwhile as the local end of any outgoing
     /// connection, which tests running beside it make all the time), and below the RTP blocks
     /// the lab's Asterisks use (30000-49999). In turn, not at random: two tests starting
